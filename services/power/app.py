@@ -1,0 +1,28 @@
+"""Power service wiring: the topics it consumes.
+
+Its rules arrive with its own issue; until then its input events pass the kit
+pipeline (decode, validate, dedup, dead-letter) and change no state.
+"""
+
+from __future__ import annotations
+
+from services.kit.consumer import accept_valid
+from services.kit.runtime import ServiceRuntime
+from services.kit.settings import Settings, load_settings
+
+NAME = "power"
+
+# Own events (state), early-preparation feeds, certificate lifecycle pushes.
+INPUT_TOPICS = (
+    "power.v1.events",
+    "landsupply.v1.events",
+    "projects.v1.events",
+    "certificates.v1.events",
+)
+
+
+def build(settings: Settings | None = None) -> ServiceRuntime:
+    runtime = ServiceRuntime(NAME, settings or load_settings())
+    for topic in INPUT_TOPICS:
+        runtime.consume(topic, accept_valid)
+    return runtime
