@@ -6,7 +6,7 @@ PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-DEBIAN_TOOLS := kcat
+DEBIAN_TOOLS := kcat prometheus  # Debian package names = command names (prometheus brings promtool)
 
 .PHONY: up test lint typecheck contracts pytest proto proto-baseline debian-tools clean
 
