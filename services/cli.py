@@ -56,6 +56,8 @@ def cmd_up(args: argparse.Namespace) -> int:
         platform.start()
         platform.wait_ready(args.timeout)
         print(f"kafka bootstrap  {bootstrap}")
+        if broker is not None:
+            print(f"kcat bootstrap   {broker.kcat_bootstrap}  (for librdkafka 2.0 clients)")
         for proc in platform.services.values():
             line = f"{proc.name:<13} http {proc.http_url}  (docs {proc.http_url}/docs)"
             if proc.grpc_address:
@@ -129,6 +131,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                             "partition": meta.partition,
                             "offset": meta.offset,
                             "id": event.envelope.id,
+                            "source": event.envelope.source,
                             "type": event.envelope.type,
                         }
                     )

