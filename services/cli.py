@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from services.kit import identifiers
+from services.kit import auth, identifiers
 from services.kit.admin import ensure_topics, partitions_of
 from services.kit.broker import EmbeddedBroker
 from services.kit.envelope import EnvelopeError, encode_headers
 from services.kit.jsonevents import JsonEvent, parse_event, read_lines, record_to_json
 from services.kit.launcher import Platform
-from services.kit.settings import load_settings
+from services.kit.settings import Environment, load_settings
 from services.kit.topics import BY_NAME, all_topic_names
 
 
@@ -200,6 +200,65 @@ def cmd_contract_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Offline verification: signature against published keys, identifier, validity."""
+    from datetime import date
+
+    from google.protobuf import json_format
+    from govshare.certificates.v1 import certificates_service_pb2 as svc
+    from govshare.certificates.v1 import types_pb2 as cert_types
+
+    from services.certificates.domain import verify_offline
+
+    try:
+        with _open(args.file) as stream:
+            cert = json_format.Parse(stream.read(), cert_types.Certificate())
+        if args.keys.startswith(("http://", "https://")):
+            import httpx
+
+            keys_text = httpx.get(args.keys, timeout=10).text
+        else:
+            keys_text = Path(args.keys).read_text("utf-8")
+        keys = json_format.Parse(keys_text, svc.ListPublicKeysResponse()).keys
+    except (OSError, json_format.ParseError, ValueError) as exc:
+        print(f"cannot read input: {exc}", file=sys.stderr)
+        return 2
+    on = date.fromisoformat(args.on) if args.on else date.today()
+    result = verify_offline(cert, keys, on)
+    if result.valid:
+        print(
+            f"valid: {cert.id} ({cert.type_name}, holder {identifiers.mask(cert.holder.id)}, "
+            f"signed by {cert.signature.key_id}); revocation status needs the registry: "
+            "GET /v1/certificates/<id>/verification"
+        )
+        return 0
+    for problem, detail in zip(result.problems, result.details, strict=True):
+        name = svc.VerificationProblem.Name(problem)
+        print(f"invalid: {name.removeprefix('VERIFICATION_PROBLEM_')}: {detail}", file=sys.stderr)
+    return 1
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    if load_settings().env is Environment.PRODUCTION:
+        print("development tokens are refused in production", file=sys.stderr)
+        return 2
+    try:
+        token = auth.mint_dev_token(
+            args.kind,
+            args.subject,
+            department=args.dept,
+            roles=tuple(args.role or ()),
+            region=args.region,
+            name=args.name,
+            ttl_s=args.ttl,
+        )
+    except ValueError as exc:
+        print(f"cannot mint: {exc}", file=sys.stderr)
+        return 2
+    print(token)
+    return 0
+
+
 def cmd_check_id(args: argparse.Namespace) -> int:
     verdict = identifiers.check(args.kind, args.value, legacy=args.legacy)
     if not verdict.valid:
@@ -242,6 +301,24 @@ def parser() -> argparse.ArgumentParser:
     )
     broker_args(tail)
     tail.set_defaults(func=cmd_tail)
+
+    tok = sub.add_parser("token", help="mint a development bearer token (not in production)")
+    tok.add_argument("kind", choices=sorted(auth.KINDS))
+    tok.add_argument("subject", help="resident id, USCC or staff id")
+    tok.add_argument("--dept", help="department code (staff, department)")
+    tok.add_argument("--role", action="append", help="role (repeatable)")
+    tok.add_argument("--region", help="6-digit division code (staff)")
+    tok.add_argument("--name")
+    tok.add_argument("--ttl", type=int, default=3600, help="seconds")
+    tok.set_defaults(func=cmd_token)
+
+    ver = sub.add_parser("verify", help="verify a downloaded certificate offline")
+    ver.add_argument("file", help="certificate JSON (GET /v1/certificates/<id>), - for stdin")
+    ver.add_argument(
+        "--keys", required=True, help="published keys: a file saved from GET /v1/keys, or that URL"
+    )
+    ver.add_argument("--on", help="check validity on this date (YYYY-MM-DD; default today)")
+    ver.set_defaults(func=cmd_verify)
 
     check = sub.add_parser("check-id", help="validate an identifier (exit 0 valid, 1 invalid)")
     check.add_argument("kind", choices=[k.value for k in identifiers.IdKind])

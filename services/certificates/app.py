@@ -1,22 +1,29 @@
-"""Certificates service wiring: topics it consumes, gRPC it serves.
-
-The issuance rules arrive with the certificates issue; until then every input event
-already flows through the kit pipeline (decode, validate, dedup, dead-letter).
-"""
+"""Certificates service wiring: tables, agents, gRPC and REST around the registry."""
 
 from __future__ import annotations
 
-import grpc
-from govshare.certificates.v1 import certificates_service_pb2, certificates_service_pb2_grpc
+from pathlib import Path
 
-from services.kit.consumer import accept_valid
+import grpc
+from google.protobuf.message import Message
+from govshare.certificates.v1 import certificates_service_pb2, certificates_service_pb2_grpc
+from govshare.common.v1 import types_pb2 as common
+
+from services.certificates import api, catalog, feeds
+from services.certificates.domain import DomainError, IssueCommand
+from services.certificates.grpc_api import CertificateServicer
+from services.certificates.keystore import KeyStore
+from services.certificates.registry import Registry
+from services.kit.consumer import Rejected
+from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
+from services.kit.signatures import Suite
 
 NAME = "certificates"
 
 # Issuing departments' feeds and the flows that end in a certificate.
-INPUT_TOPICS = (
+FEED_TOPICS = (
     "marketreg.v1.events",
     "landsupply.v1.events",
     "projects.v1.events",
@@ -25,19 +32,96 @@ INPUT_TOPICS = (
 )
 
 
-def _register_grpc(server: grpc.aio.Server) -> list[str]:
-    # The generated base servicer answers UNIMPLEMENTED for every RPC until the
-    # certificates issue fills them in; registering it now makes the contract
-    # discoverable through reflection.
-    certificates_service_pb2_grpc.add_CertificateServiceServicer_to_server(  # type: ignore[no-untyped-call]  # generated, untyped
-        certificates_service_pb2_grpc.CertificateServiceServicer(), server
-    )
-    return [certificates_service_pb2.DESCRIPTOR.services_by_name["CertificateService"].full_name]
+class FeedHandler:
+    """Turns a department's event into registry commands (the rules live in feeds.py)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    async def __call__(self, env: Envelope, message: Message) -> None:
+        try:
+            actions = feeds.actions_for(message, env.dedup_key, self.registry.catalog)
+        except StopIteration:
+            raise Rejected("issuer", "no issuer in the catalog may issue this type") from None
+        department = env.source.rsplit("/", 1)[-1]
+        actor = common.Actor(
+            kind=common.ACTOR_KIND_SYSTEM,
+            system_id=env.source,
+            on_behalf_of=common.Party(
+                kind=common.PARTY_KIND_DEPARTMENT,
+                id=self._issuer_of(actions) or "",
+                name=department,
+            ),
+        )
+        cause = common.EventRef(source=env.source, id=env.id, type=env.type)
+        try:
+            for action in actions:
+                await self._apply(action, actor, cause, env)
+        except DomainError as error:
+            raise Rejected(error.field, error.reason) from None
+
+    def _issuer_of(self, actions: list[feeds.Action]) -> str | None:
+        return next((a.issuer_uscc for a in actions if isinstance(a, IssueCommand)), None)
+
+    async def _apply(
+        self, action: feeds.Action, actor: common.Actor, cause: common.EventRef, env: Envelope
+    ) -> None:
+        registry = self.registry
+        if isinstance(action, IssueCommand):
+            # Not waiting: this agent is also what applies our own events downstream.
+            await registry.issue(action, actor=actor, department=None, caused_by=cause, wait=False)
+            return
+        type_code = registry.catalog.type_by_key(action.type_key).code
+        targets = [
+            c
+            for c in registry.dossier(action.holder_id).current(type_code)
+            if not action.field or c.fields.get(action.field) == action.value
+        ]
+        for cert in targets:
+            if isinstance(action, feeds.Revoke):
+                await registry.change_status(
+                    cert.id,
+                    "revoke",
+                    actor=actor,
+                    department=None,
+                    reason=action.detail,
+                    revocation_reason=action.reason,
+                    caused_by=cause,
+                    wait=False,
+                )
+            else:
+                await registry.supersede(
+                    cert.id,
+                    env.dedup_key,
+                    actor=actor,
+                    department=None,
+                    valid_from=None,
+                    valid_until=None,
+                    fields=action.fields,
+                    wait=False,
+                )
 
 
 def build(settings: Settings | None = None) -> ServiceRuntime:
-    runtime = ServiceRuntime(NAME, settings or load_settings())
-    for topic in INPUT_TOPICS:
-        runtime.consume(topic, accept_valid)
-    runtime.add_grpc(_register_grpc)
+    settings = settings or load_settings()
+    runtime = ServiceRuntime(NAME, settings)
+    registry = Registry(
+        runtime, catalog.load(), KeyStore(Path(settings.keys_dir)), Suite(settings.signature_suite)
+    )
+    runtime.consume("certificates.v1.events", registry.on_certificate_event)
+    runtime.consume("certificates.v1.access-log", registry.on_access_event)
+    handler = FeedHandler(registry)
+    for topic in FEED_TOPICS:
+        runtime.consume(topic, handler)
+
+    def register(server: grpc.aio.Server) -> list[str]:
+        certificates_service_pb2_grpc.add_CertificateServiceServicer_to_server(  # type: ignore[no-untyped-call]
+            CertificateServicer(registry), server
+        )
+        return [
+            certificates_service_pb2.DESCRIPTOR.services_by_name["CertificateService"].full_name
+        ]
+
+    runtime.add_grpc(register)
+    runtime.api.include_router(api.router(registry))
     return runtime

@@ -37,6 +37,9 @@ HTTP_REQUEST_SECONDS = Histogram(
     "HTTP request latency by route template.",
     ["method", "route"],
 )
+GRPC_REQUESTS = Counter(
+    "govshare_grpc_requests_total", "gRPC calls by method and status code.", ["method", "code"]
+)
 BUILD_INFO = Gauge(
     "govshare_build_info", "Always 1; labels say what is running.", ["service", "version"]
 )

@@ -27,6 +27,7 @@ from grpc_reflection.v1alpha import reflection
 
 from services.kit import logs
 from services.kit.admin import ensure_topics
+from services.kit.auth import install_verifier, verifier_from_settings
 from services.kit.bus import EventBus
 from services.kit.consumer import EventProcessor, Handler, delivery_of
 from services.kit.idempotency import AppliedEvents
@@ -101,6 +102,14 @@ class ServiceRuntime:
         self.applied = AppliedEvents(
             self.faust.Table("applied-events", key_type=str, value_type=float)
         )
+        # Built at start so a production misconfiguration stops the process at once.
+        self.verifier = verifier_from_settings(
+            settings.env,
+            settings.auth_public_keys,
+            issuers=settings.auth_issuers,
+            audience=settings.auth_audience,
+            leeway_s=settings.auth_leeway_s,
+        )
         self._grpc_registrars: list[GrpcRegistrar] = []
         self.grpc_server: grpc.aio.Server | None = None
         self.grpc_port: int | None = None
@@ -111,6 +120,7 @@ class ServiceRuntime:
             lifespan=self._lifespan,
             description=f"REST interface of the govshare {name} service.",
         )
+        install_verifier(self.api, self.verifier)
         self._add_operational_routes()
         BUILD_INFO.labels(name, VERSION).set(1)
 

@@ -7,7 +7,7 @@ reason, instead of surfacing later as a confusing broker or port error.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +47,18 @@ class Settings(BaseSettings):
     rebalance_timeout_s: float | None = Field(default=None, gt=0)
     # Tansu rejects the idempotent producer; enable it on Apache Kafka by setting.
     producer_idempotence: bool = False
+    # Bearer JWT verification: JWKS JSON or comma-separated PEM/JWKS files. Development and
+    # test also trust the published development key (`govshare token`); production refuses it.
+    auth_public_keys: str = ""
+    auth_issuers: str = ""
+    auth_audience: str = "govshare"
+    auth_leeway_s: float = Field(default=30, ge=0, le=300)
+    # Where issuing departments' private signing keys live (one file per key), and the
+    # suite new certificates are signed with (SM2 with SM3 by default, GB/T 32918).
+    keys_dir: str = ".govshare-keys"
+    signature_suite: Literal["SIGNATURE_SUITE_SM2_SM3", "SIGNATURE_SUITE_ED25519"] = (
+        "SIGNATURE_SUITE_SM2_SM3"
+    )
 
     @model_validator(mode="after")
     def _check_production(self) -> Self:

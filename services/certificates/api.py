@@ -1,0 +1,123 @@
+"""REST for people: public keys, verification for anyone, and for the holder their
+certificates (display, download) and who used their data (access log)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Query
+from google.protobuf import json_format
+from govshare.certificates.v1 import types_pb2 as t
+
+from services.certificates import domain
+from services.certificates.domain import DomainError
+from services.certificates.registry import Registry, today
+from services.kit.auth import CurrentPrincipal, Principal
+
+_HTTP = {
+    "INVALID_ARGUMENT": 400,
+    "NOT_FOUND": 404,
+    "PERMISSION_DENIED": 403,
+    "FAILED_PRECONDITION": 409,
+}
+
+
+def _as_json(message: Any) -> dict[str, Any]:
+    return json_format.MessageToDict(message)
+
+
+def _problem(error: DomainError) -> HTTPException:
+    return HTTPException(_HTTP.get(error.code, 400), {"field": error.field, "reason": error.reason})
+
+
+def _holder_only(principal: Principal, holder_id: str) -> None:
+    if not principal.is_holder(holder_id):
+        raise HTTPException(
+            403, {"field": "certificate_id", "reason": "only the holder may see this certificate"}
+        )
+
+
+def router(registry: Registry) -> APIRouter:
+    api = APIRouter(prefix="/v1", tags=["certificates"])
+
+    @api.get("/keys", summary="Published public keys (for offline verification)")
+    async def keys(issuer_uscc: str = "", include_retired: bool = True) -> dict[str, Any]:
+        listed = registry.keys.public_keys(issuer_uscc, include_retired)
+        return {"keys": [_as_json(k) for k in listed]}
+
+    @api.get(
+        "/certificates/{certificate_id}/verification",
+        summary="Verify a certificate by id (anyone; no content is disclosed)",
+    )
+    async def verify_by_id(certificate_id: str) -> dict[str, Any]:
+        return _as_json(registry.verify(None, certificate_id, today()))
+
+    @api.post("/verifications", summary="Verify a downloaded certificate (anyone)")
+    async def verify_document(certificate: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+        try:
+            cert = json_format.ParseDict(certificate, t.Certificate())
+        except json_format.ParseError as exc:
+            raise HTTPException(422, {"field": "certificate", "reason": str(exc)}) from None
+        result = registry.verify(cert, cert.id, today())
+        return _as_json(result) | {"valid": result.valid}
+
+    @api.get(
+        "/certificates/{certificate_id}",
+        summary="Display or download one of my certificates (holder only)",
+    )
+    async def get_certificate(certificate_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
+        try:
+            cert = registry.find(certificate_id)
+        except DomainError as error:
+            raise _problem(error) from None
+        _holder_only(principal, cert.holder.id)
+        return _as_json(cert)
+
+    @api.get("/me/certificates", summary="My dossier (一企一档): current and past certificates")
+    async def my_certificates(
+        principal: CurrentPrincipal, include_history: bool = Query(True)
+    ) -> dict[str, Any]:
+        if principal.kind not in ("citizen", "enterprise"):
+            raise HTTPException(403, {"field": "token", "reason": "holders only"})
+        certs = [
+            c
+            for c in registry.dossier(principal.subject).certificates
+            if include_history or c.status in (domain.ACTIVE, domain.SUSPENDED)
+        ]
+        return {"holder_id": principal.subject, "certificates": [_as_json(c) for c in certs]}
+
+    @api.get(
+        "/me/access-log",
+        summary="Who used my data, when, for what purpose and on which legal basis",
+    )
+    async def my_access_log(principal: CurrentPrincipal) -> dict[str, Any]:
+        if principal.kind not in ("citizen", "enterprise"):
+            raise HTTPException(403, {"field": "token", "reason": "holders only"})
+        entries = []
+        for item in reversed(registry.access_log.get(principal.subject) or []):
+            data = item["data"]
+            entries.append(
+                {
+                    "access_id": data.get("accessId"),
+                    "outcome": "granted" if item["type"].endswith("Granted") else "denied",
+                    "requester": data.get("requester", {}),
+                    "matter": data.get("matterCode"),
+                    "purpose": data.get("purpose", ""),
+                    "legal_basis": data.get("legalBasis", ""),
+                    "case_id": data.get("caseId", ""),
+                    "when": data.get("occurredAt"),
+                    "released": [
+                        {
+                            "type_code": r["result"]["typeCode"],
+                            "status": r["result"]["status"],
+                            "fields": r.get("releasedFields", []),
+                        }
+                        for r in data.get("released", [])
+                    ],
+                    "denial": data.get("reason"),
+                    "detail": data.get("detail", ""),
+                }
+            )
+        return {"holder_id": principal.subject, "entries": entries}
+
+    return api

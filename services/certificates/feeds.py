@@ -1,0 +1,248 @@
+"""What department feeds mean for the registry (pure): which certificate to issue,
+supersede or revoke when a licence is registered, a permit granted, a property
+transferred or a tax paid. The request id is the feed event's `(ce_source, ce_id)`, so a
+redelivered feed event names the same certificate and is issued once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from google.protobuf.message import Message
+from govshare.certificates.v1 import types_pb2 as t
+from govshare.common.v1 import types_pb2 as common
+from govshare.landsupply.v1 import events_pb2 as land
+from govshare.landsupply.v1 import types_pb2 as land_types
+from govshare.marketreg.v1 import events_pb2 as market
+from govshare.marketreg.v1 import types_pb2 as market_types
+from govshare.projects.v1 import events_pb2 as projects
+from govshare.realestate.v1 import events_pb2 as realestate
+from govshare.realestate.v1 import types_pb2 as realestate_types
+from govshare.tax.v1 import events_pb2 as tax
+
+from services.certificates.catalog import Catalog
+from services.certificates.domain import IssueCommand, to_date
+
+BUSINESS_LICENCE = "business_licence"
+
+
+@dataclass(frozen=True)
+class Revoke:
+    """Revoke the holder's current certificates of a type (optionally one object's)."""
+
+    holder_id: str
+    type_key: str
+    reason: int
+    detail: str
+    field: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Supersede:
+    """Issue the next version of the holder's current certificate of a type."""
+
+    holder_id: str
+    type_key: str
+    fields: dict[str, str]
+    field: str = ""
+    value: str = ""
+
+
+Action = IssueCommand | Revoke | Supersede
+
+
+def _d(value: common.Date) -> str:
+    return to_date(value).isoformat() if value.year else ""
+
+
+def _issuer(catalog: Catalog, authority_id: str, department: str, type_key: str) -> str:
+    """The authority named in the feed when it may issue this type, else the catalog's."""
+    code = catalog.type_by_key(type_key).code
+    known = catalog.issuers.get(authority_id)
+    if known is not None and code in known.types:
+        return authority_id
+    return catalog.issuer_for(department, code).uscc
+
+
+def _cmd(
+    catalog: Catalog,
+    request_id: str,
+    type_key: str,
+    holder: common.Party,
+    issuer: str,
+    valid_from: date,
+    fields: dict[str, str],
+    valid_until: date | None = None,
+) -> IssueCommand:
+    kind = catalog.type_by_key(type_key)
+    if valid_until is None and kind.validity_years:
+        valid_until = valid_from.replace(year=valid_from.year + kind.validity_years)
+    return IssueCommand(
+        request_id=request_id,
+        type_code=kind.code,
+        holder=holder,
+        issuer_uscc=issuer,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        fields={k: v for k, v in fields.items() if v},
+    )
+
+
+def _licence_fields(licence: market_types.BusinessLicence) -> dict[str, str]:
+    return {
+        "name": licence.name,
+        "entity_type": licence.entity_type,
+        "legal_representative": licence.legal_representative.name,
+        "address": licence.address.text,
+        "established_on": _d(licence.established_on),
+        "registered_capital_fen": str(licence.registered_capital.fen)
+        if licence.HasField("registered_capital")
+        else "",
+        "term_from": _d(licence.term_from),
+        "term_until": _d(licence.term_until),
+        "business_scope": licence.business_scope,
+    }
+
+
+def actions_for(message: Message, request_id: str, catalog: Catalog) -> list[Action]:
+    """The registry's reaction to one feed event (empty when none is needed)."""
+    if isinstance(message, market.BusinessLicenceRegistered):
+        lic = message.licence
+        holder = common.Party(kind=common.PARTY_KIND_ENTERPRISE, id=message.uscc, name=lic.name)
+        issuer = _issuer(catalog, lic.registration_authority.id, "marketreg", BUSINESS_LICENCE)
+        return [
+            _cmd(
+                catalog,
+                request_id,
+                BUSINESS_LICENCE,
+                holder,
+                issuer,
+                to_date(message.issued_on),
+                _licence_fields(lic),
+                to_date(lic.term_until) if lic.HasField("term_until") else None,
+            )
+        ]
+    if isinstance(message, market.BusinessLicenceChanged):
+        return [Supersede(message.uscc, BUSINESS_LICENCE, _licence_fields(message.licence))]
+    if isinstance(message, market.BusinessLicenceCancelled):
+        return [
+            Revoke(
+                message.uscc,
+                BUSINESS_LICENCE,
+                t.REVOCATION_REASON_HOLDER_DEREGISTERED,
+                f"licence cancelled on {_d(message.cancelled_on)}: {message.reason}",
+            )
+        ]
+    if isinstance(message, land.PlanningPermitIssued):
+        key = (
+            "land_planning_permit"
+            if message.kind == land_types.PERMIT_KIND_LAND_USE
+            else "project_planning_permit"
+        )
+        fields = {
+            "parcel_code": message.parcel_code,
+            "permit_number": message.permit_number,
+            "project_name": message.project_name,
+            "location": message.location.text,
+        }
+        if key == "land_planning_permit":
+            fields["land_use"] = message.project_name
+            fields["area_hundredths_m2"] = str(message.land_area_hundredths_m2)
+            fields["project_name"] = message.project_name
+        else:
+            fields["building_area_hundredths_m2"] = str(message.floor_area_hundredths_m2)
+        issuer = _issuer(catalog, message.authority.id, "landsupply", key)
+        return [
+            _cmd(
+                catalog, request_id, key, message.holder, issuer, to_date(message.issued_on), fields
+            )
+        ]
+    if isinstance(message, projects.ProjectApproved):
+        fields = {
+            "project_code": message.project_code,
+            "project_name": message.project_name,
+            "parcel_code": ",".join(message.parcel_codes),
+            "planned_load_w": str(message.planned_load_w),
+            "approval_kind": str(message.kind),
+        }
+        issuer = _issuer(catalog, message.authority.id, "projects", "project_approval")
+        return [
+            _cmd(
+                catalog,
+                request_id,
+                "project_approval",
+                message.owner,
+                issuer,
+                to_date(message.approved_on),
+                fields,
+            )
+        ]
+    if isinstance(message, projects.ConstructionPermitIssued):
+        fields = {
+            "project_code": message.project_code,
+            "permit_number": message.permit_number,
+            "project_name": message.project_name,
+            "parcel_code": ",".join(message.parcel_codes),
+        }
+        issuer = _issuer(catalog, message.authority.id, "projects", "construction_permit")
+        return [
+            _cmd(
+                catalog,
+                request_id,
+                "construction_permit",
+                message.owner,
+                issuer,
+                to_date(message.issued_on),
+                fields,
+            )
+        ]
+    if isinstance(message, realestate.RegistrationCompleted):
+        when = message.registered_at.ToDatetime().date()
+        usage = "住宅" if message.usage == realestate_types.USAGE_RESIDENTIAL else "非住宅"
+        fields = {
+            "unit_code": message.unit_code,
+            "right_holder": message.buyer.name or message.buyer.id,
+            "location": message.location.text,
+            "usage": usage,
+            "area_hundredths_m2": str(message.area_hundredths_m2),
+            "right_type": message.right_type,
+            "registration_number": message.registration_number,
+            "case_id": message.case_id,
+        }
+        issuer = _issuer(catalog, message.registrar.id, "realestate", "property_certificate")
+        return [
+            _cmd(catalog, request_id, "property_certificate", message.buyer, issuer, when, fields),
+            Revoke(
+                message.seller.id,
+                "property_certificate",
+                t.REVOCATION_REASON_RIGHT_TRANSFERRED,
+                f"transferred to a new holder in case {message.case_id}",
+                "unit_code",
+                message.unit_code,
+            ),
+        ]
+    if isinstance(message, tax.PaymentCleared):
+        when = message.cleared_at.ToDatetime().date()
+        by_payer: dict[str, tuple[common.Party, int]] = {}
+        for line in message.lines:
+            party, total = by_payer.get(line.payer.id, (line.payer, 0))
+            by_payer[line.payer.id] = (party, total + line.amount.fen)
+        issuer = _issuer(catalog, message.tax_authority.id, "tax", "tax_payment_certificate")
+        return [
+            _cmd(
+                catalog,
+                f"{request_id}#{payer_id}",
+                "tax_payment_certificate",
+                party,
+                issuer,
+                when,
+                {
+                    "case_id": message.case_id,
+                    "payment_id": message.payment_id,
+                    "total_tax_fen": str(total),
+                },
+            )
+            for payer_id, (party, total) in sorted(by_payer.items())
+        ]
+    return []

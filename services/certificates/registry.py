@@ -1,0 +1,376 @@
+"""The certificate registry's state and commands, on Faust tables (thin: domain does the rules).
+
+Commands (from gRPC and from department feeds) validate against current state, sign, and
+produce events; the agent on `certificates.v1.events` applies them to the tables. A command
+waits until its event is applied, so the caller reads its own write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from google.protobuf import json_format
+from google.protobuf.message import Message
+from govshare.certificates.v1 import access_log_pb2 as log_pb
+from govshare.certificates.v1 import certificates_service_pb2 as svc
+from govshare.certificates.v1 import events_pb2 as ev
+from govshare.certificates.v1 import types_pb2 as t
+from govshare.common.v1 import types_pb2 as common
+
+from services.certificates import domain
+from services.certificates.catalog import Catalog
+from services.certificates.domain import DomainError, Dossier, IssueCommand
+from services.certificates.keystore import KeyStore
+from services.kit import canonical, identifiers
+from services.kit.envelope import Envelope
+from services.kit.runtime import ServiceRuntime
+from services.kit.signatures import Suite
+
+APPLY_TIMEOUT_S = 10.0
+ACCESS_LOG_LIMIT = 1000  # newest entries kept per holder in the table
+
+_ACTIONS: dict[type[Message], str] = {
+    ev.CertificateRevoked: "revoke",
+    ev.CertificateSuspended: "suspend",
+    ev.CertificateReinstated: "reinstate",
+    ev.CertificateSuperseded: "supersede",
+}
+
+
+def _response(result: domain.Verification, status: int = 0) -> svc.VerifyCertificateResponse:
+    reply = svc.VerifyCertificateResponse(valid=result.valid, details=result.details)
+    reply.problems.extend(result.problems)  # type: ignore[arg-type]  # enum ints
+    reply.status = status  # type: ignore[assignment]
+    return reply
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+class Registry:
+    def __init__(
+        self, runtime: ServiceRuntime, catalog: Catalog, keys: KeyStore, suite: Suite
+    ) -> None:
+        self.runtime = runtime
+        self.catalog = catalog
+        self.keys = keys
+        self.suite = suite
+        app = runtime.faust
+        # Tables serialise values as JSON; a dossier is its protobuf bytes in base64.
+        self.dossiers = app.Table("dossiers", key_type=str, value_type=str)
+        self.index = app.Table("certificate-index", key_type=str, value_type=str)
+        self.access_log = app.Table("access-log", key_type=str, value_type=list)
+        self._waiters: dict[str, asyncio.Future[None]] = {}
+
+    # --- state ----------------------------------------------------------------------------
+
+    def dossier(self, holder_id: str) -> Dossier:
+        raw = self.dossiers.get(holder_id)
+        if not raw:
+            return Dossier()
+        decoded = base64.b64decode(raw)
+        return Dossier(list(svc.ListDossierResponse.FromString(decoded).certificates))
+
+    def _store(self, holder_id: str, dossier: Dossier) -> None:
+        raw = svc.ListDossierResponse(certificates=dossier.certificates).SerializeToString()
+        self.dossiers[holder_id] = base64.b64encode(raw).decode()
+
+    def find(self, certificate_id: str) -> t.Certificate:
+        holder = self.index.get(certificate_id)
+        cert = self.dossier(holder).find(certificate_id) if holder else None
+        if cert is None:
+            raise DomainError(
+                "NOT_FOUND", "certificate_id", f"{certificate_id} is not in the registry"
+            )
+        return cert
+
+    def public_key(self, key_id: str) -> t.SigningKey | None:
+        stored = self.keys.get(key_id)
+        return stored.public() if stored else None
+
+    # --- applying events (agent side) -----------------------------------------------------
+
+    async def on_certificate_event(self, env: Envelope, message: Message) -> None:
+        if isinstance(message, ev.CertificateIssued):
+            dossier = self.dossier(message.holder_id)
+            if domain.apply_issued(dossier, message.certificate):
+                self._store(message.holder_id, dossier)
+                self.index[message.certificate.id] = message.holder_id
+        elif type(message) in _ACTIONS:
+            dossier = self.dossier(message.holder_id)  # type: ignore[attr-defined]
+            if domain.apply_status(
+                dossier,
+                message.certificate.certificate_id,  # type: ignore[attr-defined]
+                _ACTIONS[type(message)],
+            ):
+                self._store(message.holder_id, dossier)  # type: ignore[attr-defined]
+        self._wake(env.id)
+
+    async def on_access_event(self, env: Envelope, message: Message) -> None:
+        holder = message.holder_id  # type: ignore[attr-defined]
+        entries = list(self.access_log.get(holder) or [])
+        entries.append({"type": env.type, "id": env.id, "data": json_format.MessageToDict(message)})
+        self.access_log[holder] = entries[-ACCESS_LOG_LIMIT:]
+
+    def _wake(self, event_id: str) -> None:
+        waiter = self._waiters.pop(event_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def _emit(self, message: Message, *, subject: str, wait: bool, **attrs: Any) -> None:
+        """Produce an event; with `wait`, return only once the agent has applied it, so
+        the caller reads its own write. Agents never wait (they would wait on themselves)."""
+        if not wait:
+            await self.runtime.bus.publish(message, subject=subject, **attrs)
+            return
+        event_id = str(uuid.uuid4())
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters[event_id] = waiter
+        try:
+            await self.runtime.bus.publish(message, subject=subject, event_id=event_id, **attrs)
+            await asyncio.wait_for(waiter, APPLY_TIMEOUT_S)
+        finally:
+            self._waiters.pop(event_id, None)
+
+    # --- commands -------------------------------------------------------------------------
+
+    async def issue(
+        self,
+        cmd: IssueCommand,
+        *,
+        actor: common.Actor,
+        department: str | None,
+        caused_by: common.EventRef | None = None,
+        suite: Suite | None = None,
+        wait: bool = True,
+    ) -> t.Certificate:
+        """Sign and issue; a repeated request returns the certificate already issued."""
+        domain.check_issue(cmd, self.catalog, department=department)
+        serial = cmd.serial or domain.serial_for(cmd.issuer_uscc, cmd.type_code, cmd.request_id)
+        cert_id = identifiers.make_cert_id(cmd.type_code, cmd.issuer_uscc, serial, cmd.version)
+        existing = self.dossier(cmd.holder.id).find(cert_id)
+        if existing is not None:
+            return existing
+        chosen = suite or self.suite
+        stored, created = self.keys.active(cmd.issuer_uscc, chosen)
+        if created:
+            await self.runtime.bus.publish(
+                ev.SigningKeyPublished(
+                    issuer_uscc=cmd.issuer_uscc,
+                    key=stored.public(),
+                    published_at=domain.timestamp(stored.active_from),
+                ),
+                subject=cmd.issuer_uscc,
+            )
+        cert = domain.draft(
+            cmd,
+            self.catalog,
+            issued_at=datetime.now(UTC),
+            suite=chosen.proto_value,
+            key_id=stored.key.key_id,
+        )
+        cert.signature.value = stored.key.sign(canonical.certificate_bytes(cert))
+        event = ev.CertificateIssued(
+            holder_id=cmd.holder.id, certificate=cert, request_id=cmd.request_id, issued_by=actor
+        )
+        if caused_by is not None:
+            event.caused_by.CopyFrom(caused_by)
+        await self._emit(event, subject=cmd.holder.id, wait=wait)
+        return cert
+
+    async def change_status(
+        self,
+        certificate_id: str,
+        action: str,
+        *,
+        actor: common.Actor,
+        department: str | None,
+        reason: str = "",
+        revocation_reason: int = 0,
+        caused_by: common.EventRef | None = None,
+        wait: bool = True,
+    ) -> t.Certificate:
+        cert = self.find(certificate_id)
+        self._check_department(cert, department)
+        domain.check_transition(cert, action)
+        now = domain.timestamp(datetime.now(UTC))
+        holder = cert.holder.id
+        message: Message
+        if action == "revoke":
+            message = ev.CertificateRevoked(
+                holder_id=holder,
+                certificate=domain.ref(cert),
+                reason=revocation_reason or t.REVOCATION_REASON_OTHER,  # type: ignore[arg-type]
+                detail=reason,
+                revoked_at=now,
+                revoked_by=actor,
+            )
+            if caused_by is not None:
+                message.caused_by.CopyFrom(caused_by)
+        elif action == "suspend":
+            if not reason:
+                raise domain.invalid("reason", "a suspension must say why")
+            message = ev.CertificateSuspended(
+                holder_id=holder,
+                certificate=domain.ref(cert),
+                reason=reason,
+                suspended_at=now,
+                suspended_by=actor,
+            )
+        else:
+            message = ev.CertificateReinstated(
+                holder_id=holder,
+                certificate=domain.ref(cert),
+                reason=reason,
+                reinstated_at=now,
+                reinstated_by=actor,
+            )
+        await self._emit(message, subject=holder, wait=wait)
+        return self.find(certificate_id)
+
+    async def supersede(
+        self,
+        certificate_id: str,
+        request_id: str,
+        *,
+        actor: common.Actor,
+        department: str | None,
+        valid_from: date | None,
+        valid_until: date | None,
+        fields: dict[str, str],
+        wait: bool = True,
+    ) -> tuple[t.Certificate, t.Certificate]:
+        current = self.find(certificate_id)
+        self._check_department(current, department)
+        cmd = domain.successor(
+            current, request_id, valid_from=valid_from, valid_until=valid_until, fields=fields
+        )
+        replacement = await self.issue(cmd, actor=actor, department=department, wait=wait)
+        if self.find(certificate_id).status != domain.SUPERSEDED:
+            await self._emit(
+                ev.CertificateSuperseded(
+                    holder_id=current.holder.id,
+                    certificate=domain.ref(current),
+                    replacement=domain.ref(replacement),
+                    superseded_at=domain.timestamp(datetime.now(UTC)),
+                    superseded_by=actor,
+                ),
+                subject=current.holder.id,
+                wait=wait,
+            )
+        return replacement, self.find(certificate_id)
+
+    def _check_department(self, cert: t.Certificate, department: str | None) -> None:
+        issuer = self.catalog.issuers.get(cert.issuer_uscc)
+        if department is not None and (issuer is None or issuer.department != department):
+            raise DomainError(
+                "PERMISSION_DENIED",
+                "certificate_id",
+                f"only the issuing department may change {cert.id}",
+            )
+
+    def verify(
+        self, cert: t.Certificate | None, certificate_id: str, on: date
+    ) -> svc.VerifyCertificateResponse:
+        result = domain.Verification()
+        wanted = cert.id if cert is not None else certificate_id
+        verdict = identifiers.check_cert_id(wanted, legacy=True)
+        if not verdict.valid:
+            result.add(svc.VERIFICATION_PROBLEM_MALFORMED_ID, verdict.reason or "malformed id")
+            return _response(result)
+        try:
+            stored: t.Certificate | None = self.find(wanted)
+        except DomainError:
+            stored = None
+        subject = cert if cert is not None else stored
+        if stored is None:
+            result.add(
+                svc.VERIFICATION_PROBLEM_UNKNOWN_CERTIFICATE, f"{wanted} is not in the registry"
+            )
+        if subject is None:
+            return _response(result)
+        if (
+            cert is not None
+            and stored is not None
+            and (
+                canonical.certificate_bytes(cert) != canonical.certificate_bytes(stored)
+                or cert.signature.value != stored.signature.value
+            )
+        ):
+            result.add(
+                svc.VERIFICATION_PROBLEM_CONTENT_MISMATCH,
+                "the presented content differs from what the registry issued",
+            )
+        domain.check_signature(subject, self.public_key(subject.signature.key_id), result)
+        domain.check_validity(subject, on, result)
+        if stored is not None:
+            domain.check_status(stored.status, result)
+        return _response(result, stored.status if stored is not None else 0)
+
+    async def resolve(
+        self, request: svc.ResolveEvidenceRequest, *, caller_id: str
+    ) -> tuple[domain.Resolution, str]:
+        """Purpose-bound evidence resolution; every grant and denial goes to the access log."""
+        access_id = str(uuid.uuid4())
+        if request.requester.id != caller_id:
+            resolution = domain.Resolution(
+                None,
+                t.ACCESS_DENIAL_REASON_REQUESTER_MISMATCH,
+                f"the caller {caller_id} may not ask on behalf of {request.requester.id}",
+            )
+        elif not request.case_id:
+            resolution = domain.Resolution(
+                None, t.ACCESS_DENIAL_REASON_NO_CASE, "every use of evidence must name its case id"
+            )
+        else:
+            resolution = domain.resolve(
+                self.catalog,
+                requester_id=request.requester.id,
+                matter=request.matter_code,
+                type_codes=request.type_codes,
+                dossier=self.dossier(request.holder_id),
+                on=today(),
+                object_id=request.object_id,
+            )
+        now = domain.timestamp(datetime.now(UTC))
+        attrs = {
+            "case_id": request.case_id or None,
+            "purpose": request.matter_code or None,
+            "department": request.requester.id,
+        }
+        if resolution.granted:
+            assert resolution.entry is not None
+            entry = log_pb.EvidenceAccessGranted(
+                holder_id=request.holder_id,
+                access_id=access_id,
+                requester=request.requester,
+                requested_by=request.requested_by,
+                matter_code=request.matter_code,
+                purpose=request.purpose or resolution.entry.purpose,
+                legal_basis=resolution.entry.legal_basis,
+                case_id=request.case_id,
+                requested_type_codes=request.type_codes,
+                released=resolution.released,
+                occurred_at=now,
+            )
+        else:
+            entry = log_pb.EvidenceAccessDenied(  # type: ignore[assignment]
+                holder_id=request.holder_id,
+                access_id=access_id,
+                requester=request.requester,
+                requested_by=request.requested_by,
+                matter_code=request.matter_code,
+                purpose=request.purpose,
+                case_id=request.case_id,
+                requested_type_codes=request.type_codes,
+                reason=resolution.denial,  # type: ignore[arg-type]
+                detail=resolution.detail,
+                occurred_at=now,
+            )
+        await self.runtime.bus.publish(entry, subject=request.holder_id, **attrs)
+        return resolution, access_id

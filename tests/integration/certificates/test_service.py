@@ -1,0 +1,358 @@
+"""The certificates service as a real process: gRPC for departments, REST for people,
+department feeds in, certificate and access-log events out."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from aiokafka import AIOKafkaProducer
+from govshare.certificates.v1 import certificates_service_pb2 as svc
+from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
+from govshare.certificates.v1 import types_pb2 as t
+from govshare.common.v1 import types_pb2 as common
+
+from services.kit.admin import ensure_topics
+from services.kit.auth import bearer_metadata, mint_dev_token
+from services.kit.broker import free_port
+from services.kit.envelope import encode_headers
+from services.kit.topics import all_topic_names
+from tests.helpers import ROOT, running_service, wait_until
+from tests.samples import sample_of_topic
+
+LICENCE = "11100000000018833X001"
+MARKETREG = "11370100004251392E"
+POWER_CO = "91370100863014379C"
+MARKETREG_TOKEN = mint_dev_token("department", MARKETREG, department="marketreg")
+POWER_TOKEN = mint_dev_token("department", POWER_CO, department="power")
+FIELDS = {
+    "name": "泉城测试有限公司",
+    "legal_representative": "张三",
+    "entity_type": "有限责任公司",
+    "address": "济南市天桥区",
+    "established_on": "2025-01-01",
+    "registered_capital_fen": "100000000",
+}
+
+
+def holder_uscc() -> str:
+    """A fresh, valid enterprise USCC per test (the registry keys state by holder)."""
+    from services.kit.identifiers import uscc_check_char
+
+    weights, alphabet = [3, 7, 9, 10, 5, 8, 4, 2], "0123456789"
+    org = "".join(alphabet[b % 10] for b in uuid.uuid4().bytes[:8])
+    check = 11 - sum(int(c) * w for c, w in zip(org, weights, strict=True)) % 11
+    body = "91370105" + org + {10: "X", 11: "0"}.get(check, str(check))
+    return body + uscc_check_char(body)
+
+
+class Service:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env, self.log = env, log
+        self.grpc_port = free_port()
+        self.env["GOVSHARE_GRPC_PORT"] = str(self.grpc_port)
+
+    def __enter__(self) -> Service:
+        self._ctx = running_service("certificates", self.env, self.log)
+        self.url = self._ctx.__enter__()
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.grpc_port}")
+        self.stub = svc_grpc.CertificateServiceStub(self.channel)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.channel.close()
+        self._ctx.__exit__(None, None, None)
+
+    def get(self, path: str, token: str | None = None) -> tuple[int, dict]:
+        request = urllib.request.Request(self.url + path)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=5) as reply:
+                return reply.status, json.loads(reply.read())
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read())
+
+    def issue(self, holder: str, request_id: str = "", **fields: str) -> t.Certificate:
+        request = svc.IssueCertificateRequest(
+            request_id=request_id or str(uuid.uuid4()),
+            type_code=LICENCE,
+            holder=common.Party(kind=common.PARTY_KIND_ENTERPRISE, id=holder, name="测试"),
+            issuer_uscc=MARKETREG,
+            valid_from=common.Date(year=2025, month=1, day=1),
+            fields={**FIELDS, **fields},
+        )
+        return self.stub.IssueCertificate(
+            request, metadata=bearer_metadata(MARKETREG_TOKEN), timeout=15
+        ).certificate
+
+    def verify(self, certificate_id: str) -> svc.VerifyCertificateResponse:
+        return self.stub.VerifyCertificate(
+            svc.VerifyCertificateRequest(certificate_id=certificate_id),
+            metadata=bearer_metadata(POWER_TOKEN),
+            timeout=10,
+        )
+
+    def resolve(
+        self,
+        holder: str,
+        matter: str = "power.lv-nonresident-new",
+        token: str = POWER_TOKEN,
+        requester: str = POWER_CO,
+    ) -> svc.ResolveEvidenceResponse:
+        party = common.Party(kind=common.PARTY_KIND_ENTERPRISE, id=requester)
+        return self.stub.ResolveEvidence(
+            svc.ResolveEvidenceRequest(
+                requester=party,
+                matter_code=matter,
+                case_id="PWR-2025-0001",
+                requested_by=common.Actor(
+                    kind=common.ACTOR_KIND_SYSTEM, system_id="power", on_behalf_of=party
+                ),
+                holder_id=holder,
+                type_codes=[LICENCE],
+            ),
+            metadata=bearer_metadata(token),
+            timeout=10,
+        )
+
+
+@pytest.fixture(scope="module")
+def service(broker, tmp_path_factory) -> Iterator[Service]:
+    prefix = f"t{uuid.uuid4().hex[:10]}."
+    asyncio.run(ensure_topics(broker.bootstrap, all_topic_names(prefix), partitions=4))
+    env = {
+        **os.environ,
+        "GOVSHARE_ENV": "test",
+        "GOVSHARE_KAFKA_BOOTSTRAP": broker.bootstrap,
+        "GOVSHARE_TOPIC_PREFIX": prefix,
+        "GOVSHARE_KEYS_DIR": str(tmp_path_factory.mktemp("keys")),
+    }
+    with Service(env, ROOT / "artifacts" / f"{prefix}certificates.log") as running:
+        running.prefix = prefix  # type: ignore[attr-defined]
+        yield running
+
+
+def test_issue_verify_online_and_offline_then_tampering_fails(service, tmp_path):
+    holder = holder_uscc()
+    cert = service.issue(holder)
+    assert cert.signature.suite == t.SIGNATURE_SUITE_SM2_SM3  # the default suite
+    assert service.verify(cert.id).valid
+
+    status, downloaded = service.get(
+        f"/v1/certificates/{cert.id}", mint_dev_token("enterprise", holder)
+    )
+    assert status == 200
+    _, keys = service.get("/v1/keys")
+    (tmp_path / "cert.json").write_text(json.dumps(downloaded, ensure_ascii=False))
+    (tmp_path / "keys.json").write_text(json.dumps(keys))
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "services.cli",
+            "verify",
+            str(tmp_path / "cert.json"),
+            "--keys",
+            str(tmp_path / "keys.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+
+    raw = (tmp_path / "cert.json").read_bytes()
+    index = raw.index("泉城".encode())
+    tampered = raw[:index] + bytes([raw[index] ^ 0x01]) + raw[index + 1 :]  # one byte changed
+    (tmp_path / "tampered.json").write_bytes(tampered)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "services.cli",
+            "verify",
+            str(tmp_path / "tampered.json"),
+            "--keys",
+            str(tmp_path / "keys.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 1
+    assert "BAD_SIGNATURE" in bad.stderr or "cannot read" in bad.stderr
+
+
+def test_only_the_holder_downloads_and_anyone_verifies(service):
+    holder = holder_uscc()
+    cert = service.issue(holder)
+    assert service.get(f"/v1/certificates/{cert.id}")[0] == 401
+    stranger = mint_dev_token("enterprise", holder_uscc())
+    assert service.get(f"/v1/certificates/{cert.id}", stranger)[0] == 403
+    status, body = service.get(f"/v1/certificates/{cert.id}/verification")
+    assert status == 200 and body["valid"] is True and "fields" not in json.dumps(body)
+
+
+def test_revocation_is_final_and_reported_by_verification(service):
+    cert = service.issue(holder_uscc())
+    revoked = service.stub.RevokeCertificate(
+        svc.RevokeCertificateRequest(
+            request_id="rv-1", certificate_id=cert.id, reason=t.REVOCATION_REASON_ISSUED_IN_ERROR
+        ),
+        metadata=bearer_metadata(MARKETREG_TOKEN),
+        timeout=10,
+    ).certificate
+    assert revoked.status == t.CERTIFICATE_STATUS_REVOKED
+    result = service.verify(cert.id)
+    assert not result.valid and svc.VERIFICATION_PROBLEM_REVOKED in result.problems
+    with pytest.raises(grpc.RpcError) as again:
+        service.stub.SuspendCertificate(
+            svc.SuspendCertificateRequest(request_id="s", certificate_id=cert.id, reason="x"),
+            metadata=bearer_metadata(MARKETREG_TOKEN),
+            timeout=10,
+        )
+    assert again.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "REVOKED" in again.value.details()
+
+
+def test_errors_are_specific(service):
+    with pytest.raises(grpc.RpcError) as bad_holder:
+        service.issue("91370100705882496X")
+    assert bad_holder.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert bad_holder.value.details().startswith("holder.id:")
+    with pytest.raises(grpc.RpcError) as unknown:
+        service.stub.GetCertificate(
+            svc.GetCertificateRequest(
+                certificate_id="1.2.156.3005.2.11100000000018833X001.11370100004251392E.1.001.L"
+            ),
+            metadata=bearer_metadata(MARKETREG_TOKEN),
+            timeout=10,
+        )
+    assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.RpcError) as nobody:
+        service.resolve(holder_uscc())
+    assert nobody.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.RpcError) as anonymous:
+        service.stub.IssueCertificate(svc.IssueCertificateRequest(), timeout=10)
+    assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_same_request_issues_once(service):
+    holder = holder_uscc()
+    first = service.issue(holder, request_id="dup-1")
+    second = service.issue(holder, request_id="dup-1")
+    assert first.id == second.id
+    status, dossier = service.get("/v1/me/certificates", mint_dev_token("enterprise", holder))
+    assert status == 200 and len(dossier["certificates"]) == 1
+
+
+def test_resolution_grants_catalog_fields_denies_others_and_logs_both(service):
+    holder = holder_uscc()
+    service.issue(holder)
+    granted = service.resolve(holder)
+    (result,) = granted.results
+    assert result.result.status == common.EVIDENCE_STATUS_FOUND
+    assert set(result.certificate.fields) == {
+        "name",
+        "legal_representative",
+        "address",
+        "entity_type",
+    }
+    outsider = "91310110666007217T"
+    with pytest.raises(grpc.RpcError) as denied:
+        service.resolve(
+            holder,
+            token=mint_dev_token("department", outsider, department="outsider"),
+            requester=outsider,
+        )
+    assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "NOT_IN_CATALOG" in denied.value.details()
+
+    holder_token = mint_dev_token("enterprise", holder)
+
+    def logged() -> list[dict]:
+        return service.get("/v1/me/access-log", holder_token)[1]["entries"]
+
+    wait_until(lambda: len(logged()) == 2, 15, "both accesses in the holder's log")
+    denial, grant = logged()  # newest first
+    assert denial["outcome"] == "denied" and denial["requester"]["id"] == outsider
+    assert grant["outcome"] == "granted" and grant["legal_basis"]
+    assert grant["released"][0]["fields"] == [
+        "name",
+        "legal_representative",
+        "address",
+        "entity_type",
+    ]
+    assert (
+        service.get("/v1/me/access-log", mint_dev_token("enterprise", holder_uscc()))[1]["entries"]
+        == []
+    )
+
+
+async def test_a_licence_feed_event_delivered_twice_issues_one_certificate(service, broker):
+    sample = sample_of_topic("marketreg.v1.events")
+    holder = holder_uscc()
+    sample.message.uscc = holder
+    env = sample.envelope.__class__(**{**sample.envelope.__dict__, "subject": holder})
+    producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
+    await producer.start()
+    try:
+        for _ in range(2):
+            await producer.send_and_wait(
+                service.prefix + "marketreg.v1.events",
+                sample.message.SerializeToString(),
+                key=holder.encode(),
+                headers=encode_headers(env),
+            )
+    finally:
+        await producer.stop()
+    token = mint_dev_token("enterprise", holder)
+
+    def dossier() -> list[dict]:
+        return service.get("/v1/me/certificates", token)[1]["certificates"]
+
+    await asyncio.to_thread(wait_until, lambda: len(dossier()) >= 1, 20, "the licence")
+    await asyncio.sleep(1.0)  # give a second issue every chance to show up
+    (licence,) = dossier()
+    assert licence["typeCode"] == LICENCE
+    assert licence["fields"]["name"] == sample.message.licence.name
+
+
+def test_state_survives_a_restart(broker, tmp_path):
+    prefix = f"t{uuid.uuid4().hex[:10]}."
+    asyncio.run(ensure_topics(broker.bootstrap, all_topic_names(prefix), partitions=4))
+    env = {
+        **os.environ,
+        "GOVSHARE_ENV": "test",
+        "GOVSHARE_KAFKA_BOOTSTRAP": broker.bootstrap,
+        "GOVSHARE_TOPIC_PREFIX": prefix,
+        "GOVSHARE_KEYS_DIR": str(tmp_path / "keys"),
+    }
+    log = ROOT / "artifacts" / f"{prefix}certificates.log"
+    holder = holder_uscc()
+    with Service(dict(env), log) as first:
+        kept = first.issue(holder)
+        gone = first.issue(holder)
+        first.stub.RevokeCertificate(
+            svc.RevokeCertificateRequest(
+                request_id="rv", certificate_id=gone.id, reason=t.REVOCATION_REASON_ISSUED_IN_ERROR
+            ),
+            metadata=bearer_metadata(MARKETREG_TOKEN),
+            timeout=10,
+        )
+    with Service(dict(env), log) as second:  # tables recovered from their changelogs
+        assert second.verify(kept.id).valid
+        after = second.verify(gone.id)
+        assert svc.VERIFICATION_PROBLEM_REVOKED in after.problems
+        status, dossier = second.get("/v1/me/certificates", mint_dev_token("enterprise", holder))
+        assert status == 200 and len(dossier["certificates"]) == 2
