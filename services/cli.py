@@ -238,6 +238,33 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from services.bench import certificates as bench_certificates
+
+    settings = load_settings()
+    broker = None if settings.kafka_bootstrap else EmbeddedBroker().start()
+    bootstrap = settings.kafka_bootstrap or (broker.bootstrap if broker else "")
+    try:
+        report = asyncio.run(bench_certificates.run(bootstrap, args.certificates, args.verify))
+    finally:
+        if broker is not None:
+            broker.stop()
+    for suite, figures in report["issuance"].items():
+        print(
+            f"issuance {suite:<26} {figures['per_second']:9.1f} certificates/s "
+            f"({figures['certificates']} in {figures['seconds']:.2f} s, feed -> signed event)"
+        )
+    for suite, figures in report["verification"].items():
+        print(
+            f"verify   {suite:<26} {figures['per_second']:9.1f} requests/s  "
+            f"p50 {figures['p50_ms']:.2f} ms  p99 {figures['p99_ms']:.2f} ms (gRPC, sequential)"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2))
+        print(f"report written to {args.json}")
+    return 0
+
+
 def cmd_token(args: argparse.Namespace) -> int:
     if load_settings().env is Environment.PRODUCTION:
         print("development tokens are refused in production", file=sys.stderr)
@@ -311,6 +338,12 @@ def parser() -> argparse.ArgumentParser:
     tok.add_argument("--name")
     tok.add_argument("--ttl", type=int, default=3600, help="seconds")
     tok.set_defaults(func=cmd_token)
+
+    bench = sub.add_parser("bench", help="measure certificate issuance and verification")
+    bench.add_argument("--certificates", type=int, default=2000, help="licences per suite")
+    bench.add_argument("--verify", type=int, default=2000, help="VerifyCertificate calls")
+    bench.add_argument("--json", help="also write the report to this file")
+    bench.set_defaults(func=cmd_bench)
 
     ver = sub.add_parser("verify", help="verify a downloaded certificate offline")
     ver.add_argument("file", help="certificate JSON (GET /v1/certificates/<id>), - for stdin")
