@@ -234,15 +234,23 @@ async def run(bootstrap: str, count: int, verify_calls: int) -> dict[str, Any]:
 
 
 def _issued_ids(service: _Service, limit: int) -> list[str]:
+    """Ids of issued certificates, once the registry has applied its own events."""
     token = mint_dev_token("department", MARKETREG, department="marketreg")
     with grpc.insecure_channel(service.proc.grpc_address or "") as channel:
         stub = svc_grpc.CertificateServiceStub(channel)  # type: ignore[no-untyped-call]
         ids: list[str] = []
+        deadline = time.monotonic() + 30
         for n in range(limit):
-            reply = stub.ListDossier(
-                svc.ListDossierRequest(holder_id=synthetic_uscc(n)),
-                metadata=bearer_metadata(token),
-                timeout=10,
-            )
+            while True:
+                reply = stub.ListDossier(
+                    svc.ListDossierRequest(holder_id=synthetic_uscc(n)),
+                    metadata=bearer_metadata(token),
+                    timeout=10,
+                )
+                if reply.certificates or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)  # issued on the topic, not yet applied to the table
             ids += [c.id for c in reply.certificates]
+        if not ids:
+            raise RuntimeError("no issued certificate became visible in the registry")
         return ids
