@@ -13,6 +13,7 @@ from services.certificates import domain
 from services.certificates.domain import DomainError
 from services.certificates.registry import Registry, today
 from services.kit.auth import CurrentPrincipal, Principal
+from services.kit.signatures import Suite
 
 _HTTP = {
     "INVALID_ARGUMENT": 400,
@@ -51,6 +52,35 @@ def router(registry: Registry) -> APIRouter:
     )
     async def verify_by_id(certificate_id: str) -> dict[str, Any]:
         return _as_json(registry.verify(None, certificate_id, today()))
+
+    @api.post(
+        "/issuers/{issuer_uscc}/key-rotations",
+        summary="Rotate an issuer's signing key (key-admin staff of the issuing department)",
+    )
+    async def rotate(
+        issuer_uscc: str, principal: CurrentPrincipal, suite: str = "SIGNATURE_SUITE_SM2_SM3"
+    ) -> dict[str, Any]:
+        issuer = registry.catalog.issuers.get(issuer_uscc)
+        if (
+            principal.kind != "staff"
+            or not principal.has_role("key-admin")
+            or issuer is None
+            or issuer.department != principal.department
+        ):
+            raise HTTPException(
+                403,
+                {
+                    "field": "issuer_uscc",
+                    "reason": "only key-admin staff of the issuing department",
+                },
+            )
+        try:
+            chosen = Suite(suite)
+        except ValueError:
+            raise HTTPException(
+                422, {"field": "suite", "reason": f"one of {[s.value for s in Suite]}"}
+            ) from None
+        return _as_json(await registry.rotate_key(issuer_uscc, chosen))
 
     @api.post("/verifications", summary="Verify a downloaded certificate (anyone)")
     async def verify_document(certificate: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:

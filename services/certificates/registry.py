@@ -265,6 +265,32 @@ class Registry:
             )
         return replacement, self.find(certificate_id)
 
+    async def rotate_key(self, issuer_uscc: str, suite: Suite) -> t.SigningKey:
+        """Retire the issuer's active key (what it signed still verifies) and start a new one."""
+        if issuer_uscc not in self.catalog.issuers:
+            raise DomainError("NOT_FOUND", "issuer_uscc", f"{issuer_uscc} is not an issuer")
+        new, retired = self.keys.rotate(issuer_uscc, suite)
+        if retired is not None and retired.retired_at is not None:
+            await self.runtime.bus.publish(
+                ev.SigningKeyRetired(
+                    issuer_uscc=issuer_uscc,
+                    key_id=retired.key.key_id,
+                    reason=t.KEY_RETIREMENT_REASON_ROTATED,
+                    retired_at=domain.timestamp(retired.retired_at),
+                ),
+                subject=issuer_uscc,
+            )
+        await self.runtime.bus.publish(
+            ev.SigningKeyPublished(
+                issuer_uscc=issuer_uscc,
+                key=new.public(),
+                replaces_key_id=retired.key.key_id if retired else "",
+                published_at=domain.timestamp(new.active_from),
+            ),
+            subject=issuer_uscc,
+        )
+        return new.public()
+
     def _check_department(self, cert: t.Certificate, department: str | None) -> None:
         issuer = self.catalog.issuers.get(cert.issuer_uscc)
         if department is not None and (issuer is None or issuer.department != department):
