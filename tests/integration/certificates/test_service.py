@@ -82,13 +82,21 @@ class Service:
         except urllib.error.HTTPError as err:
             return err.code, json.loads(err.read())
 
-    def issue(self, holder: str, request_id: str = "", **fields: str) -> t.Certificate:
+    def issue(
+        self,
+        holder: str,
+        request_id: str = "",
+        valid_from: common.Date = common.Date(year=2025, month=1, day=1),  # noqa: B008
+        valid_until: common.Date | None = None,
+        **fields: str,
+    ) -> t.Certificate:
         request = svc.IssueCertificateRequest(
             request_id=request_id or str(uuid.uuid4()),
             type_code=LICENCE,
             holder=common.Party(kind=common.PARTY_KIND_ENTERPRISE, id=holder, name="测试"),
             issuer_uscc=MARKETREG,
-            valid_from=common.Date(year=2025, month=1, day=1),
+            valid_from=valid_from,
+            valid_until=valid_until,
             fields={**FIELDS, **fields},
         )
         return self.stub.IssueCertificate(
@@ -142,6 +150,11 @@ def service(broker, tmp_path_factory) -> Iterator[Service]:
         yield running
 
 
+def verify_offline(cert: Path, keys: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "services.cli", "verify", str(cert), "--keys", str(keys)]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
 def test_issue_verify_online_and_offline_then_tampering_fails(service, tmp_path):
     holder = holder_uscc()
     cert = service.issue(holder)
@@ -155,40 +168,14 @@ def test_issue_verify_online_and_offline_then_tampering_fails(service, tmp_path)
     _, keys = service.get("/v1/keys")
     (tmp_path / "cert.json").write_text(json.dumps(downloaded, ensure_ascii=False))
     (tmp_path / "keys.json").write_text(json.dumps(keys))
-    ok = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "services.cli",
-            "verify",
-            str(tmp_path / "cert.json"),
-            "--keys",
-            str(tmp_path / "keys.json"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    ok = verify_offline(tmp_path / "cert.json", tmp_path / "keys.json")
     assert ok.returncode == 0, ok.stderr
 
     raw = (tmp_path / "cert.json").read_bytes()
     index = raw.index(b'"100000000"') + 1
     tampered = raw[:index] + b"2" + raw[index + 1 :]  # one byte: capital 100000000 -> 200000000
     (tmp_path / "tampered.json").write_bytes(tampered)
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "services.cli",
-            "verify",
-            str(tmp_path / "tampered.json"),
-            "--keys",
-            str(tmp_path / "keys.json"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    bad = verify_offline(tmp_path / "tampered.json", tmp_path / "keys.json")
     assert bad.returncode == 1
     assert "BAD_SIGNATURE" in bad.stderr and "altered" in bad.stderr
 
@@ -249,18 +236,11 @@ def test_errors_are_specific(service):
 
 def test_an_expired_certificate_says_so(service):
     holder = holder_uscc()
-    request = svc.IssueCertificateRequest(
-        request_id=str(uuid.uuid4()),
-        type_code=LICENCE,
-        holder=common.Party(kind=common.PARTY_KIND_ENTERPRISE, id=holder, name="测试"),
-        issuer_uscc=MARKETREG,
+    cert = service.issue(
+        holder,
         valid_from=common.Date(year=2020, month=1, day=1),
         valid_until=common.Date(year=2020, month=12, day=31),
-        fields=FIELDS,
     )
-    cert = service.stub.IssueCertificate(
-        request, metadata=bearer_metadata(MARKETREG_TOKEN), timeout=15
-    ).certificate
     result = service.verify(cert.id)
     assert result.problems == [svc.VERIFICATION_PROBLEM_EXPIRED]
     assert "expired on 2020-12-31" in result.details[0]
