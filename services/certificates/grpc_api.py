@@ -6,6 +6,7 @@ code and a message that names the field at fault (also in the `govshare-field` t
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any, NoReturn, TypeVar
@@ -21,7 +22,7 @@ from services.certificates.domain import DomainError, IssueCommand
 from services.certificates.registry import Registry, today
 from services.kit import identifiers
 from services.kit.auth import Principal, grpc_principal
-from services.kit.metrics import GRPC_REQUESTS
+from services.kit.metrics import GRPC_REQUEST_SECONDS, GRPC_REQUESTS
 from services.kit.signatures import Suite
 
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -65,11 +66,14 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
             if kind
             else Principal("department", "anonymous")
         )
+        started = time.perf_counter()
         try:
             reply = await body(principal)
         except DomainError as error:
             GRPC_REQUESTS.labels(name, error.code).inc()
             await abort(context, error)
+        finally:
+            GRPC_REQUEST_SECONDS.labels(name).observe(time.perf_counter() - started)
         GRPC_REQUESTS.labels(name, "OK").inc()
         return reply
 

@@ -25,6 +25,7 @@ from services.certificates import domain
 from services.certificates.catalog import Catalog
 from services.certificates.domain import DomainError, Dossier, IssueCommand
 from services.certificates.keystore import KeyStore
+from services.certificates.metrics import ACCESS_DECISIONS, CERTIFICATES_ISSUED
 from services.kit import canonical, identifiers
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
@@ -101,6 +102,7 @@ class Registry:
             if domain.apply_issued(dossier, message.certificate):
                 self._store(message.holder_id, dossier)
                 self.index[message.certificate.id] = message.holder_id
+                CERTIFICATES_ISSUED.labels(message.certificate.type_code).inc()
         elif type(message) in _ACTIONS:
             dossier = self.dossier(message.holder_id)  # type: ignore[attr-defined]
             if domain.apply_status(
@@ -399,4 +401,9 @@ class Registry:
                 occurred_at=now,
             )
         await self.runtime.bus.publish(entry, subject=request.holder_id, **attrs)
+        listed = any(request.matter_code in e.matters for e in self.catalog.sharing)
+        ACCESS_DECISIONS.labels(
+            "granted" if resolution.granted else "denied",
+            request.matter_code if listed else "unlisted",
+        ).inc()
         return resolution, access_id

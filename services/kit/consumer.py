@@ -46,6 +46,7 @@ class Delivery:
     key: bytes | None
     value: bytes | None
     headers: Sequence[tuple[str, bytes | None]]
+    timestamp: float = 0.0  # when the record was produced (seconds since the epoch)
 
 
 class EventProcessor:
@@ -66,6 +67,8 @@ class EventProcessor:
         self.handler = handler
         self.applied = applied
         self.group = group
+        # partition -> (next offset to process, produce time of the last processed record)
+        self.progress: dict[int, tuple[int, float]] = {}
 
     def _accept(self, delivery: Delivery) -> tuple[Envelope, Message, str]:
         env, message, kind = decode(delivery.headers, delivery.value)
@@ -107,6 +110,7 @@ class EventProcessor:
             )
             await self.dead_letter(delivery, "handler", repr(exc), type(exc).__name__)
             outcome = "dead_lettered"
+        self.progress[delivery.partition] = (delivery.offset + 1, delivery.timestamp)
         EVENTS_CONSUMED.labels(self.topic, type_label, outcome).inc()
         EVENT_HANDLING_SECONDS.labels(self.topic, type_label).observe(time.perf_counter() - started)
         return outcome
@@ -146,7 +150,13 @@ def delivery_of(event: Any) -> Delivery:
     if isinstance(headers, dict):
         headers = list(headers.items())
     return Delivery(
-        msg.topic, msg.partition, msg.offset, event.key, event.value, list(headers or ())
+        msg.topic,
+        msg.partition,
+        msg.offset,
+        event.key,
+        event.value,
+        list(headers or ()),
+        float(msg.timestamp or 0.0),
     )
 
 

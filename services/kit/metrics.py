@@ -37,6 +37,22 @@ HTTP_REQUEST_SECONDS = Histogram(
     "HTTP request latency by route template.",
     ["method", "route"],
 )
+CONSUMER_LAG_MESSAGES = Gauge(
+    "govshare_consumer_lag_messages",
+    "Records on a partition not yet processed by this service (high watermark - next offset).",
+    ["topic", "partition"],
+)
+CONSUMER_LAG_SECONDS = Gauge(
+    "govshare_consumer_lag_seconds",
+    "While records wait: seconds since the last processed record was produced; 0 caught up.",
+    ["topic", "partition"],
+)
+GRPC_REQUEST_SECONDS = Histogram(
+    "govshare_grpc_request_duration_seconds",
+    "gRPC call latency by method.",
+    ["method"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
 GRPC_REQUESTS = Counter(
     "govshare_grpc_requests_total", "gRPC calls by method and status code.", ["method", "code"]
 )

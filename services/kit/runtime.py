@@ -33,6 +33,8 @@ from services.kit.consumer import EventProcessor, Handler, delivery_of
 from services.kit.idempotency import AppliedEvents
 from services.kit.metrics import (
     BUILD_INFO,
+    CONSUMER_LAG_MESSAGES,
+    CONSUMER_LAG_SECONDS,
     HTTP_REQUEST_SECONDS,
     HTTP_REQUESTS,
     READY,
@@ -111,6 +113,7 @@ class ServiceRuntime:
             leeway_s=settings.auth_leeway_s,
         )
         self._grpc_registrars: list[GrpcRegistrar] = []
+        self._processors: list[EventProcessor] = []
         self.grpc_server: grpc.aio.Server | None = None
         self.grpc_port: int | None = None
         self._health = HealthServicer()
@@ -150,6 +153,7 @@ class ServiceRuntime:
                 await processor.process(delivery_of(event))
 
         self.faust.agent(channel, name=f"{self.group}.{topic}")(agent)
+        self._processors.append(processor)
         return processor
 
     def add_grpc(self, registrar: GrpcRegistrar) -> None:
@@ -181,6 +185,34 @@ class ServiceRuntime:
                 log.info("%s ready=%s", self.name, now)
                 last = now
             await asyncio.sleep(0.2)
+
+    async def _watch_lag(self, every_s: float = 5.0) -> None:
+        """Export consumer lag per partition this worker owns (messages and seconds)."""
+        while True:
+            await asyncio.sleep(every_s)
+            try:
+                await self._export_lag()
+            except Exception:  # lag is advisory: never let it take the service down
+                log.debug("lag export failed", exc_info=True)
+
+    async def _export_lag(self) -> None:
+        consumer = self.faust.consumer
+        assigned = {(tp.topic, tp.partition): tp for tp in consumer.assignment()}
+        for processor in self._processors:
+            tps = [tp for (topic, _), tp in assigned.items() if topic == processor.topic]
+            if not tps:
+                continue
+            highwaters = await consumer.highwaters(*tps)
+            for tp in tps:
+                next_offset, produced = processor.progress.get(tp.partition, (None, 0.0))
+                if next_offset is None:
+                    committed = getattr(consumer, "_committed_offset", {})  # not in the API
+                    next_offset = committed.get(tp) or 0
+                waiting = max(0, int(highwaters.get(tp) or 0) - next_offset)
+                labels = (processor.topic, str(tp.partition))
+                CONSUMER_LAG_MESSAGES.labels(*labels).set(waiting)
+                behind = time.time() - produced if waiting and produced else 0.0
+                CONSUMER_LAG_SECONDS.labels(*labels).set(max(0.0, behind))
 
     def _add_operational_routes(self) -> None:
         api = self.api
@@ -246,10 +278,12 @@ class ServiceRuntime:
         async with faust_app_running(self.faust, stop_timeout=15):
             await self._start_grpc()
             watcher = asyncio.create_task(self._watch_readiness())
+            lag = asyncio.create_task(self._watch_lag())
             try:
                 yield
             finally:
                 watcher.cancel()
+                lag.cancel()
                 if self.grpc_server is not None:
                     await self.grpc_server.stop(grace=2)
 

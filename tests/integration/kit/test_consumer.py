@@ -65,6 +65,18 @@ async def test_bad_events_are_dead_lettered_and_the_consumer_keeps_going(
         assert consumed("duplicate") == 1
         assert consumed("dead_lettered") == len(bad)
 
+        def lag_series() -> list[str]:
+            text = http_get(url + "/metrics")[1].decode()
+            return [
+                line
+                for line in text.splitlines()
+                if line.startswith("govshare_consumer_lag_messages{") and f'topic="{topic}"' in line
+            ]
+
+        # exported for every partition the worker owns, and 0 once all 7 records are done
+        wait_until(lambda: len(lag_series()) == 4, 15, "lag of all four partitions")
+        assert all(line.endswith(" 0.0") for line in lag_series()), lag_series()
+
     letters = await read_topic(broker.bootstrap, topic + ".dlq", len(bad))
     assert len(letters) == len(bad)
     for letter, (bad_headers, bad_value, field) in zip(letters, bad, strict=True):
