@@ -22,6 +22,7 @@ from services.certificates.domain import DomainError, IssueCommand
 from services.certificates.registry import Registry, today
 from services.kit import identifiers
 from services.kit.auth import Principal, grpc_principal
+from services.kit.bus import BusUnavailable
 from services.kit.metrics import GRPC_REQUEST_SECONDS, GRPC_REQUESTS
 from services.kit.signatures import Suite
 
@@ -72,6 +73,9 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
         except DomainError as error:
             GRPC_REQUESTS.labels(name, error.code).inc()
             await abort(context, error)
+        except BusUnavailable as exc:
+            GRPC_REQUESTS.labels(name, "UNAVAILABLE").inc()
+            await abort(context, DomainError("UNAVAILABLE", "broker", str(exc)))
         finally:
             GRPC_REQUEST_SECONDS.labels(name).observe(time.perf_counter() - started)
         GRPC_REQUESTS.labels(name, "OK").inc()

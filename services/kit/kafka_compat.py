@@ -11,7 +11,6 @@ Only the embedded development broker needs this; Apache Kafka does not.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import struct
 import threading
 
@@ -119,6 +118,7 @@ class CompatProxy:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._stop: asyncio.Event | None = None
+        self._connections: set[asyncio.Task[None]] = set()
 
     @property
     def bootstrap(self) -> str:
@@ -157,6 +157,10 @@ class CompatProxy:
             await client.drain()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._connections.add(task)
+            task.add_done_callback(self._connections.discard)
         pending: dict[int, tuple[int, int]] = {}
         try:
             up_reader, up_writer = await asyncio.open_connection(*self.upstream)
@@ -167,12 +171,13 @@ class CompatProxy:
             asyncio.create_task(self._pump_requests(reader, up_writer, pending)),
             asyncio.create_task(self._pump_responses(up_reader, writer, pending)),
         ]
-        with contextlib.suppress(Exception):
+        try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        for task in tasks:
-            task.cancel()
-        for w in (writer, up_writer):
-            w.close()
+        finally:  # also when the proxy is stopping and cancels this connection
+            for task in tasks:
+                task.cancel()
+            for w in (writer, up_writer):
+                w.close()
 
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -181,6 +186,10 @@ class CompatProxy:
         self._ready.set()
         async with server:
             await self._stop.wait()
+            # Stopping cuts live connections too: tests use this as a broker outage.
+            for task in list(self._connections):
+                task.cancel()
+            await asyncio.gather(*self._connections, return_exceptions=True)
 
     def start(self) -> CompatProxy:
         self._thread = threading.Thread(

@@ -20,6 +20,7 @@ import faust
 import grpc
 import uvicorn
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from faust.contrib.asgi import faust_app_running
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
@@ -28,7 +29,8 @@ from grpc_reflection.v1alpha import reflection
 from services.kit import logs
 from services.kit.admin import ensure_topics
 from services.kit.auth import install_verifier, verifier_from_settings
-from services.kit.bus import EventBus
+from services.kit.broker import kafka_answers
+from services.kit.bus import BusUnavailable, EventBus
 from services.kit.consumer import EventProcessor, Handler, delivery_of
 from services.kit.idempotency import AppliedEvents
 from services.kit.metrics import (
@@ -114,6 +116,7 @@ class ServiceRuntime:
         )
         self._grpc_registrars: list[GrpcRegistrar] = []
         self._processors: list[EventProcessor] = []
+        self.broker_reachable = True
         self.grpc_server: grpc.aio.Server | None = None
         self.grpc_port: int | None = None
         self._health = HealthServicer()
@@ -164,11 +167,25 @@ class ServiceRuntime:
 
     @property
     def ready(self) -> bool:
+        return self.broker_reachable and self.recovered
+
+    @property
+    def recovered(self) -> bool:
         app = self.faust
         started = bool(getattr(app, "_started", None)) and app._started.is_set()
         recovery = app.tables.recovery  # type: ignore[attr-defined]  # missing from stubs
         recovered = recovery.completed.is_set() and not app.in_recovery
         return started and recovered
+
+    async def _probe_broker(self, every_s: float = 1.0) -> None:
+        """Readiness follows the broker: a service that cannot reach it is not ready."""
+        hosts = [b.strip().rpartition(":") for b in self.settings.kafka_bootstrap.split(",")]
+        while True:
+            answers = await asyncio.gather(
+                *(asyncio.to_thread(kafka_answers, host, int(port), 1.0) for host, _, port in hosts)
+            )
+            self.broker_reachable = any(answers)
+            await asyncio.sleep(every_s)
 
     async def _watch_readiness(self) -> None:
         last: bool | None = None
@@ -221,11 +238,28 @@ class ServiceRuntime:
         async def healthz() -> dict[str, str]:
             return {"status": "ok", "service": self.name}
 
-        @api.get("/readyz", tags=["operations"], summary="Readiness (tables recovered)")
+        @api.get(
+            "/readyz",
+            tags=["operations"],
+            summary="Readiness (broker reachable and tables recovered)",
+        )
         async def readyz(response: Response) -> dict[str, Any]:
             if not self.ready:
                 response.status_code = 503
-            return {"ready": self.ready, "service": self.name}
+            return {
+                "ready": self.ready,
+                "service": self.name,
+                "broker_reachable": self.broker_reachable,
+                "recovered": self.recovered,
+            }
+
+        @api.exception_handler(BusUnavailable)
+        async def bus_unavailable(_: Request, exc: BusUnavailable) -> Response:
+            return JSONResponse(
+                {"detail": {"field": "broker", "reason": str(exc)}},
+                status_code=503,
+                headers={"Retry-After": "5"},
+            )
 
         @api.get(
             "/metrics", tags=["operations"], summary="Prometheus metrics", include_in_schema=False
@@ -277,11 +311,13 @@ class ServiceRuntime:
         await self._health.set("", health_pb2.HealthCheckResponse.NOT_SERVING)
         async with faust_app_running(self.faust, stop_timeout=15):
             await self._start_grpc()
+            probe = asyncio.create_task(self._probe_broker())
             watcher = asyncio.create_task(self._watch_readiness())
             lag = asyncio.create_task(self._watch_lag())
             try:
                 yield
             finally:
+                probe.cancel()
                 watcher.cancel()
                 lag.cancel()
                 if self.grpc_server is not None:

@@ -12,6 +12,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -55,6 +56,25 @@ def holder_uscc() -> str:
     return body + uscc_check_char(body)
 
 
+def issue_request(
+    holder: str,
+    request_id: str = "",
+    valid_from: common.Date | None = None,
+    valid_until: common.Date | None = None,
+    **fields: str,
+) -> svc.IssueCertificateRequest:
+    """A business-licence issue request for `holder` (fresh request id unless given)."""
+    return svc.IssueCertificateRequest(
+        request_id=request_id or str(uuid.uuid4()),
+        type_code=LICENCE,
+        holder=common.Party(kind=common.PARTY_KIND_ENTERPRISE, id=holder, name="测试"),
+        issuer_uscc=MARKETREG,
+        valid_from=valid_from or common.Date(year=2025, month=1, day=1),
+        valid_until=valid_until,
+        fields={**FIELDS, **fields},
+    )
+
+
 class Service:
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.env, self.log = env, log
@@ -82,25 +102,11 @@ class Service:
         except urllib.error.HTTPError as err:
             return err.code, json.loads(err.read())
 
-    def issue(
-        self,
-        holder: str,
-        request_id: str = "",
-        valid_from: common.Date = common.Date(year=2025, month=1, day=1),  # noqa: B008
-        valid_until: common.Date | None = None,
-        **fields: str,
-    ) -> t.Certificate:
-        request = svc.IssueCertificateRequest(
-            request_id=request_id or str(uuid.uuid4()),
-            type_code=LICENCE,
-            holder=common.Party(kind=common.PARTY_KIND_ENTERPRISE, id=holder, name="测试"),
-            issuer_uscc=MARKETREG,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            fields={**FIELDS, **fields},
-        )
+    def issue(self, holder: str, request_id: str = "", **kwargs: Any) -> t.Certificate:
         return self.stub.IssueCertificate(
-            request, metadata=bearer_metadata(MARKETREG_TOKEN), timeout=15
+            issue_request(holder, request_id, **kwargs),
+            metadata=bearer_metadata(MARKETREG_TOKEN),
+            timeout=15,
         ).certificate
 
     def verify(self, certificate_id: str) -> svc.VerifyCertificateResponse:
