@@ -363,6 +363,14 @@ def parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(func=cmd_check_id)
 
+    from services.tax import quote_cli
+
+    tax = sub.add_parser("tax", help="tax tools")
+    tax_sub = tax.add_subparsers(dest="tax_command", required=True)
+    quote = tax_sub.add_parser("quote", help="quote the taxes and fees of a transfer, offline")
+    quote_cli.add_arguments(quote)
+    quote.set_defaults(func=quote_cli.run)
+
     contract = sub.add_parser("contract", help="contract tools")
     csub = contract.add_subparsers(dest="contract_command", required=True)
     ccheck = csub.add_parser("check", help="validate a JSON-lines file of events")

@@ -7,11 +7,9 @@ waits until its event is applied, so the caller reads its own write.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
@@ -30,8 +28,8 @@ from services.kit import canonical, identifiers
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.signatures import Suite
+from services.kit.waiters import Waiters
 
-APPLY_TIMEOUT_S = 10.0
 ACCESS_LOG_LIMIT = 1000  # newest entries kept per holder in the table
 
 _ACTIONS: dict[type[Message], str] = {
@@ -65,8 +63,9 @@ class Registry:
         # Tables serialise values as JSON; a dossier is its protobuf bytes in base64.
         self.dossiers = app.Table("dossiers", key_type=str, value_type=str)
         self.index = app.Table("certificate-index", key_type=str, value_type=str)
-        self.access_log = app.Table("access-log", key_type=str, value_type=list)
-        self._waiters: dict[str, asyncio.Future[None]] = {}
+        # value_type=None: plain JSON (Faust cannot restore a `list` value type).
+        self.access_log = app.Table("access-log", key_type=str, value_type=None)
+        self.waiters = Waiters(runtime.bus)
 
     # --- state ----------------------------------------------------------------------------
 
@@ -111,33 +110,13 @@ class Registry:
                 _ACTIONS[type(message)],
             ):
                 self._store(message.holder_id, dossier)  # type: ignore[attr-defined]
-        self._wake(env.id)
+        self.waiters.wake(env.id)
 
     async def on_access_event(self, env: Envelope, message: Message) -> None:
         holder = message.holder_id  # type: ignore[attr-defined]
         entries = list(self.access_log.get(holder) or [])
         entries.append({"type": env.type, "id": env.id, "data": json_format.MessageToDict(message)})
         self.access_log[holder] = entries[-ACCESS_LOG_LIMIT:]
-
-    def _wake(self, event_id: str) -> None:
-        waiter = self._waiters.pop(event_id, None)
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    async def _emit(self, message: Message, *, subject: str, wait: bool, **attrs: Any) -> None:
-        """Produce an event; with `wait`, return only once the agent has applied it, so
-        the caller reads its own write. Agents never wait (they would wait on themselves)."""
-        if not wait:
-            await self.runtime.bus.publish(message, subject=subject, **attrs)
-            return
-        event_id = str(uuid.uuid4())
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters[event_id] = waiter
-        try:
-            await self.runtime.bus.publish(message, subject=subject, event_id=event_id, **attrs)
-            await asyncio.wait_for(waiter, APPLY_TIMEOUT_S)
-        finally:
-            self._waiters.pop(event_id, None)
 
     # --- commands -------------------------------------------------------------------------
 
@@ -182,7 +161,7 @@ class Registry:
         )
         if caused_by is not None:
             event.caused_by.CopyFrom(caused_by)
-        await self._emit(event, subject=cmd.holder.id, wait=wait)
+        await self.waiters.emit(event, subject=cmd.holder.id, wait=wait)
         return cert
 
     async def change_status(
@@ -232,7 +211,7 @@ class Registry:
                 reinstated_at=now,
                 reinstated_by=actor,
             )
-        await self._emit(message, subject=holder, wait=wait)
+        await self.waiters.emit(message, subject=holder, wait=wait)
         return self.find(certificate_id)
 
     async def supersede(
@@ -254,7 +233,7 @@ class Registry:
         )
         replacement = await self.issue(cmd, actor=actor, department=department, wait=wait)
         if self.find(certificate_id).status != domain.SUPERSEDED:
-            await self._emit(
+            await self.waiters.emit(
                 ev.CertificateSuperseded(
                     holder_id=current.holder.id,
                     certificate=domain.ref(current),

@@ -90,6 +90,10 @@ class Platform:
             "GOVSHARE_HTTP_PORT": str(proc.http_port),
             "GOVSHARE_GRPC_PORT": str(proc.grpc_port or 0),
         }
+        certificates = self.services.get("certificates")
+        if certificates is not None and certificates.grpc_address:
+            # power and realestate resolve evidence there (a busy 50051 moves it)
+            env["GOVSHARE_CERTIFICATES_GRPC"] = certificates.grpc_address
         out = None
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)

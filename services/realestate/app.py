@@ -1,28 +1,34 @@
-"""Realestate service wiring: the topics it consumes.
-
-Its rules arrive with its own issue; until then its input events pass the kit
-pipeline (decode, validate, dedup, dead-letter) and change no state.
-"""
+"""Realestate service wiring: joint cases on `realestate.v1.events` (keyed by unit code),
+the court, tax, land, project and certificate feeds, and REST for parties and staff."""
 
 from __future__ import annotations
 
-from services.kit.consumer import accept_valid
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
+from services.realestate import api
+from services.realestate.evidence import EvidenceClient, token_source
+from services.realestate.feeds import Feeds
+from services.realestate.registrar import Registrar
+from services.realestate.settings import RealestateSettings
+from services.realestate.store import UnitStore
 
 NAME = "realestate"
 
-# Own events (state), the court feed, tax outcomes, certificate lifecycle pushes.
-INPUT_TOPICS = (
-    "realestate.v1.events",
-    "courts.v1.events",
-    "tax.v1.events",
-    "certificates.v1.events",
-)
 
-
-def build(settings: Settings | None = None) -> ServiceRuntime:
+def build(
+    settings: Settings | None = None, own: RealestateSettings | None = None
+) -> ServiceRuntime:
     runtime = ServiceRuntime(NAME, settings or load_settings())
-    for topic in INPUT_TOPICS:
-        runtime.consume(topic, accept_valid)
+    own = own or RealestateSettings()
+    store = UnitStore(runtime.faust)
+    evidence = EvidenceClient(own, token_source(own))
+    registrar = Registrar(runtime, store, evidence, own)
+    feeds = Feeds(runtime, store)
+    runtime.consume("realestate.v1.events", registrar.on_unit_event)
+    runtime.consume("courts.v1.events", feeds.on_court_event)
+    runtime.consume("tax.v1.events", feeds.on_tax_event)
+    runtime.consume("landsupply.v1.events", feeds.on_land_event)
+    runtime.consume("projects.v1.events", feeds.on_project_event)
+    runtime.consume("certificates.v1.events", feeds.on_certificate_event)
+    runtime.api.include_router(api.router(registrar))
     return runtime

@@ -1,26 +1,29 @@
-"""Tax service wiring: the topics it consumes.
-
-Its rules arrive with its own issue; until then its input events pass the kit
-pipeline (decode, validate, dedup, dead-letter) and change no state.
-"""
+"""Tax service wiring: the shared transfer stream in, assessments, payments and the
+clearing ledger on `tax.v1.events`, REST for quotes, bills and payments."""
 
 from __future__ import annotations
 
-from services.kit.consumer import accept_valid
+from govshare.common.v1 import types_pb2 as common
+
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
+from services.tax import api, ledger, rules
+from services.tax.office import TaxOffice
+from services.tax.settings import TaxSettings
 
 NAME = "tax"
 
-# Own events (state) and the shared transfer stream.
-INPUT_TOPICS = (
-    "tax.v1.events",
-    "realestate.v1.events",
-)
 
-
-def build(settings: Settings | None = None) -> ServiceRuntime:
+def build(
+    settings: Settings | None = None, tax_settings: TaxSettings | None = None
+) -> ServiceRuntime:
     runtime = ServiceRuntime(NAME, settings or load_settings())
-    for topic in INPUT_TOPICS:
-        runtime.consume(topic, accept_valid)
+    own = tax_settings or TaxSettings()
+    authority = common.Party(
+        kind=common.PARTY_KIND_DEPARTMENT, id=own.authority_uscc, name=own.authority_name
+    )
+    office = TaxOffice(runtime, rules.load(own.rules_file), ledger.load(), authority)
+    runtime.consume("tax.v1.events", office.on_tax_event)
+    runtime.consume("realestate.v1.events", office.on_transfer_event)
+    runtime.api.include_router(api.router(office))
     return runtime

@@ -390,12 +390,15 @@ def test_state_survives_a_restart(broker, tmp_path):
             metadata=bearer_metadata(MARKETREG_TOKEN),
             timeout=10,
         )
+        first.resolve(holder)  # an access-log entry must survive the restart too
     with Service(dict(env), log) as second:  # tables recovered from their changelogs
         assert second.verify(kept.id).valid
         after = second.verify(gone.id)
         assert svc.VERIFICATION_PROBLEM_REVOKED in after.problems
         status, dossier = second.get("/v1/me/certificates", mint_dev_token("enterprise", holder))
         assert status == 200 and len(dossier["certificates"]) == 2
+        status, log = second.get("/v1/me/access-log", mint_dev_token("enterprise", holder))
+        assert status == 200 and [e["outcome"] for e in log["entries"]] == ["granted"]
     events = asyncio.run(read_topic(broker.bootstrap, prefix + "certificates.v1.events", 4))
     types = [dict(r.headers)["ce_type"].decode() for r in events if r.key == holder.encode()]
     assert types == ["govshare.certificates.v1.CertificateIssued"] * 2 + [

@@ -69,7 +69,7 @@ class TransferWithdrawn(_message.Message):
     def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., withdrawn_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., reason: _Optional[str] = ..., withdrawn_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ReviewPassed(_message.Message):
-    __slots__ = ("unit_code", "case_id", "checks_passed", "seller_certificate", "evidence_access_id", "decided_by", "note", "passed_at")
+    __slots__ = ("unit_code", "case_id", "checks_passed", "seller_certificate", "evidence_access_id", "decided_by", "note", "passed_at", "registered_location")
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CHECKS_PASSED_FIELD_NUMBER: _ClassVar[int]
@@ -78,6 +78,7 @@ class ReviewPassed(_message.Message):
     DECIDED_BY_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
     PASSED_AT_FIELD_NUMBER: _ClassVar[int]
+    REGISTERED_LOCATION_FIELD_NUMBER: _ClassVar[int]
     unit_code: str
     case_id: str
     checks_passed: _containers.RepeatedScalarFieldContainer[_types_pb2_1.ReviewCheck]
@@ -86,7 +87,8 @@ class ReviewPassed(_message.Message):
     decided_by: _types_pb2.Actor
     note: str
     passed_at: _timestamp_pb2.Timestamp
-    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., checks_passed: _Optional[_Iterable[_Union[_types_pb2_1.ReviewCheck, str]]] = ..., seller_certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., evidence_access_id: _Optional[str] = ..., decided_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., note: _Optional[str] = ..., passed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    registered_location: _types_pb2.Address
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., checks_passed: _Optional[_Iterable[_Union[_types_pb2_1.ReviewCheck, str]]] = ..., seller_certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., evidence_access_id: _Optional[str] = ..., decided_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., note: _Optional[str] = ..., passed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_location: _Optional[_Union[_types_pb2.Address, _Mapping]] = ...) -> None: ...
 
 class ReviewRejected(_message.Message):
     __slots__ = ("unit_code", "case_id", "findings", "decided_by", "rejected_at")
@@ -167,3 +169,23 @@ class RegistrationCompleted(_message.Message):
     registered_by: _types_pb2.Actor
     registered_at: _timestamp_pb2.Timestamp
     def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., registration_number: _Optional[str] = ..., registrar: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., buyer: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., seller: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., seller_certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., usage: _Optional[_Union[_types_pb2_1.Usage, str]] = ..., area_hundredths_m2: _Optional[int] = ..., location: _Optional[_Union[_types_pb2.Address, _Mapping]] = ..., right_type: _Optional[str] = ..., certificate_count: _Optional[int] = ..., assessment_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., registered_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class TaxProgressRecorded(_message.Message):
+    __slots__ = ("unit_code", "case_id", "stage", "assessment_id", "total", "payment_id", "caused_by", "occurred_at")
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    ASSESSMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    unit_code: str
+    case_id: str
+    stage: _types_pb2_1.TaxStage
+    assessment_id: str
+    total: _types_pb2.Money
+    payment_id: str
+    caused_by: _types_pb2.EventRef
+    occurred_at: _timestamp_pb2.Timestamp
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., stage: _Optional[_Union[_types_pb2_1.TaxStage, str]] = ..., assessment_id: _Optional[str] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payment_id: _Optional[str] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

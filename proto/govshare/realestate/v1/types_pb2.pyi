@@ -37,6 +37,13 @@ class Department(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DEPARTMENT_UNSPECIFIED: _ClassVar[Department]
     DEPARTMENT_REALESTATE: _ClassVar[Department]
     DEPARTMENT_TAX: _ClassVar[Department]
+
+class TaxStage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    TAX_STAGE_UNSPECIFIED: _ClassVar[TaxStage]
+    TAX_STAGE_ASSESSED: _ClassVar[TaxStage]
+    TAX_STAGE_PAID: _ClassVar[TaxStage]
+    TAX_STAGE_CANCELLED: _ClassVar[TaxStage]
 USAGE_UNSPECIFIED: Usage
 USAGE_RESIDENTIAL: Usage
 USAGE_NON_RESIDENTIAL: Usage
@@ -55,6 +62,10 @@ REVIEW_CHECK_STAFF_JUDGEMENT: ReviewCheck
 DEPARTMENT_UNSPECIFIED: Department
 DEPARTMENT_REALESTATE: Department
 DEPARTMENT_TAX: Department
+TAX_STAGE_UNSPECIFIED: TaxStage
+TAX_STAGE_ASSESSED: TaxStage
+TAX_STAGE_PAID: TaxStage
+TAX_STAGE_CANCELLED: TaxStage
 
 class TaxFacts(_message.Message):
     __slots__ = ("buyer_family_existing_homes", "seller_acquisition_date", "seller_only_home", "original_cost_proven", "original_cost", "deductible_expenses", "certificate_count", "fee_exemption", "fee_exemption_detail")

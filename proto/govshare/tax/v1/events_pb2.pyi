@@ -59,7 +59,7 @@ class PaymentReceived(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., assessment_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payer: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., channel: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PaymentCleared(_message.Message):
-    __slots__ = ("case_id", "payment_id", "assessment_id", "amount", "lines", "tax_authority", "cleared_at")
+    __slots__ = ("case_id", "payment_id", "assessment_id", "amount", "lines", "tax_authority", "cleared_at", "unit_code")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
     ASSESSMENT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -67,6 +67,7 @@ class PaymentCleared(_message.Message):
     LINES_FIELD_NUMBER: _ClassVar[int]
     TAX_AUTHORITY_FIELD_NUMBER: _ClassVar[int]
     CLEARED_AT_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     payment_id: str
     assessment_id: str
@@ -74,7 +75,8 @@ class PaymentCleared(_message.Message):
     lines: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.AssessmentLine]
     tax_authority: _types_pb2.Party
     cleared_at: _timestamp_pb2.Timestamp
-    def __init__(self, case_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., assessment_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., lines: _Optional[_Iterable[_Union[_types_pb2_1.AssessmentLine, _Mapping]]] = ..., tax_authority: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., cleared_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    unit_code: str
+    def __init__(self, case_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., assessment_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., lines: _Optional[_Iterable[_Union[_types_pb2_1.AssessmentLine, _Mapping]]] = ..., tax_authority: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., cleared_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., unit_code: _Optional[str] = ...) -> None: ...
 
 class PaymentRefused(_message.Message):
     __slots__ = ("case_id", "payment_id", "assessment_id", "amount", "expected_amount", "reason", "detail", "refused_at")
@@ -109,3 +111,17 @@ class LedgerEntriesPosted(_message.Message):
     postings: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.Posting]
     posted_at: _timestamp_pb2.Timestamp
     def __init__(self, case_id: _Optional[str] = ..., journal_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., postings: _Optional[_Iterable[_Union[_types_pb2_1.Posting, _Mapping]]] = ..., posted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class AssessmentCancelled(_message.Message):
+    __slots__ = ("case_id", "unit_code", "reason", "caused_by", "cancelled_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    unit_code: str
+    reason: str
+    caused_by: _types_pb2.EventRef
+    cancelled_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., reason: _Optional[str] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., cancelled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

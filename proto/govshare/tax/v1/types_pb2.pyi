@@ -39,6 +39,7 @@ class RefusalReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REFUSAL_REASON_UNKNOWN_ASSESSMENT: _ClassVar[RefusalReason]
     REFUSAL_REASON_ASSESSMENT_SUPERSEDED: _ClassVar[RefusalReason]
     REFUSAL_REASON_ALREADY_PAID: _ClassVar[RefusalReason]
+    REFUSAL_REASON_CASE_CLOSED: _ClassVar[RefusalReason]
 LINE_KIND_UNSPECIFIED: LineKind
 LINE_KIND_DEED_TAX: LineKind
 LINE_KIND_VAT: LineKind
@@ -59,6 +60,7 @@ REFUSAL_REASON_AMOUNT_MISMATCH: RefusalReason
 REFUSAL_REASON_UNKNOWN_ASSESSMENT: RefusalReason
 REFUSAL_REASON_ASSESSMENT_SUPERSEDED: RefusalReason
 REFUSAL_REASON_ALREADY_PAID: RefusalReason
+REFUSAL_REASON_CASE_CLOSED: RefusalReason
 
 class AssessmentLine(_message.Message):
     __slots__ = ("kind", "payer", "calculation", "base", "rate_ppm", "quantity", "unit_amount", "amount", "legal_source", "explanation")

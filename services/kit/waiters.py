@@ -1,0 +1,51 @@
+"""Read-your-own-write for commands: produce an event, return once the agent applied it.
+
+A command handler (REST, gRPC) publishes and waits; the service's own agent calls `wake`
+after applying the event, so the caller's next read sees its write. Agents never wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from google.protobuf.message import Message
+
+from services.kit.bus import EventBus
+
+APPLY_TIMEOUT_S = 15.0
+
+
+class Waiters:
+    def __init__(self, bus: EventBus) -> None:
+        self.bus = bus
+        self._pending: dict[str, asyncio.Future[None]] = {}
+
+    def wake(self, event_id: str) -> None:
+        """Called by an agent once it has applied the event `event_id`."""
+        waiter = self._pending.pop(event_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def emit(self, message: Message, *, subject: str, wait: bool, **attrs: Any) -> str:
+        """Produce `message`; with `wait`, return only once the agent applied it. Agents
+        never wait (they would wait on themselves). Returns the event id."""
+        event_id = attrs.pop("event_id", None) or str(uuid.uuid4())
+        if not wait:
+            await self.bus.publish(message, subject=subject, event_id=event_id, **attrs)
+            return event_id
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending[event_id] = waiter
+        try:
+            await self.bus.publish(message, subject=subject, event_id=event_id, **attrs)
+            await asyncio.wait_for(waiter, APPLY_TIMEOUT_S)
+        finally:
+            self._pending.pop(event_id, None)
+        return event_id
+
+
+def derived_id(cause: str, purpose: str) -> str:
+    """A deterministic event id for an event caused by another: a redelivered cause
+    produces the same id, which every consumer deduplicates."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"govshare:{cause}:{purpose}"))

@@ -1,0 +1,283 @@
+"""REST of joint transfer cases: the parties file, confirm, withdraw and follow their case
+step by step; window staff of both departments work the shared queue and read a unit's
+history. Deny by default: every route says who may call it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, HTTPException, Query
+from govshare.common.v1 import types_pb2 as common
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.kit import identifiers
+from services.kit.auth import CurrentPrincipal, Principal
+from services.realestate import applications, cases, queue
+from services.realestate.applications import TransferForm
+from services.realestate.cases import Case
+from services.realestate.registrar import CommandError, Registrar, today
+
+STAFF_DEPARTMENTS = (cases.REALESTATE, cases.TAX)
+# Window staff (窗口人员) may claim and decide referred cases; other staff only read.
+WINDOW_ROLE = "window"
+
+
+class Withdrawal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["pass", "reject"]
+    note: str = Field(min_length=1, max_length=500, description="why; shown in the timeline")
+
+
+def _error(status: int, field: str, reason: str, **extra: Any) -> HTTPException:
+    return HTTPException(status, {"field": field, "reason": reason, **extra})
+
+
+def _forbidden(reason: str) -> HTTPException:
+    return _error(403, "token", reason)
+
+
+def _party_kind(principal: Principal) -> int:
+    if principal.kind == "citizen":
+        return common.PARTY_KIND_CITIZEN
+    return common.PARTY_KIND_ENTERPRISE
+
+
+def party_actor(principal: Principal, name: str) -> common.Actor:
+    """A citizen acting for themself, or an enterprise's agent acting for it."""
+    actor = common.Actor(
+        kind=common.ACTOR_KIND_PERSON,
+        person_name=principal.name or name,
+        on_behalf_of=common.Party(kind=_party_kind(principal), id=principal.subject, name=name),  # type: ignore[arg-type]
+        role=principal.kind,
+    )
+    if principal.kind == "citizen":
+        actor.person_id = principal.subject
+    return actor
+
+
+def staff_label(principal: Principal) -> str:
+    """How a staff member is named on events (staff ids are not resident ids)."""
+    return f"{principal.name} ({principal.subject})" if principal.name else principal.subject
+
+
+def staff_actor(principal: Principal, registrar: Registrar) -> common.Actor:
+    department = principal.department or ""
+    return common.Actor(
+        kind=common.ACTOR_KIND_PERSON,
+        person_name=staff_label(principal),
+        on_behalf_of=registrar.department_party(department),
+        role=f"staff:{department}",
+    )
+
+
+def is_staff_for(principal: Principal, case: Case) -> bool:
+    return (
+        principal.kind == "staff"
+        and principal.department in STAFF_DEPARTMENTS
+        and principal.covers_region(case.unit_code[:6])
+    )
+
+
+def _masked(party: dict[str, Any], viewer: Principal) -> dict[str, Any]:
+    shown = party["id"] if viewer.kind == "staff" or viewer.subject == party["id"] else None
+    return {
+        "kind": "citizen" if party["kind"] == common.PARTY_KIND_CITIZEN else "enterprise",
+        "id": shown or identifiers.mask(party["id"]),
+        "name": party["name"],
+    }
+
+
+def case_view(case: Case, registrar: Registrar, viewer: Principal) -> dict[str, Any]:
+    timeline = list(case.timeline)
+    for entry in registrar.store.certificates_of_case(case.buyer["id"], case.case_id):
+        timeline.append(
+            {"step": "certificate_issued", "at": entry["at"], "by": "system: certificates",
+             "detail": entry["summary"]}
+        )  # fmt: skip
+    return {
+        "case_id": case.case_id,
+        "unit_code": case.unit_code,
+        "stage": cases.current_stage(case),
+        "waiting_on": cases.waiting_on(case),
+        "waiting_since": case.stage_since,
+        "applied_by": case.applied_by,
+        "seller": _masked(case.seller, viewer),
+        "buyer": _masked(case.buyer, viewer),
+        "price_fen": case.price_fen,
+        "area_hundredths_m2": case.area_hundredths_m2,
+        "contract_date": case.contract_date,
+        "review": case.review,
+        "findings": case.findings,
+        "referred_to": case.referred_to,
+        "claimed_by": case.claimed_by,
+        "seller_certificate": case.seller_certificate,
+        "tax": case.tax,
+        "assessment_id": case.assessment_id,
+        "total_fen": case.total_fen,
+        "payment_id": case.payment_id,
+        "registration_number": case.registration_number,
+        "timeline": sorted(timeline, key=lambda s: s["at"]),
+    }
+
+
+def router(registrar: Registrar) -> APIRouter:
+    api = APIRouter(prefix="/v1", tags=["realestate"])
+    store = registrar.store
+
+    def found(case_id: str) -> Case:
+        case = store.find_case(case_id)
+        if case is None:
+            raise _error(404, "case_id", "no such case")
+        return case
+
+    def party_of(principal: Principal, case: Case) -> str:
+        role = case.party_role(principal.subject) if principal.kind != "staff" else None
+        if principal.kind not in ("citizen", "enterprise") or role is None:
+            raise _forbidden("only the buyer and the seller of the case may do this")
+        return role
+
+    async def run(command: Any) -> Case:
+        try:
+            result: Case = await command
+        except CommandError as error:
+            raise _error(error.status, error.field, error.reason, **error.extra) from None
+        except TimeoutError:
+            raise _error(503, "case_id", "not applied in time; retry") from None
+        return result
+
+    @api.post(
+        "/transfers",
+        status_code=201,
+        summary="File a transfer application (the buyer or the seller; the other confirms)",
+    )
+    async def file_transfer(
+        form: Annotated[TransferForm, Body()], principal: CurrentPrincipal
+    ) -> dict[str, Any]:
+        if principal.kind not in ("citizen", "enterprise"):
+            raise _forbidden("only the buyer or the seller may file")
+        if principal.subject not in (form.seller.id, form.buyer.id):
+            raise _forbidden("the applicant must be the buyer or the seller")
+        problems = applications.problems(form, today())
+        if problems:
+            field, reason = problems[0]
+            found_all = [{"field": f, "reason": r} for f, r in problems]
+            raise _error(422, field, reason, problems=found_all)
+        name = form.seller.name if principal.subject == form.seller.id else form.buyer.name
+        now = datetime.now(UTC)
+        applied = applications.to_event(
+            form,
+            case_id=applications.new_case_id(form.unit_code, now),
+            applied_by=party_actor(principal, name),
+            now=now,
+        )
+        case = await run(registrar.file(applied))
+        return case_view(case, registrar, principal)
+
+    @api.get("/cases/{case_id}", summary="A case step by step (its parties; window staff)")
+    async def get_case(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
+        case = found(case_id)
+        is_party = principal.kind in ("citizen", "enterprise") and case.party_role(
+            principal.subject
+        )
+        if not (is_party or is_staff_for(principal, case)):
+            raise _forbidden("only the parties and window staff of the region may see a case")
+        return case_view(case, registrar, principal)
+
+    @api.post("/cases/{case_id}/confirmation", summary="Confirm an application (the other party)")
+    async def confirm(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
+        case = found(case_id)
+        role = party_of(principal, case)
+        if role != case.other_party:
+            raise _forbidden(f"the {case.other_party} confirms what the {case.applied_by} filed")
+        name = case.seller["name"] if role == "seller" else case.buyer["name"]
+        case = await run(registrar.confirm(case, party_actor(principal, name)))
+        return case_view(case, registrar, principal)
+
+    @api.post("/cases/{case_id}/withdrawal", summary="Withdraw before registration (a party)")
+    async def withdraw(
+        case_id: str, body: Annotated[Withdrawal, Body()], principal: CurrentPrincipal
+    ) -> dict[str, Any]:
+        case = found(case_id)
+        role = party_of(principal, case)
+        name = case.seller["name"] if role == "seller" else case.buyer["name"]
+        case = await run(registrar.withdraw(case, party_actor(principal, name), body.reason))
+        return case_view(case, registrar, principal)
+
+    @api.get("/me/cases", summary="My cases (a citizen or an enterprise)")
+    async def my_cases(principal: CurrentPrincipal) -> dict[str, Any]:
+        if principal.kind not in ("citizen", "enterprise"):
+            raise _forbidden("citizens and enterprises only")
+        mine = [c for c in store.all_cases() if c.party_role(principal.subject)]
+        return {"cases": [case_view(c, registrar, principal) for c in mine]}
+
+    @api.get("/queue", summary="The shared queue of open joint cases (window staff)")
+    async def get_queue(
+        principal: CurrentPrincipal,
+        department: Annotated[Literal["realestate", "tax", "citizen"] | None, Query()] = None,
+        city: Annotated[str | None, Query(pattern=r"^\d{4}00$")] = None,
+        stage: Annotated[Literal[cases.OPEN_STAGES] | None, Query()] = None,  # type: ignore[valid-type]
+    ) -> dict[str, Any]:
+        if principal.kind != "staff" or principal.department not in STAFF_DEPARTMENTS:
+            raise _forbidden("window staff of realestate or tax only")
+        items = queue.queue(
+            store.all_cases(),
+            datetime.now(UTC),
+            visible=principal.covers_region,
+            department=department,
+            city=city,
+            stage=stage,
+        )
+        return {"cases": items, "count": len(items)}
+
+    def window_staff(principal: Principal, case: Case) -> None:
+        if not is_staff_for(principal, case):
+            raise _forbidden("window staff of the unit's region only")
+        if not principal.has_role(WINDOW_ROLE):
+            raise _forbidden(f"role {WINDOW_ROLE!r} required")
+        if case.referred_to and principal.department != case.referred_to:
+            raise _forbidden(f"the case waits on {case.referred_to} staff")
+
+    @api.post("/cases/{case_id}/claim", summary="Claim a referred case (its department's staff)")
+    async def claim(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
+        case = found(case_id)
+        window_staff(principal, case)
+        actor = staff_actor(principal, registrar)
+        case = await run(registrar.claim(case, actor, principal.department or ""))
+        return case_view(case, registrar, principal)
+
+    @api.post("/cases/{case_id}/decision", summary="Decide a claimed case (who claimed it)")
+    async def decide(
+        case_id: str, body: Annotated[Decision, Body()], principal: CurrentPrincipal
+    ) -> dict[str, Any]:
+        case = found(case_id)
+        window_staff(principal, case)
+        actor = staff_actor(principal, registrar)
+        approve = body.decision == "pass"
+        case = await run(registrar.decide(case, actor, approve=approve, note=body.note))
+        return case_view(case, registrar, principal)
+
+    @api.get(
+        "/units/{code}/history",
+        summary="Everything about a unit or a parcel (一码关联), in order (window staff)",
+    )
+    async def unit_history(code: str, principal: CurrentPrincipal) -> dict[str, Any]:
+        verdict = (
+            identifiers.check_parcel_code(code)
+            if len(code) == 19
+            else identifiers.check_unit_code(code)
+        )
+        if not verdict.valid:
+            raise _error(422, "code", verdict.reason or "not a unit or parcel code")
+        if principal.kind != "staff" or principal.department not in STAFF_DEPARTMENTS:
+            raise _forbidden("window staff of realestate or tax only")
+        if not principal.covers_region(code[:6]):
+            raise _forbidden("outside the staff member's region")
+        return {"code": code, "entries": store.unit_history(code)}
+
+    return api

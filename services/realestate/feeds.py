@@ -1,0 +1,142 @@
+"""Other departments' events as the realestate service sees them: court seals (review),
+tax progress (re-keyed by unit onto `realestate.v1.events`), and everything that belongs
+in a unit's history (一码关联): land supply, planning, projects, certificates."""
+
+from __future__ import annotations
+
+from google.protobuf.message import Message
+from govshare.certificates.v1 import events_pb2 as cert_events
+from govshare.common.v1 import types_pb2 as common
+from govshare.courts.v1 import events_pb2 as courts
+from govshare.realestate.v1 import events_pb2 as ev
+from govshare.realestate.v1 import types_pb2 as t
+from govshare.tax.v1 import events_pb2 as tax
+
+from services.kit.consumer import Rejected
+from services.kit.envelope import Envelope
+from services.kit.runtime import ServiceRuntime
+from services.kit.waiters import derived_id
+from services.realestate import history
+from services.realestate.cases import iso
+from services.realestate.evidence import PROPERTY_CERTIFICATE
+from services.realestate.store import UnitStore
+
+
+def _date(value: common.Date) -> str:
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+class Feeds:
+    def __init__(self, runtime: ServiceRuntime, store: UnitStore) -> None:
+        self.runtime = runtime
+        self.store = store
+
+    async def on_court_event(self, env: Envelope, message: Message) -> None:
+        if isinstance(message, courts.PropertySealed):
+            self.store.put_seal(
+                message.unit_code,
+                {
+                    "seal_id": message.seal_id,
+                    "case_number": message.case_number,
+                    "sealed_until": _date(message.sealed_until),
+                    "lifted": False,
+                },
+            )
+        elif isinstance(message, courts.PropertyUnsealed):
+            self.store.lift_seal(message.unit_code, message.seal_id)
+        entry = history.of_court(message)
+        if entry is not None:
+            self.store.record_unit(message.unit_code, entry, env.dedup_key)  # type: ignore[attr-defined]
+
+    async def on_tax_event(self, env: Envelope, message: Message) -> None:
+        """Tax events are keyed by case id; the case's state is keyed by unit. Re-key the
+        fact onto our own topic, where the unit's partition owner applies it in order."""
+        progress = self._progress(message)
+        if progress is None:
+            return
+        if not progress.unit_code:
+            progress.unit_code = self.store.case_index.get(progress.case_id, "")
+        if not progress.unit_code:
+            raise Rejected("unit_code", f"case {progress.case_id} is not known here")
+        progress.caused_by.CopyFrom(common.EventRef(source=env.source, id=env.id, type=env.type))
+        await self.runtime.bus.publish(
+            progress,
+            subject=progress.unit_code,
+            event_id=derived_id(env.dedup_key, "tax-progress"),
+            case_id=progress.case_id,
+        )
+
+    @staticmethod
+    def _progress(message: Message) -> ev.TaxProgressRecorded | None:
+        if isinstance(message, tax.AssessmentIssued):
+            return ev.TaxProgressRecorded(
+                unit_code=message.unit_code,
+                case_id=message.case_id,
+                stage=t.TAX_STAGE_ASSESSED,
+                assessment_id=message.assessment_id,
+                total=message.total,
+                occurred_at=message.issued_at,
+            )
+        if isinstance(message, tax.PaymentCleared):
+            return ev.TaxProgressRecorded(
+                unit_code=message.unit_code,
+                case_id=message.case_id,
+                stage=t.TAX_STAGE_PAID,
+                assessment_id=message.assessment_id,
+                total=message.amount,
+                payment_id=message.payment_id,
+                occurred_at=message.cleared_at,
+            )
+        if isinstance(message, tax.AssessmentCancelled):
+            return ev.TaxProgressRecorded(
+                unit_code=message.unit_code,
+                case_id=message.case_id,
+                stage=t.TAX_STAGE_CANCELLED,
+                occurred_at=message.cancelled_at,
+            )
+        return None
+
+    async def on_land_event(self, env: Envelope, message: Message) -> None:
+        entry = history.of_land(message)
+        if entry is not None:
+            self.store.record_parcel(message.parcel_code, entry, env.dedup_key)  # type: ignore[attr-defined]
+
+    async def on_project_event(self, env: Envelope, message: Message) -> None:
+        entry = history.of_project(message)
+        if entry is not None:
+            parcels = list(message.parcel_codes)  # type: ignore[attr-defined]
+            self.store.record_project(message.project_code, parcels, entry, env.dedup_key)  # type: ignore[attr-defined]
+
+    async def on_certificate_event(self, env: Envelope, message: Message) -> None:
+        """Property certificates issued, revoked or superseded: a unit's certificate history
+        and the last step of a case's timeline (the buyer's new certificate)."""
+        if isinstance(message, cert_events.CertificateIssued):
+            cert = message.certificate
+            if cert.type_code != PROPERTY_CERTIFICATE:
+                return
+            entry = history.entry(
+                history.CERTIFICATE,
+                iso(cert.issued_at),
+                message,
+                f"不动产权证书签发: 权利人 {cert.holder.name}, 证书 {cert.id}",
+                cert.fields.get("case_id", ""),
+            )
+            unit_code = cert.fields.get("unit_code", "")
+            self.store.record_certificate(
+                message.holder_id, cert.id, unit_code, entry, env.dedup_key
+            )
+        elif isinstance(
+            message, cert_events.CertificateRevoked | cert_events.CertificateSuperseded
+        ):
+            ref = message.certificate
+            if ref.type_code != PROPERTY_CERTIFICATE:
+                return
+            revoked = isinstance(message, cert_events.CertificateRevoked)
+            at = iso(message.revoked_at if revoked else message.superseded_at)  # type: ignore[union-attr]
+            text = "注销" if revoked else "更新 (旧版本失效)"
+            entry = history.entry(
+                history.CERTIFICATE, at, message, f"不动产权证书{text}: {ref.certificate_id}"
+            )
+            self.store.record_certificate(
+                message.holder_id, ref.certificate_id, "", entry, env.dedup_key
+            )

@@ -1,0 +1,134 @@
+"""The history of a unit (一码关联): one entry per event about the unit or its parcel,
+from every department's feed, findable by the unit code. Pure: event in, entry out.
+
+Entries name parties by name only: identifiers stay in the events themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf.message import Message
+from govshare.courts.v1 import events_pb2 as courts
+from govshare.landsupply.v1 import events_pb2 as land
+from govshare.projects.v1 import events_pb2 as projects
+from govshare.realestate.v1 import events_pb2 as realestate
+from govshare.realestate.v1 import types_pb2 as re_types
+
+from services.realestate.cases import iso
+
+LAND_SUPPLY = "land_supply"
+PLANNING = "planning"
+PROJECT = "project"
+TRANSFER = "transfer"
+ASSESSMENT = "assessment"
+REGISTRATION = "registration"
+SEIZURE = "seizure"
+CERTIFICATE = "certificate"
+
+Entry = dict[str, Any]
+
+
+def _date(value: Any) -> str:
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def entry(kind: str, at: str, event: Message, summary: str, case_id: str = "") -> Entry:
+    return {
+        "kind": kind,
+        "at": at,
+        "event": event.DESCRIPTOR.name,
+        "summary": summary,
+        "case_id": case_id,
+    }
+
+
+def of_realestate(m: Message) -> Entry | None:
+    """Entries for the unit's own transfer events."""
+    if isinstance(m, realestate.TransferApplied):
+        return entry(
+            TRANSFER,
+            iso(m.applied_at),
+            m,
+            f"转移登记申请: {m.seller.name} → {m.buyer.name}, 成交价 {m.price.fen} 分",
+            m.case_id,
+        )
+    if isinstance(m, realestate.TransferConfirmed):
+        return entry(TRANSFER, iso(m.confirmed_at), m, "双方确认申请", m.case_id)
+    if isinstance(m, realestate.TransferWithdrawn):
+        return entry(TRANSFER, iso(m.withdrawn_at), m, f"申请撤回: {m.reason}", m.case_id)
+    if isinstance(m, realestate.ReviewPassed):
+        return entry(TRANSFER, iso(m.passed_at), m, "审核通过", m.case_id)
+    if isinstance(m, realestate.ReviewRejected):
+        why = "; ".join(f.detail for f in m.findings)
+        return entry(TRANSFER, iso(m.rejected_at), m, f"不予登记: {why}", m.case_id)
+    if isinstance(m, realestate.ReviewReferred):
+        why = "; ".join(f.detail for f in m.findings)
+        return entry(TRANSFER, iso(m.referred_at), m, f"转人工审核: {why}", m.case_id)
+    if isinstance(m, realestate.CaseClaimed):
+        return entry(TRANSFER, iso(m.claimed_at), m, "窗口人员受理", m.case_id)
+    if isinstance(m, realestate.TaxProgressRecorded):
+        stage = re_types.TaxStage.Name(m.stage).removeprefix("TAX_STAGE_").lower()
+        text = {"assessed": "税费核定", "paid": "税费缴清", "cancelled": "税费单作废"}[stage]
+        return entry(
+            ASSESSMENT,
+            iso(m.occurred_at),
+            m,
+            f"{text}: {m.assessment_id}, {m.total.fen} 分",
+            m.case_id,
+        )
+    if isinstance(m, realestate.RegistrationCompleted):
+        return entry(
+            REGISTRATION,
+            iso(m.registered_at),
+            m,
+            f"转移登记完成 {m.registration_number}: 权利人 {m.buyer.name}",
+            m.case_id,
+        )
+    return None
+
+
+def of_court(m: Message) -> Entry | None:
+    if isinstance(m, courts.PropertySealed):
+        return entry(
+            SEIZURE,
+            iso(m.recorded_at),
+            m,
+            f"{m.court.name} 查封 {m.case_number}, "
+            f"{_date(m.sealed_from)} 至 {_date(m.sealed_until)}",
+        )
+    if isinstance(m, courts.PropertyUnsealed):
+        return entry(SEIZURE, iso(m.recorded_at), m, f"{m.court.name} 解除查封 {m.case_number}")
+    return None
+
+
+def of_land(m: Message) -> Entry | None:
+    if isinstance(m, land.LandSupplied):
+        return entry(
+            LAND_SUPPLY,
+            iso(m.recorded_at),
+            m,
+            f"土地供应 {m.supply_number}: {m.land_use_name or m.land_use_code}, "
+            f"受让人 {m.grantee.name}",
+        )
+    if isinstance(m, land.PlanningPermitIssued):
+        return entry(
+            PLANNING, iso(m.recorded_at), m, f"规划许可 {m.permit_number}: {m.project_name}"
+        )
+    return None
+
+
+def of_project(m: Message) -> Entry | None:
+    if isinstance(m, projects.ProjectApproved):
+        return entry(
+            PROJECT, iso(m.recorded_at), m, f"项目审批 {m.document_number}: {m.project_name}"
+        )
+    if isinstance(m, projects.ConstructionPermitIssued):
+        return entry(
+            PROJECT, iso(m.recorded_at), m, f"施工许可 {m.permit_number}: {m.project_name}"
+        )
+    return None
+
+
+def in_order(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: e["at"])

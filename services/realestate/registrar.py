@@ -1,0 +1,421 @@
+"""The registration authority's side of joint cases: applying `realestate.v1.events` to
+the unit table, running smart review, registering; and the commands of parties and staff.
+
+Commands validate, produce an event and wait until the agent applied it (read your own
+write). The agent is the one writer per unit: it enforces one open case per unit, and
+what it derives (a review outcome, a registration) carries an id derived from its cause,
+so a redelivered cause re-produces the same, deduplicated, event.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+from govshare.common.v1 import types_pb2 as common
+from govshare.realestate.v1 import events_pb2 as ev
+from govshare.realestate.v1 import types_pb2 as t
+
+from services.kit.consumer import Rejected
+from services.kit.envelope import Envelope
+from services.kit.runtime import ServiceRuntime
+from services.kit.waiters import Waiters, derived_id
+from services.realestate import cases, history, metrics, review
+from services.realestate.cases import Case
+from services.realestate.evidence import EvidenceClient
+from services.realestate.review import Evidence, Finding, Outcome
+from services.realestate.settings import RealestateSettings
+from services.realestate.store import UnitStore
+
+log = logging.getLogger(__name__)
+SHANGHAI = timezone(timedelta(hours=8))
+SOURCE = "/govshare/realestate"
+
+
+class CommandError(Exception):
+    """A refused command; `status` is the HTTP status the API answers with."""
+
+    def __init__(self, status: int, field: str, reason: str, **extra: object) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.status = status
+        self.field = field
+        self.reason = reason
+        self.extra = extra
+
+
+def now_stamp() -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(datetime.now(UTC))
+    return stamp
+
+
+def today() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+def _check(name: str) -> int:
+    return t.ReviewCheck.Value("REVIEW_CHECK_" + name)
+
+
+def _findings(findings: list[Finding]) -> list[t.ReviewFinding]:
+    return [t.ReviewFinding(check=_check(f.check), detail=f.detail) for f in findings]  # type: ignore[arg-type]
+
+
+def _department(name: str) -> int:
+    return t.Department.Value("DEPARTMENT_" + name.upper())
+
+
+class Registrar:
+    def __init__(
+        self,
+        runtime: ServiceRuntime,
+        store: UnitStore,
+        evidence: EvidenceClient,
+        settings: RealestateSettings,
+    ) -> None:
+        self.runtime = runtime
+        self.store = store
+        self.evidence = evidence
+        self.settings = settings
+        self.party = common.Party(
+            kind=common.PARTY_KIND_DEPARTMENT,
+            id=settings.realestate_registrar_uscc,
+            name=settings.realestate_registrar_name,
+        )
+        self.tax_party = common.Party(
+            kind=common.PARTY_KIND_DEPARTMENT,
+            id=settings.tax_authority_uscc,
+            name=settings.tax_authority_name,
+        )
+        self.waiters = Waiters(runtime.bus)
+        metrics.CASES.source = self.count_by_stage
+
+    @property
+    def system(self) -> common.Actor:
+        return common.Actor(
+            kind=common.ACTOR_KIND_SYSTEM, system_id=SOURCE, on_behalf_of=self.party, role="system"
+        )
+
+    def department_party(self, department: str) -> common.Party:
+        return self.tax_party if department == cases.TAX else self.party
+
+    def count_by_stage(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for case in self.store.all_cases():
+            stage = cases.current_stage(case)
+            counts[stage] = counts.get(stage, 0) + 1
+        return counts
+
+    # --- the agent on realestate.v1.events ------------------------------------------------
+
+    async def on_unit_event(self, env: Envelope, message: Message) -> None:
+        try:
+            if isinstance(message, ev.TransferApplied):
+                await self._open(env, message)
+            else:
+                await self._advance(env, message)
+        finally:
+            self.waiters.wake(env.id)  # also when applying failed: the caller must not hang
+
+    async def _open(self, env: Envelope, applied: ev.TransferApplied) -> None:
+        unit = self.store.unit(applied.unit_code)
+        case = unit.case(applied.case_id)
+        if case is None:
+            case = cases.open_case(applied)
+            if not unit.open_case:
+                unit.open_case = case.case_id
+            unit.put(case)
+            self.store.put_unit(unit)
+            self.store.case_index[case.case_id] = unit.unit_code
+            self._record(env, applied)
+        self.waiters.wake(env.id)
+        if case.is_open and unit.open_case != case.case_id:
+            # A racing second application (the API refuses the ordinary case): the
+            # partition owner, the one writer of the unit, rejects it.
+            outcome = Outcome()
+            review.check_open_case(case, unit.open_case, outcome)
+            await self._publish_outcome(env, case, outcome)
+
+    async def _advance(self, env: Envelope, message: Message) -> None:
+        unit_code: str = message.unit_code  # type: ignore[attr-defined]
+        case_id: str = message.case_id  # type: ignore[attr-defined]
+        unit = self.store.unit(unit_code)
+        case = unit.case(case_id)
+        if case is None:
+            raise Rejected("case_id", f"no case {case_id} on unit {unit_code}")
+        if cases.apply(case, message):
+            unit.put(case)
+            self.store.put_unit(unit)
+            self._record(env, message)
+            self._count(case, message)
+        # The command that produced the event reads its write now; review may take a while.
+        self.waiters.wake(env.id)
+        # Follow-ups run even when nothing changed: after a crash between applying and
+        # producing, the redelivered event finishes the job (with the same event ids).
+        if (
+            isinstance(message, ev.TransferConfirmed)
+            and case.is_open
+            and case.review == cases.PENDING
+        ):
+            await self._review(env, case)
+        if case.ready_to_register:
+            await self._register(case)
+
+    def _record(self, env: Envelope, message: Message) -> None:
+        entry = history.of_realestate(message)
+        if entry is not None:
+            self.store.record_unit(message.unit_code, entry, env.dedup_key)  # type: ignore[attr-defined]
+
+    def _count(self, case: Case, message: Message) -> None:
+        if isinstance(message, ev.ReviewPassed):
+            who = "staff" if message.decided_by.kind == common.ACTOR_KIND_PERSON else "system"
+            metrics.REVIEWS.labels("passed", who).inc()
+        elif isinstance(message, ev.ReviewRejected):
+            who = "staff" if message.decided_by.kind == common.ACTOR_KIND_PERSON else "system"
+            metrics.REVIEWS.labels("rejected", who).inc()
+        elif isinstance(message, ev.ReviewReferred):
+            metrics.REVIEWS.labels("referred", "system").inc()
+        if isinstance(message, ev.ReviewRejected | ev.ReviewReferred):
+            for finding in message.findings:
+                metrics.FINDINGS.labels(cases.check_name(finding.check)).inc()
+        if case.closed and isinstance(
+            message, ev.ReviewRejected | ev.TransferWithdrawn | ev.RegistrationCompleted
+        ):
+            metrics.CASES_CLOSED.labels(case.closed).inc()
+        if isinstance(message, ev.RegistrationCompleted):
+            metrics.COMPLETION_SECONDS.observe(
+                max(cases.seconds_between(case.applied_at, cases.iso(message.registered_at)), 0)
+            )
+
+    # --- smart review -----------------------------------------------------------------------
+
+    async def _review(self, env: Envelope, case: Case) -> None:
+        evidence = await self.evidence.seller_certificate(
+            case.case_id, case.seller["id"], case.unit_code
+        )
+        # Read after the call: the court feed may have sealed the unit meanwhile.
+        unit = self.store.unit(case.unit_code)
+        outcome = review.review(
+            case, evidence, self.store.seals_of(case.unit_code), unit.open_case, today()
+        )
+        await self._publish_outcome(env, case, outcome, evidence)
+
+    async def _publish_outcome(
+        self, env: Envelope, case: Case, outcome: Outcome, evidence: Evidence | None = None
+    ) -> None:
+        event_id = derived_id(env.dedup_key, "review")
+        message: Message
+        if outcome.verdict == "rejected":
+            message = ev.ReviewRejected(
+                unit_code=case.unit_code,
+                case_id=case.case_id,
+                findings=_findings(outcome.rejections + outcome.doubts),
+                decided_by=self.system,
+                rejected_at=now_stamp(),
+            )
+        elif outcome.verdict == "referred":
+            message = ev.ReviewReferred(
+                unit_code=case.unit_code,
+                case_id=case.case_id,
+                findings=_findings(outcome.doubts),
+                waiting_on=_department(outcome.waiting_on),  # type: ignore[arg-type]
+                referred_by=self.system,
+                referred_at=now_stamp(),
+            )
+        else:
+            assert evidence is not None and evidence.certificate is not None
+            message = self._passed(case, evidence, outcome.passed, self.system)
+        await self.runtime.bus.publish(
+            message, subject=case.unit_code, event_id=event_id, case_id=case.case_id
+        )
+
+    def _passed(
+        self, case: Case, evidence: Evidence, checks: list[str], actor: common.Actor, note: str = ""
+    ) -> ev.ReviewPassed:
+        assert evidence.certificate is not None
+        passed = ev.ReviewPassed(
+            unit_code=case.unit_code,
+            case_id=case.case_id,
+            checks_passed=[_check(c) for c in checks],  # type: ignore[misc]
+            seller_certificate=common.CertificateRef(**evidence.certificate),
+            evidence_access_id=evidence.access_id,
+            decided_by=actor,
+            note=note,
+            passed_at=now_stamp(),
+        )
+        location = evidence.fields.get("location")
+        if location:
+            passed.registered_location.CopyFrom(
+                common.Address(division_code=case.unit_code[:6], text=location)
+            )
+        return passed
+
+    # --- registration -----------------------------------------------------------------------
+
+    async def _register(self, case: Case) -> None:
+        """Review passed and the bill paid: enter the transfer in the register, unless a
+        court sealed the unit since review (then the transfer cannot be registered)."""
+        seals = review.Outcome()
+        review.check_seals(self.store.seals_of(case.unit_code), today(), seals)
+        if seals.rejections:
+            await self.runtime.bus.publish(
+                ev.ReviewRejected(
+                    unit_code=case.unit_code,
+                    case_id=case.case_id,
+                    findings=_findings(seals.rejections),
+                    decided_by=self.system,
+                    rejected_at=now_stamp(),
+                ),
+                subject=case.unit_code,
+                event_id=derived_id(case.case_id, "sealed-before-registration"),
+                case_id=case.case_id,
+            )
+            return
+        await self.runtime.bus.publish(
+            self.registration(case),
+            subject=case.unit_code,
+            event_id=derived_id(case.case_id, "registration"),
+            case_id=case.case_id,
+        )
+
+    def registration(self, case: Case) -> ev.RegistrationCompleted:
+        assert case.seller_certificate is not None
+        location = case.registered_location or case.location
+        address = (
+            cases.address_proto(location)
+            if location
+            else common.Address(division_code=case.unit_code[:6], text=case.unit_code)
+        )
+        return ev.RegistrationCompleted(
+            unit_code=case.unit_code,
+            case_id=case.case_id,
+            registration_number=(
+                f"{today().year}-{case.unit_code[:6]}-DJ-{case.case_id.rsplit('-', 1)[-1]}"
+            ),
+            registrar=self.party,
+            buyer=cases.party_proto(case.buyer),
+            seller=cases.party_proto(case.seller),
+            seller_certificate=common.CertificateRef(**case.seller_certificate),
+            usage=case.usage,  # type: ignore[arg-type]
+            area_hundredths_m2=case.area_hundredths_m2,
+            location=address,
+            right_type=self.settings.realestate_right_type,
+            certificate_count=case.certificate_count,
+            assessment_id=case.assessment_id,
+            payment_id=case.payment_id,
+            registered_by=self.system,
+            registered_at=now_stamp(),
+        )
+
+    # --- commands ---------------------------------------------------------------------------
+
+    async def emit(self, message: Message, case: Case) -> Case:
+        await self.waiters.emit(message, subject=case.unit_code, wait=True, case_id=case.case_id)
+        updated = self.store.unit(case.unit_code).case(case.case_id)
+        assert updated is not None
+        return updated
+
+    async def file(self, applied: ev.TransferApplied) -> Case:
+        unit = self.store.unit(applied.unit_code)
+        if unit.open_case:
+            raise CommandError(
+                409,
+                "unit_code",
+                f"{review.NO_OTHER_OPEN_CASE}: 该单元已有未办结的转移登记案件 {unit.open_case}",
+                open_case=unit.open_case,
+            )
+        await self.waiters.emit(
+            applied, subject=applied.unit_code, wait=True, case_id=applied.case_id
+        )
+        case = self.store.find_case(applied.case_id)
+        assert case is not None
+        return case
+
+    async def confirm(self, case: Case, actor: common.Actor) -> Case:
+        if case.closed or case.confirmed:
+            raise CommandError(409, "case_id", f"the case is {cases.current_stage(case)}")
+        return await self.emit(
+            ev.TransferConfirmed(
+                unit_code=case.unit_code,
+                case_id=case.case_id,
+                confirmed_by=actor,
+                confirmed_at=now_stamp(),
+            ),
+            case,
+        )
+
+    async def withdraw(self, case: Case, actor: common.Actor, reason: str) -> Case:
+        if case.closed:
+            raise CommandError(409, "case_id", f"the case is already {case.closed}")
+        return await self.emit(
+            ev.TransferWithdrawn(
+                unit_code=case.unit_code,
+                case_id=case.case_id,
+                withdrawn_by=actor,
+                reason=reason,
+                withdrawn_at=now_stamp(),
+            ),
+            case,
+        )
+
+    async def claim(self, case: Case, actor: common.Actor, department: str) -> Case:
+        if case.review != cases.REFERRED or case.closed:
+            raise CommandError(409, "case_id", "only a case referred to staff can be claimed")
+        if case.claimed_by is not None:
+            if case.claimed_by["staff"] == actor.person_name:
+                return case  # claiming again is harmless
+            raise CommandError(409, "case_id", f"already claimed by {case.claimed_by['staff']}")
+        return await self.emit(
+            ev.CaseClaimed(
+                unit_code=case.unit_code,
+                case_id=case.case_id,
+                claimed_by=actor,
+                department=_department(department),  # type: ignore[arg-type]
+                claimed_at=now_stamp(),
+            ),
+            case,
+        )
+
+    async def decide(self, case: Case, actor: common.Actor, *, approve: bool, note: str) -> Case:
+        """A staff decision on a claimed, referred case. Approving re-checks what judgement
+        cannot override (the seller's current certificate, seals, the one open case)."""
+        if case.review != cases.REFERRED or case.closed:
+            raise CommandError(409, "case_id", "only a referred case awaits a decision")
+        if case.claimed_by is None or case.claimed_by["staff"] != actor.person_name:
+            raise CommandError(409, "case_id", "claim the case before deciding it")
+        if not approve:
+            findings = [Finding(review.STAFF_JUDGEMENT, note)]
+            return await self.emit(
+                ev.ReviewRejected(
+                    unit_code=case.unit_code,
+                    case_id=case.case_id,
+                    findings=_findings(findings),
+                    decided_by=actor,
+                    rejected_at=now_stamp(),
+                ),
+                case,
+            )
+        evidence = await self.evidence.seller_certificate(
+            case.case_id, case.seller["id"], case.unit_code
+        )
+        unit = self.store.unit(case.unit_code)
+        blocking = review.hard_checks(
+            case, evidence, self.store.seals_of(case.unit_code), unit.open_case, today()
+        )
+        if blocking.rejections:
+            raise CommandError(
+                409,
+                "decision",
+                "; ".join(f.detail for f in blocking.rejections),
+                findings=[{"check": f.check, "detail": f.detail} for f in blocking.rejections],
+            )
+        checks = [
+            review.STAFF_JUDGEMENT,
+            review.SELLER_HOLDS_CERTIFICATE,
+            review.UNIT_NOT_SEALED,
+            review.NO_OTHER_OPEN_CASE,
+            review.BOTH_PARTIES_CONFIRMED,
+        ]
+        return await self.emit(self._passed(case, evidence, checks, actor, note), case)

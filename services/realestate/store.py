@@ -1,0 +1,141 @@
+"""The realestate service's Faust tables and typed access to them.
+
+Each table is keyed like the topic whose agent writes it (unit code for realestate and
+court events, parcel code for land events, project code, holder id for certificates),
+so a worker holds a key's state with the partition that changes it. Reads that join
+them (a unit's full history) happen at query time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from services.realestate import history
+from services.realestate.cases import Case, Unit
+from services.realestate.review import Seal
+
+HISTORY_LIMIT = 2000  # newest entries kept per key
+
+
+class UnitStore:
+    def __init__(self, app: Any) -> None:
+        # JSON values with value_type=None: Faust decodes only str/bytes/numbers or its
+        # Models by type, and a dict/list value_type breaks changelog recovery on restart.
+        self.units = app.Table("units", key_type=str, value_type=None)
+        self.case_index = app.Table("case-index", key_type=str, value_type=str)
+        self.seals = app.Table("seals", key_type=str, value_type=None)
+        self.history = app.Table("unit-history", key_type=str, value_type=None)
+        self.parcels = app.Table("parcel-history", key_type=str, value_type=None)
+        self.projects = app.Table("projects", key_type=str, value_type=None)
+        self.holders = app.Table("holder-certificates", key_type=str, value_type=None)
+
+    # --- units and cases ----------------------------------------------------------------
+
+    def unit(self, unit_code: str) -> Unit:
+        raw = self.units.get(unit_code)
+        return Unit.from_json(raw) if raw else Unit(unit_code)
+
+    def put_unit(self, unit: Unit) -> None:
+        self.units[unit.unit_code] = unit.to_json()
+
+    def find_case(self, case_id: str) -> Case | None:
+        unit_code = self.case_index.get(case_id)
+        return self.unit(unit_code).case(case_id) if unit_code else None
+
+    def all_cases(self) -> Iterator[Case]:
+        for raw in self.units.values():
+            for case in raw["cases"].values():
+                yield Case.from_json(case)
+
+    # --- seals ----------------------------------------------------------------------------
+
+    def seals_of(self, unit_code: str) -> list[Seal]:
+        return [
+            Seal(s["seal_id"], s["case_number"], date.fromisoformat(s["sealed_until"]), s["lifted"])
+            for s in (self.seals.get(unit_code) or {}).values()
+        ]
+
+    def put_seal(self, unit_code: str, seal: dict[str, Any]) -> None:
+        seals = dict(self.seals.get(unit_code) or {})
+        seals[seal["seal_id"]] = seal
+        self.seals[unit_code] = seals
+
+    def lift_seal(self, unit_code: str, seal_id: str) -> None:
+        seals = dict(self.seals.get(unit_code) or {})
+        if seal_id in seals:
+            seals[seal_id] = {**seals[seal_id], "lifted": True}
+            self.seals[unit_code] = seals
+
+    # --- history (一码关联) --------------------------------------------------------------
+
+    @staticmethod
+    def _append(table: Any, key: str, entry: history.Entry, event_id: str) -> None:
+        entries = list(table.get(key) or [])
+        if any(e.get("id") == event_id for e in entries):
+            return  # already recorded: a redelivered event
+        entries.append({**entry, "id": event_id})
+        table[key] = entries[-HISTORY_LIMIT:]
+
+    def record_unit(self, unit_code: str, entry: history.Entry, event_id: str) -> None:
+        self._append(self.history, unit_code, entry, event_id)
+
+    def record_parcel(self, parcel_code: str, entry: history.Entry, event_id: str) -> None:
+        self._append(self.parcels, parcel_code, entry, event_id)
+
+    def record_project(
+        self, project_code: str, parcels: list[str], entry: history.Entry, event_id: str
+    ) -> None:
+        project = dict(self.projects.get(project_code) or {"parcels": [], "entries": []})
+        if any(e.get("id") == event_id for e in project["entries"]):
+            return
+        project["parcels"] = sorted(set(project["parcels"]) | set(parcels))
+        project["entries"] = [*project["entries"], {**entry, "id": event_id}][-HISTORY_LIMIT:]
+        self.projects[project_code] = project
+
+    def record_certificate(
+        self,
+        holder_id: str,
+        certificate_id: str,
+        unit_code: str,
+        entry: history.Entry,
+        event_id: str,
+    ) -> None:
+        """A property certificate event; revocations find their unit by certificate id."""
+        holder = dict(self.holders.get(holder_id) or {"units": {}, "entries": []})
+        if any(e.get("id") == event_id for e in holder["entries"]):
+            return
+        if unit_code:
+            holder["units"] = {**holder["units"], certificate_id: unit_code}
+        unit_code = unit_code or holder["units"].get(certificate_id, "")
+        if not unit_code:
+            return  # not a certificate about a unit
+        holder["entries"] = [
+            *holder["entries"],
+            {**entry, "id": event_id, "unit_code": unit_code, "certificate_id": certificate_id},
+        ][-HISTORY_LIMIT:]
+        self.holders[holder_id] = holder
+
+    def certificates_of_case(self, holder_id: str, case_id: str) -> list[history.Entry]:
+        entries = (self.holders.get(holder_id) or {}).get("entries", [])
+        return [e for e in entries if e.get("case_id") == case_id]
+
+    def unit_history(self, code: str) -> list[history.Entry]:
+        """Everything about a unit (28 chars) or every unit of a parcel (19 chars), in order.
+        Certificates and projects are found by scanning their (holder / project keyed)
+        tables: fine at a registry's scale, an index table when it is not."""
+        parcel = code[:19]
+        entries: list[history.Entry] = list(self.parcels.get(parcel) or [])
+        for project in self.projects.values():
+            if parcel in project["parcels"]:
+                entries += project["entries"]
+        if len(code) == 19:
+            units = [u for u in self.history if str(u).startswith(parcel)]
+        else:
+            units = [code]
+        for unit_code in units:
+            entries += [{**e, "unit_code": unit_code} for e in self.history.get(unit_code) or []]
+        for holder in self.holders.values():
+            entries += [e for e in holder["entries"] if e["unit_code"] in units]
+        return history.in_order(entries)

@@ -1,0 +1,149 @@
+"""Between the contracts and the engine: a transfer application's facts in, an
+AssessmentIssued (or a PaymentCleared's lines, a ledger journal) out. Pure."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from govshare.common.v1 import types_pb2 as common
+from govshare.realestate.v1 import events_pb2 as re_events
+from govshare.realestate.v1 import types_pb2 as re_types
+from govshare.tax.v1 import events_pb2 as tax_events
+from govshare.tax.v1 import types_pb2 as t
+
+from services.tax import engine, ledger
+from services.tax.engine import Bill, Line, TransferFacts
+
+_CALCULATION = {
+    engine.RATE: t.CALCULATION_RATE,
+    engine.FIXED: t.CALCULATION_FIXED,
+    engine.EXEMPT: t.CALCULATION_EXEMPT,
+}
+
+
+def to_date(value: common.Date) -> date:
+    return date(value.year, value.month, value.day)
+
+
+def timestamp(moment: datetime) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(moment)
+    return stamp
+
+
+def facts_of(applied: re_events.TransferApplied) -> TransferFacts:
+    """The engine's facts from the application the parties filed (and confirmed)."""
+    facts = applied.tax_facts
+    exemption = None
+    if facts.fee_exemption != re_types.FEE_EXEMPTION_UNSPECIFIED:
+        name = re_types.FeeExemption.Name(facts.fee_exemption)
+        exemption = name.removeprefix("FEE_EXEMPTION_").lower()
+    return TransferFacts(
+        contract_date=to_date(applied.contract_date),
+        price_fen=applied.price.fen,
+        area_hundredths_m2=applied.area_hundredths_m2,
+        residential=applied.usage == re_types.USAGE_RESIDENTIAL,
+        buyer_is_individual=applied.buyer.kind == common.PARTY_KIND_CITIZEN,
+        seller_is_individual=applied.seller.kind == common.PARTY_KIND_CITIZEN,
+        buyer_family_existing_homes=facts.buyer_family_existing_homes,
+        seller_acquisition_date=to_date(facts.seller_acquisition_date),
+        seller_only_home=facts.seller_only_home,
+        original_cost_fen=facts.original_cost.fen if facts.original_cost_proven else None,
+        deductible_expenses_fen=facts.deductible_expenses.fen,
+        certificate_count=facts.certificate_count,
+        fee_exemption=exemption,
+        fee_exemption_detail=facts.fee_exemption_detail,
+    )
+
+
+def line_kind(kind: str) -> int:
+    return t.LineKind.Value("LINE_KIND_" + kind.upper())
+
+
+def kind_of(value: int) -> str:
+    return t.LineKind.Name(value).removeprefix("LINE_KIND_").lower()
+
+
+def to_proto(line: Line, buyer: common.Party, seller: common.Party) -> t.AssessmentLine:
+    out = t.AssessmentLine(
+        kind=line_kind(line.kind),  # type: ignore[arg-type]
+        payer=buyer if line.payer == engine.BUYER else seller,
+        calculation=_CALCULATION[line.calculation],
+        amount=common.Money(fen=line.amount_fen),
+        legal_source=line.legal_source,
+        explanation=line.explanation
+        + (f" [税率待确认: {line.unconfirmed}]" if line.unconfirmed else ""),
+    )
+    if line.base_fen is not None:
+        out.base.fen = line.base_fen
+    if line.rate_ppm is not None:
+        out.rate_ppm = line.rate_ppm
+    if line.quantity is not None:
+        out.quantity = line.quantity
+        out.unit_amount.fen = line.unit_amount_fen or 0
+    return out
+
+
+def assessment_id_for(case_id: str, cause_key: str) -> str:
+    """Deterministic: the same cause (a redelivered confirmation) names the same bill."""
+    digest = hashlib.sha256(f"{case_id}|{cause_key}".encode()).hexdigest()[:8].upper()
+    return f"TA-{case_id.removeprefix('RE-')}-{digest}"
+
+
+def assessment_event(
+    bill: Bill,
+    applied: re_events.TransferApplied,
+    *,
+    assessment_id: str,
+    tax_authority: common.Party,
+    caused_by: common.EventRef,
+    issued_at: datetime,
+) -> tax_events.AssessmentIssued:
+    return tax_events.AssessmentIssued(
+        case_id=applied.case_id,
+        assessment_id=assessment_id,
+        unit_code=applied.unit_code,
+        contract_date=applied.contract_date,
+        rule_set=bill.rule_set,
+        lines=[to_proto(line, applied.buyer, applied.seller) for line in bill.lines],
+        total=common.Money(fen=bill.total_fen),
+        tax_authority=tax_authority,
+        assessed_by=common.Actor(
+            kind=common.ACTOR_KIND_SYSTEM,
+            system_id="/govshare/tax",
+            on_behalf_of=tax_authority,
+            role="system",
+        ),
+        caused_by=caused_by,
+        issued_at=timestamp(issued_at),
+    )
+
+
+def journal(chart: ledger.Chart, assessment: tax_events.AssessmentIssued) -> list[ledger.Posting]:
+    """The balanced split of a payment that cleared `assessment`."""
+    lines = [(kind_of(line.kind), line.amount.fen) for line in assessment.lines]
+    return ledger.split(chart, lines, assessment.total.fen)
+
+
+def posting_to_proto(posting: ledger.Posting) -> t.Posting:
+    out = t.Posting(
+        account=posting.account,
+        side=t.SIDE_DEBIT if posting.side == ledger.DEBIT else t.SIDE_CREDIT,
+        amount=common.Money(fen=posting.amount_fen),
+        memo=posting.memo,
+    )
+    if posting.line_kind:
+        out.line_kind = line_kind(posting.line_kind)  # type: ignore[assignment]
+    return out
+
+
+def posting_from_proto(posting: t.Posting) -> ledger.Posting:
+    return ledger.Posting(
+        account=posting.account,
+        side=ledger.DEBIT if posting.side == t.SIDE_DEBIT else ledger.CREDIT,
+        amount_fen=posting.amount.fen,
+        line_kind=kind_of(posting.line_kind) if posting.line_kind else "",
+        memo=posting.memo,
+    )

@@ -1,0 +1,28 @@
+"""Settings of the tax service (GOVSHARE_TAX_*), checked at start."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.kit import identifiers
+
+
+class TaxSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVSHARE_TAX_", extra="ignore", frozen=True)
+
+    # An edited copy of data/transfer_rules.json (e.g. a confirmed local rate); empty means
+    # the packaged rules.
+    rules_file: str = ""
+    # The tax authority that assesses and issues tax payment certificates (完税证明).
+    authority_uscc: str = "11370105MB2857497F"
+    authority_name: str = "国家税务总局济南市天桥区税务局"
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        verdict = identifiers.check_uscc(self.authority_uscc)
+        if not verdict.valid:
+            raise ValueError(f"GOVSHARE_TAX_AUTHORITY_USCC: {verdict.reason}")
+        return self

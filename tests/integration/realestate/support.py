@@ -1,0 +1,232 @@
+"""The three services of a joint transfer as real processes on one topic prefix, and the
+parties, staff and certificates the tests use."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+import httpx
+from aiokafka import AIOKafkaProducer
+from google.protobuf.message import Message
+from govshare.certificates.v1 import certificates_service_pb2 as svc
+from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
+from govshare.common.v1 import types_pb2 as common
+
+from services.kit.admin import ensure_topics
+from services.kit.auth import bearer_metadata, mint_dev_token
+from services.kit.broker import free_port
+from services.kit.envelope import make_envelope, to_record
+from services.kit.identifiers import resident_id_check_char
+from services.kit.topics import all_topic_names
+from tests.helpers import ROOT, running_service
+
+PROPERTY = "111000000000193186001"
+TAX_PAYMENT = "11100000000019334U001"
+REGISTRAR = "123701004931056272"
+REGISTRAR_TOKEN = mint_dev_token("department", REGISTRAR, department="realestate")
+
+
+def resident_id() -> str:
+    """A fresh valid resident id (Jinan, born 1980-1999)."""
+    body = f"370102{random.randint(1980, 1999)}0{random.randint(1, 9)}1{random.randint(1, 9)}"
+    body += f"{random.randint(100, 999)}"
+    return body + resident_id_check_char(body)
+
+
+def unit_code() -> str:
+    """A fresh unit in Jinan Tianqiao: building 0001-0999, unit 0001-9999."""
+    return f"370105012002GB00001F{random.randint(1, 999):04d}{random.randint(1, 9999):04d}"
+
+
+def citizen(subject: str, name: str) -> str:
+    return mint_dev_token("citizen", subject, name=name)
+
+
+def staff(department: str, *, region: str = "370100", window: bool = True) -> str:
+    return mint_dev_token(
+        "staff",
+        f"{department}-{uuid.uuid4().hex[:6]}",
+        department=department,
+        region=region,
+        roles=("window",) if window else (),
+        name="窗口" + department,
+    )
+
+
+@dataclass
+class Party:
+    id: str = field(default_factory=resident_id)
+    name: str = field(default_factory=lambda: "张" + uuid.uuid4().hex[:2])
+
+    @property
+    def token(self) -> str:
+        return citizen(self.id, self.name)
+
+    def json(self) -> dict[str, str]:
+        return {"kind": "citizen", "id": self.id, "name": self.name}
+
+
+@dataclass
+class Platform:
+    bootstrap: str
+    prefix: str
+    certificates: str
+    realestate: str
+    tax: str
+    grpc_address: str
+
+    def call(
+        self, method: str, url: str, token: str | None = None, body: Any = None
+    ) -> tuple[int, Any]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        reply = httpx.request(method, url, headers=headers, json=body, timeout=30)
+        return reply.status_code, reply.json() if reply.content else None
+
+    def text(self, url: str) -> str:
+        return httpx.get(url, timeout=10).text
+
+    def get(self, url: str, token: str | None = None) -> tuple[int, Any]:
+        return self.call("GET", url, token)
+
+    def post(self, url: str, token: str | None = None, body: Any = None) -> tuple[int, Any]:
+        return self.call("POST", url, token, body)
+
+    def case(self, case_id: str, token: str) -> dict[str, Any]:
+        status, body = self.get(f"{self.realestate}/v1/cases/{case_id}", token)
+        assert status == 200, body
+        return dict(body)
+
+    def wait_case(
+        self, case_id: str, token: str, stage: str, timeout: float = 30
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        seen: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            seen = self.case(case_id, token)
+            if seen["stage"] == stage:
+                return seen
+            time.sleep(0.2)
+        raise AssertionError(f"case {case_id} not {stage} after {timeout} s: {seen}")
+
+    def issue_property_certificate(
+        self, holder: Party, unit: str, *, area: int = 12_000, since: str = "2016-08-20"
+    ) -> str:
+        year, month, day = (int(x) for x in since.split("-"))
+        with grpc.insecure_channel(self.grpc_address) as channel:
+            stub = svc_grpc.CertificateServiceStub(channel)
+            reply = stub.IssueCertificate(
+                svc.IssueCertificateRequest(
+                    request_id=str(uuid.uuid4()),
+                    type_code=PROPERTY,
+                    holder=common.Party(
+                        kind=common.PARTY_KIND_CITIZEN, id=holder.id, name=holder.name
+                    ),
+                    issuer_uscc=REGISTRAR,
+                    valid_from=common.Date(year=year, month=month, day=day),
+                    fields={
+                        "unit_code": unit,
+                        "right_holder": holder.name,
+                        "location": f"济南市天桥区北园大街1号 {unit[-8:]}",
+                        "usage": "住宅",
+                        "area_hundredths_m2": str(area),
+                        "right_type": "国有建设用地使用权/房屋所有权",
+                        "registration_number": f"2016-370105-DJ-{unit[-6:]}",
+                    },
+                ),
+                metadata=bearer_metadata(REGISTRAR_TOKEN),
+                timeout=15,
+            )
+        return str(reply.certificate.id)
+
+    def publish(self, message: Message, subject: str, source: str) -> None:
+        """Produce an event as an external department (or a replay) would."""
+        env = make_envelope(message, source=source, subject=subject)
+        record = to_record(message, env)
+
+        async def send() -> None:
+            producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap)
+            await producer.start()
+            try:
+                await producer.send_and_wait(
+                    self.prefix + record.topic, record.value, key=record.key, headers=record.headers
+                )
+            finally:
+                await producer.stop()
+
+        asyncio.run(send())
+
+
+def transfer_form(
+    seller: Party, buyer: Party, unit: str, *, area: int = 12_000, contract: str = "2025-06-01"
+) -> dict[str, Any]:
+    return {
+        "unit_code": unit,
+        "seller": seller.json(),
+        "buyer": buyer.json(),
+        "price_fen": 235_000_000,
+        "area_hundredths_m2": area,
+        "usage": "residential",
+        "contract_date": contract,
+        "location": {"division_code": "370105", "text": f"济南市天桥区北园大街1号 {unit[-8:]}"},
+        "tax_facts": {
+            "buyer_family_existing_homes": 0,
+            "seller_acquisition_date": "2016-08-20",
+            "seller_only_home": True,
+            "original_cost_fen": 128_000_000,
+            "certificate_count": 1,
+        },
+    }
+
+
+def environment(bootstrap: str, keys_dir: str, prefix: str = "") -> dict[str, str]:
+    prefix = prefix or f"t{uuid.uuid4().hex[:10]}."
+    asyncio.run(ensure_topics(bootstrap, all_topic_names(prefix), partitions=4))
+    grpc_port = free_port()
+    return {
+        "GOVSHARE_ENV": "test",
+        "GOVSHARE_KAFKA_BOOTSTRAP": bootstrap,
+        "GOVSHARE_TOPIC_PREFIX": prefix,
+        "GOVSHARE_KEYS_DIR": keys_dir,
+        "GOVSHARE_GRPC_PORT": str(grpc_port),
+        "GOVSHARE_CERTIFICATES_GRPC": f"127.0.0.1:{grpc_port}",
+    }
+
+
+@contextmanager
+def services(env: dict[str, str], *names: str) -> Iterator[dict[str, str]]:
+    """Run the named services on `env` until the block ends; yield their base URLs."""
+    prefix = env["GOVSHARE_TOPIC_PREFIX"]
+    with ExitStack() as stack:
+        yield {
+            name: stack.enter_context(
+                running_service(name, env, ROOT / "artifacts" / f"{prefix}{name}.log")
+            )
+            for name in names
+        }
+
+
+def joined(env: dict[str, str], certificates: str, urls: dict[str, str]) -> Platform:
+    return Platform(
+        env["GOVSHARE_KAFKA_BOOTSTRAP"],
+        env["GOVSHARE_TOPIC_PREFIX"],
+        certificates,
+        urls["realestate"],
+        urls["tax"],
+        env["GOVSHARE_CERTIFICATES_GRPC"],
+    )
+
+
+@contextmanager
+def platform(bootstrap: str, keys_dir: str) -> Iterator[Platform]:
+    """certificates, realestate and tax on a topic prefix of their own."""
+    env = environment(bootstrap, keys_dir)
+    with services(env, "certificates", "realestate", "tax") as urls:
+        yield joined(env, urls["certificates"], urls)

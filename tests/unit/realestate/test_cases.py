@@ -1,0 +1,113 @@
+"""Joint cases: stages, whom they wait on, idempotent application of events."""
+
+from datetime import UTC, datetime, timedelta
+
+from govshare.realestate.v1 import events_pb2 as ev
+from govshare.realestate.v1 import types_pb2 as t
+
+from services.realestate import cases, queue
+from services.realestate.cases import Case, Unit
+from tests.unit.realestate import events as e
+
+
+def opened() -> Case:
+    return cases.open_case(e.applied())
+
+
+def test_a_case_moves_through_its_stages_and_says_whom_it_waits_on():
+    case = opened()
+    assert case.applied_by == "seller" and case.other_party == "buyer"
+    seen = [(cases.current_stage(case), cases.waiting_on(case))]
+    for message in (
+        e.confirmed(),
+        e.passed(),
+        e.tax(t.TAX_STAGE_ASSESSED, 32),
+        e.tax(t.TAX_STAGE_PAID, 60, "UP-1"),
+        e.registered(),
+    ):
+        assert cases.apply(case, message)
+        seen.append((cases.current_stage(case), cases.waiting_on(case)))
+    assert seen == [
+        ("awaiting_confirmation", "citizen"),
+        ("in_review", "realestate"),
+        ("awaiting_assessment", "tax"),
+        ("awaiting_payment", "citizen"),
+        ("registering", "realestate"),
+        ("completed", ""),
+    ]
+    assert [s["step"] for s in case.timeline] == [
+        "applied", "confirmed", "review_passed", "assessed", "paid", "registered"
+    ]  # fmt: skip
+    assert case.stage_since == e.registered().registered_at.ToDatetime(tzinfo=UTC).isoformat()
+
+
+def test_tax_may_finish_before_review_and_registration_waits_for_both():
+    case = opened()
+    cases.apply(case, e.confirmed())
+    cases.apply(case, e.tax(t.TAX_STAGE_ASSESSED, 31))
+    cases.apply(case, e.tax(t.TAX_STAGE_PAID, 32, "UP-1"))
+    assert cases.current_stage(case) == "in_review" and not case.ready_to_register
+    cases.apply(case, e.passed())
+    assert case.ready_to_register and cases.current_stage(case) == "registering"
+
+
+def test_replayed_events_change_nothing():
+    case = opened()
+    for message in (e.confirmed(), e.passed(), e.tax(t.TAX_STAGE_ASSESSED, 32)):
+        assert cases.apply(case, message)
+        before = case.to_json()
+        assert not cases.apply(case, message)
+        assert case.to_json() == before
+
+
+def test_a_referred_case_waits_on_the_department_and_staff_decide_once():
+    case = opened()
+    cases.apply(case, e.confirmed())
+    assert cases.apply(case, e.referred(t.DEPARTMENT_TAX))
+    assert (cases.current_stage(case), cases.waiting_on(case)) == ("referred", "tax")
+    assert case.findings == [{"check": "FACTS_MATCH_CERTIFICATE", "detail": "面积不符"}]
+    assert cases.apply(case, e.passed())
+    assert not cases.apply(case, e.referred())  # a late referral cannot reopen review
+
+
+def test_closed_cases_take_nothing_and_free_the_unit():
+    unit = Unit(e.UNIT)
+    case = opened()
+    unit.open_case = case.case_id
+    withdrawn = ev.TransferWithdrawn(
+        unit_code=e.UNIT, case_id=e.CASE, withdrawn_by=e.citizen(e.BUYER), reason="协商解除",
+        withdrawn_at=e.at(5),
+    )  # fmt: skip
+    assert cases.apply(case, withdrawn)
+    unit.put(case)
+    assert unit.open_case == "" and cases.current_stage(case) == "withdrawn"
+    assert not cases.apply(case, e.confirmed())
+    assert not cases.apply(case, e.passed())
+
+
+def test_the_queue_lists_open_cases_once_with_filters_and_region():
+    now = e.START + timedelta(hours=1)
+    waiting = opened()
+    referred = cases.open_case(e.applied("RE-370105-20250601-0002", "370105012002GB00001F00010752"))
+    cases.apply(referred, e.confirmed("RE-370105-20250601-0002"))
+    referred_event = e.referred()
+    referred_event.case_id = referred.case_id
+    cases.apply(referred, referred_event)
+    qingdao = cases.open_case(e.applied("RE-370202-20250601-0003", "370202012002GB00001F00010001"))
+    done = opened()
+    done.closed = "completed"
+    everything = [waiting, referred, qingdao, done]
+
+    def jinan(county: str) -> bool:
+        return county.startswith("3701")
+
+    listed = queue.queue(everything, now, visible=jinan)
+    assert [i["case_id"] for i in listed] == [waiting.case_id, referred.case_id]
+    assert listed[0]["waiting_seconds"] == 3600 and listed[0]["waiting_on"] == "citizen"
+    by_department = queue.queue(everything, now, visible=jinan, department="realestate")
+    assert [i["case_id"] for i in by_department] == [referred.case_id]
+    assert queue.queue(everything, now, visible=jinan, stage="referred")[0]["stage"] == "referred"
+    assert (
+        queue.queue(everything, now, visible=lambda _: True, city="370200")[0]["city"] == "370200"
+    )
+    assert queue.queue([], datetime.now(UTC), visible=jinan) == []

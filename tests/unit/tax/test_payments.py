@@ -1,0 +1,96 @@
+"""One payment per case, decided once; the split balances to the fen."""
+
+import pytest
+
+from services.tax import ledger, payments
+from services.tax.payments import TaxCase
+
+CHART = ledger.load()
+
+
+def assessed(total: int = 2_358_000) -> TaxCase:
+    case = TaxCase("RE-1")
+    assert payments.apply_assessment(
+        case, assessment_id="TA-1", unit_code="370105012002GB00001F00010751",
+        total_fen=total, encoded="", parties={},
+    )  # fmt: skip
+    return case
+
+
+def settle(case: TaxCase, payment_id: str, amount: int, assessment_id: str = "TA-1"):
+    seen = payments.previous_decision(case, payment_id)
+    if seen is not None:
+        return seen
+    decision = payments.decide(case, assessment_id=assessment_id, amount_fen=amount)
+    payments.record(case, payment_id, decision, amount_fen=amount, assessment_id=assessment_id)
+    return decision
+
+
+def test_a_wrong_amount_is_refused_with_the_expected_amount():
+    case = assessed()
+    decision = settle(case, "P-1", 2_350_000)
+    assert (decision.outcome, decision.reason, decision.expected_fen) == (
+        "refused",
+        "AMOUNT_MISMATCH",
+        2_358_000,
+    )
+    assert case.status == "assessed"
+
+
+def test_the_exact_amount_clears_once_and_a_repeat_changes_nothing():
+    case = assessed()
+    assert settle(case, "P-1", 2_358_000).outcome == "cleared"
+    snapshot = case.to_json()
+    assert settle(case, "P-1", 2_358_000).outcome == "cleared"  # the same delivery again
+    assert case.to_json() == snapshot
+    second = settle(case, "P-2", 2_358_000)  # another payment for a paid case
+    assert (second.outcome, second.reason) == ("refused", "ALREADY_PAID")
+
+
+def test_superseded_unknown_and_closed():
+    case = assessed()
+    payments.apply_assessment(
+        case, assessment_id="TA-2", unit_code=case.unit_code, total_fen=100, encoded="", parties={}
+    )
+    old = settle(case, "P-1", 2_358_000, "TA-1")
+    assert (old.reason, old.expected_fen) == ("ASSESSMENT_SUPERSEDED", 100)
+    assert settle(case, "P-2", 100, "TA-9").reason == "UNKNOWN_ASSESSMENT"
+    assert payments.apply_cancellation(case)
+    assert settle(case, "P-3", 100, "TA-2").reason == "CASE_CLOSED"
+    assert not payments.apply_assessment(
+        case, assessment_id="TA-3", unit_code="", total_fen=1, encoded="", parties={}
+    )
+
+
+def test_a_paid_case_that_closes_is_flagged_for_refund():
+    case = assessed()
+    settle(case, "P-1", 2_358_000)
+    assert payments.apply_cancellation(case) and case.status == "refund_due"
+
+
+def test_the_split_debits_what_was_paid_and_credits_each_tax_account():
+    lines = [
+        ("deed_tax", 2_238_095),
+        ("vat", 11_190_476),
+        ("individual_income_tax", 4_761_905),
+        ("land_vat", 0),
+        ("stamp_duty", 0),
+        ("stamp_duty", 0),
+        ("registration_fee", 8_000),
+        ("extra_certificate_fee", 1_000),
+    ]
+    total = sum(amount for _, amount in lines)
+    postings = ledger.split(CHART, lines, total)
+    assert ledger.totals(postings) == (total, total)
+    balances = ledger.balances(postings)
+    assert balances["clearing.received"]["debit"] == total
+    assert balances["treasury.vat"]["credit"] == 11_190_476
+    assert balances["fees.registration"]["credit"] == 9_000  # fee + extra certificate
+    assert "treasury.land-vat" not in balances  # nothing to credit for exempt lines
+
+
+def test_a_split_that_would_not_balance_is_refused():
+    with pytest.raises(ledger.LedgerError):
+        ledger.split(CHART, [("deed_tax", 100)], 99)
+    with pytest.raises(ledger.LedgerError):
+        ledger.split(CHART, [("lottery", 1)], 1)
