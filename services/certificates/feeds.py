@@ -241,6 +241,7 @@ def actions_for(message: Message, request_id: str, catalog: Catalog) -> list[Act
                     "case_id": message.case_id,
                     "payment_id": message.payment_id,
                     "total_tax_fen": str(total),
+                    "unit_code": message.unit_code,  # empty values are dropped by _cmd
                 },
             )
             for payer_id, (party, total) in sorted(by_payer.items())

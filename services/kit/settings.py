@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     rebalance_timeout_s: float | None = Field(default=None, gt=0)
     # Tansu rejects the idempotent producer; enable it on Apache Kafka by setting.
     producer_idempotence: bool = False
+    # Tansu answers ListOffsets(latest) with "first offset of the last batch + 1", so after
+    # a multi-record batch Faust's table recovery stops short and loses the last writes.
+    # One record per batch avoids it; default on outside production (Apache Kafka is fine).
+    single_record_batches: bool | None = None
     # Bearer JWT verification: JWKS JSON or comma-separated PEM/JWKS files. Development and
     # test also trust the published development key (`govshare token`); production refuses it.
     auth_public_keys: str = ""
@@ -74,6 +78,12 @@ class Settings(BaseSettings):
             if not host or not port.isdigit():
                 raise ValueError(f"GOVSHARE_KAFKA_BOOTSTRAP entry {part!r} is not host:port")
         return self
+
+    @property
+    def one_record_per_batch(self) -> bool:
+        if self.single_record_batches is not None:
+            return self.single_record_batches
+        return self.env is not Environment.PRODUCTION
 
     @property
     def is_short_timeouts(self) -> bool:

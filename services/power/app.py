@@ -1,28 +1,45 @@
-"""Power service wiring: the topics it consumes.
-
-Its rules arrive with its own issue; until then its input events pass the kit
-pipeline (decode, validate, dedup, dead-letter) and change no state.
-"""
+"""Power service wiring: tables, agents, the overdue timer and REST around the registry."""
 
 from __future__ import annotations
 
-from services.kit.consumer import accept_valid
+from govshare.common.v1 import types_pb2 as common
+
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
+from services.power import api, catalog
+from services.power.commands import Commands
+from services.power.evidence import EvidenceClient
+from services.power.registry import Registry
+from services.power.settings import PowerSettings, load_power_settings
 
 NAME = "power"
 
-# Own events (state), early-preparation feeds, certificate lifecycle pushes.
-INPUT_TOPICS = (
-    "power.v1.events",
-    "landsupply.v1.events",
-    "projects.v1.events",
-    "certificates.v1.events",
-)
+# Land and project data start early preparation (plan item 24).
+FEED_TOPICS = ("landsupply.v1.events", "projects.v1.events")
 
 
-def build(settings: Settings | None = None) -> ServiceRuntime:
-    runtime = ServiceRuntime(NAME, settings or load_settings())
-    for topic in INPUT_TOPICS:
-        runtime.consume(topic, accept_valid)
+def build(settings: Settings | None = None, power: PowerSettings | None = None) -> ServiceRuntime:
+    settings = settings or load_settings()
+    power = power or load_power_settings()
+    runtime = ServiceRuntime(NAME, settings)
+    company = common.Party(
+        kind=common.PARTY_KIND_ENTERPRISE,
+        id=power.power_company_uscc,
+        name=power.power_company_name,
+    )
+    evidence = EvidenceClient(
+        power.certificates_grpc, company, power.department_token(), power.power_grpc_timeout_s
+    )
+    registry = Registry(runtime, catalog.load(), evidence, company, power.clock())
+    runtime.consume("power.v1.events", registry.on_power_event)
+    runtime.consume("certificates.v1.events", registry.on_certificate_event)
+    for topic in FEED_TOPICS:
+        runtime.consume(topic, registry.on_feed_event)
+
+    @runtime.faust.timer(interval=power.power_overdue_scan_s)  # type: ignore[untyped-decorator]
+    async def overdue() -> None:
+        if runtime.ready:  # tables recovered: the scan sees every application
+            await registry.scan_overdue()
+
+    runtime.api.include_router(api.router(registry, Commands(registry)))
     return runtime

@@ -397,8 +397,15 @@ def test_state_survives_a_restart(broker, tmp_path):
         assert svc.VERIFICATION_PROBLEM_REVOKED in after.problems
         status, dossier = second.get("/v1/me/certificates", mint_dev_token("enterprise", holder))
         assert status == 200 and len(dossier["certificates"]) == 2
-        status, log = second.get("/v1/me/access-log", mint_dev_token("enterprise", holder))
-        assert status == 200 and [e["outcome"] for e in log["entries"]] == ["granted"]
+        holder_token = mint_dev_token("enterprise", holder)
+
+        def outcomes() -> list[str]:
+            return [
+                e["outcome"] for e in second.get("/v1/me/access-log", holder_token)[1]["entries"]
+            ]
+
+        # the entry was logged before the stop; applied before or right after the restart
+        wait_until(lambda: outcomes() == ["granted"], 15, "the access-log entry")
     events = asyncio.run(read_topic(broker.bootstrap, prefix + "certificates.v1.events", 4))
     types = [dict(r.headers)["ce_type"].decode() for r in events if r.key == holder.encode()]
     assert types == ["govshare.certificates.v1.CertificateIssued"] * 2 + [

@@ -1,0 +1,265 @@
+"""Power applications on Faust tables: commands produce events, agents apply them.
+
+Tables (memory:// or rocksdb://, changelog-backed):
+- `applications`: application id -> the events that changed it (type, base64 protobuf);
+  the state is their fold (domain.py), the timeline their list.
+- `preparations`: parcel code -> the current PreparationStarted (base64 protobuf).
+- `applications-by-holder`: applicant id -> application ids (my applications, and which
+  applications a certificate event concerns).
+The secondary index is written by the power.v1.events agent under another key than the
+event's, so, like the REST reads, it assumes one worker holds every partition (the
+embedded and compose setups); N workers need that index on a topic of its own.
+
+A command waits until the agent has applied its last event, so the caller reads its
+own write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from google.protobuf.message import Message
+from govshare.certificates.v1 import events_pb2 as cert_ev
+from govshare.common.v1 import types_pb2 as common
+from govshare.power.v1 import events_pb2 as ev
+from govshare.power.v1 import types_pb2 as power_types
+
+from services.kit import validation
+from services.kit.envelope import Envelope
+from services.kit.registry import event_type
+from services.kit.runtime import ServiceRuntime
+from services.power import domain, preparation, rules
+from services.power.catalog import Catalog, Matter
+from services.power.domain import Application, DomainError
+from services.power.evidence import EvidenceClient
+from services.power.metrics import (
+    ACCEPTED,
+    APPLICATIONS,
+    EVALUATIONS,
+    FLAGGED,
+    PREPARATIONS,
+    RECTIFICATIONS,
+    STEPS_OVERDUE,
+    TIME_TO_CONNECT,
+)
+
+log = logging.getLogger(__name__)
+APPLY_TIMEOUT_S = 10.0
+
+_INVALIDATIONS = {
+    cert_ev.CertificateRevoked: power_types.EVIDENCE_INVALIDATION_REVOKED,
+    cert_ev.CertificateSuspended: power_types.EVIDENCE_INVALIDATION_SUSPENDED,
+    cert_ev.CertificateSuperseded: power_types.EVIDENCE_INVALIDATION_SUPERSEDED,
+}
+
+
+def _encode(message: Message) -> list[str]:
+    raw = message.SerializeToString(deterministic=True)
+    return [message.DESCRIPTOR.full_name, base64.b64encode(raw).decode()]
+
+
+def _decode(item: list[str]) -> Message:
+    name, raw = item
+    return event_type(name).message_class.FromString(base64.b64decode(raw))
+
+
+class Registry:
+    def __init__(
+        self,
+        runtime: ServiceRuntime,
+        catalog: Catalog,
+        evidence: EvidenceClient,
+        company: common.Party,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.runtime = runtime
+        self.catalog = catalog
+        self.evidence = evidence
+        self.company = company
+        self.now = clock
+        app = runtime.faust
+        # Values are JSON text: Faust cannot recover a table whose value_type is `list`.
+        self.applications = app.Table("applications", key_type=str, value_type=str)
+        self.preparations = app.Table("preparations", key_type=str, value_type=str)
+        self.by_holder = app.Table("applications-by-holder", key_type=str, value_type=str)
+        self._waiters: dict[str, asyncio.Future[None]] = {}
+        self._overdue_sent: set[tuple[str, str]] = set()
+
+    @property
+    def system(self) -> common.Actor:
+        return rules.system_actor(self.company)
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def _stored(self, app_id: str) -> list[list[str]]:
+        return list(json.loads(self.applications.get(app_id) or "[]"))
+
+    def _holder_apps(self, holder_id: str) -> list[str]:
+        return list(json.loads(self.by_holder.get(holder_id) or "[]"))
+
+    def events(self, app_id: str) -> list[Message]:
+        return [_decode(item) for item in self._stored(app_id)]
+
+    def get(self, app_id: str) -> Application | None:
+        return domain.fold(self.events(app_id))
+
+    def find(self, app_id: str) -> Application:
+        app = self.get(app_id)
+        if app is None:
+            raise DomainError("NOT_FOUND", "application_id", "no such application")
+        return app
+
+    def of_holder(self, holder_id: str) -> list[Application]:
+        found = (self.get(a) for a in self._holder_apps(holder_id))
+        return [a for a in found if a is not None]
+
+    def all(self) -> Iterator[Application]:
+        for app_id in list(self.applications.keys()):
+            app = self.get(app_id)
+            if app is not None:
+                yield app
+
+    def preparation(self, parcel_code: str) -> ev.PreparationStarted | None:
+        raw = self.preparations.get(parcel_code) if parcel_code else None
+        return ev.PreparationStarted.FromString(base64.b64decode(raw)) if raw else None
+
+    def matter(self, app: Application) -> Matter:
+        matter = self.catalog.matters.get(app.matter_code)
+        if matter is None:  # the catalog dropped it after the application was made
+            raise DomainError("FAILED_PRECONDITION", "matter_code", "no longer in the catalog")
+        return matter
+
+    # --- agents ---------------------------------------------------------------------------
+
+    async def on_power_event(self, env: Envelope, message: Message) -> None:
+        try:
+            if isinstance(message, ev.PreparationStarted):
+                self._apply_preparation(message)
+            else:
+                self._apply_application(message)
+        finally:
+            self._wake(env.id)
+
+    def _apply_preparation(self, message: ev.PreparationStarted) -> None:
+        merged = preparation.merge(self.preparation(message.parcel_code), message)
+        if merged is None:
+            return
+        self.preparations[message.parcel_code] = base64.b64encode(
+            merged.SerializeToString(deterministic=True)
+        ).decode()
+        PREPARATIONS.labels(power_types.PreparationSource.Name(message.source)).inc()
+
+    def _apply_application(self, message: Message) -> None:
+        app_id: str = message.application_id  # type: ignore[attr-defined]
+        stored = self._stored(app_id)
+        before = domain.fold(_decode(i) for i in stored)
+        status_before = before.status if before else None
+        app = domain.apply(before, message)
+        if app is None:
+            log.info("%s for %s changes nothing", type(message).__name__, app_id)
+            return
+        self.applications[app_id] = json.dumps([*stored, _encode(message)])
+        if isinstance(message, ev.ApplicationSubmitted):
+            holder = message.applicant.id
+            known = self._holder_apps(holder)
+            if app_id not in known:
+                self.by_holder[holder] = json.dumps([*known, app_id])
+        _count(app, status_before, message, self.catalog)
+
+    async def on_certificate_event(self, env: Envelope, message: Message) -> None:
+        invalidation = _INVALIDATIONS.get(type(message))
+        if invalidation is None:
+            return
+        ref: common.CertificateRef = message.certificate  # type: ignore[attr-defined]
+        cause = common.EventRef(source=env.source, id=env.id, type=env.type)
+        for app in self.of_holder(message.holder_id):  # type: ignore[attr-defined]
+            flagged = rules.flag(app, ref, invalidation, cause, self.now(), self.catalog)
+            if flagged is not None:
+                await self._emit([flagged], subject=app.id, wait=False)
+
+    async def on_feed_event(self, env: Envelope, message: Message) -> None:
+        cause = common.EventRef(source=env.source, id=env.id, type=env.type)
+        started = preparation.preparations_for(
+            message, cause, self.preparation, self.catalog.prepared_steps, self.now()
+        )
+        for event in started:
+            await self._emit([event], subject=event.parcel_code, wait=False)
+
+    async def scan_overdue(self) -> None:
+        """Flag every current step past its deadline, once: a step stays in `_overdue_sent`
+        until the agent has applied its StepOverdue (then the state says it)."""
+        now = self.now()
+        due = {
+            (app.id, event.step_code): event  # type: ignore[attr-defined]
+            for app in self.all()
+            for event in rules.overdue(app, now)
+        }
+        for (app_id, step), event in due.items():
+            if (app_id, step) not in self._overdue_sent:
+                log.info("step %s of %s is overdue", step, app_id)
+                await self._emit([event], subject=app_id, wait=False)
+        self._overdue_sent = set(due)
+
+    def _wake(self, event_id: str) -> None:
+        waiter = self._waiters.pop(event_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def _emit(self, events: list[Message], *, subject: str, wait: bool, **attrs: Any) -> None:
+        """Produce `events` in order on one key; with `wait`, return once the agent has
+        applied the last one. Agents never wait (they would wait on themselves)."""
+        for event in events:
+            problems = validation.check(event)
+            if problems:  # our bug: never put an event on the log that consumers refuse
+                raise AssertionError(f"{type(event).__name__} breaks its contract: {problems}")
+        if not wait:
+            for event in events:
+                await self.runtime.bus.publish(event, subject=subject, **attrs)
+            return
+        last_id = str(uuid.uuid4())
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters[last_id] = waiter
+        try:
+            for event in events[:-1]:
+                await self.runtime.bus.publish(event, subject=subject, **attrs)
+            await self.runtime.bus.publish(events[-1], subject=subject, event_id=last_id, **attrs)
+            await asyncio.wait_for(waiter, APPLY_TIMEOUT_S)
+        finally:
+            self._waiters.pop(last_id, None)
+
+    async def emit(self, app_id: str, events: list[Message], actor: str) -> Application:
+        await self._emit(events, subject=app_id, wait=True, actor=actor, case_id=app_id)
+        return self.find(app_id)
+
+
+def _count(app: Application, before: str | None, message: Message, catalog: Catalog) -> None:
+    """Business metrics, when an event first changes the application."""
+    matter = app.matter_code
+    if isinstance(message, ev.ApplicationSubmitted):
+        APPLICATIONS.labels(matter, "submitted").inc()
+    elif isinstance(message, ev.EvidenceRequested) and before == domain.SUBMITTED:
+        APPLICATIONS.labels(matter, "evidence_requested").inc()
+    elif isinstance(message, ev.ApplicationAccepted):
+        APPLICATIONS.labels(matter, "accepted").inc()
+        ACCEPTED.labels(matter, str(message.evidence_free).lower()).inc()
+    elif isinstance(message, ev.ApplicationCompleted):
+        APPLICATIONS.labels(matter, "connected").inc()
+        if app.completed_at is not None:
+            seconds = (app.completed_at - app.submitted_at).total_seconds()
+            TIME_TO_CONNECT.labels(matter).observe(max(seconds, 0.0))
+    elif isinstance(message, ev.StepOverdue):
+        STEPS_OVERDUE.labels(matter, message.step_code).inc()
+    elif isinstance(message, ev.EvaluationSubmitted):
+        EVALUATIONS.labels(matter, catalog.grade_by_value(message.grade).code).inc()
+    elif isinstance(message, ev.RectificationOpened):
+        RECTIFICATIONS.labels(matter).inc()
+    elif isinstance(message, ev.ApplicationFlagged):
+        name = power_types.EvidenceInvalidation.Name(message.invalidation)
+        FLAGGED.labels(matter, name.removeprefix("EVIDENCE_INVALIDATION_").lower()).inc()
