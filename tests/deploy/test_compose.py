@@ -1,0 +1,212 @@
+"""docker-compose.yml: the compose specification, required settings, health, topics."""
+
+from __future__ import annotations
+
+import copy
+import importlib.resources
+import itertools
+import json
+import os
+import re
+import stat
+import subprocess
+
+import jsonschema
+import pytest
+
+from services.kit.launcher import SERVICES
+from tests.deploy.support import (
+    COMPOSE_FILE,
+    DEPLOY,
+    ROOT,
+    TOPICS_FILE,
+    declared_topics,
+    domain_topics,
+    faust_internal_topics,
+    load_yaml,
+)
+
+# Required settings: compose must refuse to start without them.
+REQUIRED = {"KAFKA_CLUSTER_ID", "GRAFANA_ADMIN_PASSWORD", "GOVSHARE_AUTH_PUBLIC_KEYS"}
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL", re.IGNORECASE)
+
+
+def _compose_schema() -> dict:
+    # The compose specification's JSON schema as vendored by check-jsonschema (PyPI, a dev
+    # dependency): offline, and updated with that package.
+    vendor = importlib.resources.files("check_jsonschema.builtin_schemas.vendor")
+    return json.loads(vendor.joinpath("compose-spec.json").read_text(encoding="utf-8"))
+
+
+def _errors(document: dict) -> list[str]:
+    schema = _compose_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(document)
+    ]
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return load_yaml(COMPOSE_FILE)
+
+
+def test_compose_file_validates_against_the_compose_specification(compose):
+    assert _compose_schema()["title"] == "Compose Specification"
+    assert _errors(compose) == []
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda c: c["services"]["tax"].update(restart_policy="always"),  # no such key
+        lambda c: c["services"]["tax"]["depends_on"]["kafka"].update(condition="healthy"),
+        lambda c: c["services"]["kafka"]["healthcheck"].update(retry=3),  # retries
+    ],
+)
+def test_the_schema_check_catches_mistakes(compose, breakage):
+    broken = copy.deepcopy(compose)
+    breakage(broken)
+    assert _errors(broken), "the schema accepted a broken file"
+
+
+def test_required_settings_fail_fast_and_no_secret_is_written(compose):
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    required = set(re.findall(r"\$\{(\w+):\?[^}]+\}", text))
+    assert required >= REQUIRED
+    for name, service in compose["services"].items():
+        for key, value in (service.get("environment") or {}).items():
+            if SECRET_NAME.search(key):
+                assert re.fullmatch(r"\$\{\w+:\?[^}]+\}", str(value)), f"{name}: {key} literal"
+
+
+def test_images_are_pinned_and_the_services_share_one_image_built_from_deploy(compose):
+    services = compose["services"]
+    for name, service in services.items():
+        image = service["image"]
+        assert not image.endswith(":latest") and ":" in image, f"{name}: {image}"
+    assert "@sha256:" in services["kafka"]["image"]
+    images = {services[s]["image"] for s in SERVICES}
+    assert len(images) == 1
+    for name in SERVICES:
+        service = services[name]
+        assert service["build"]["dockerfile"] == "deploy/Dockerfile"
+        assert service["command"] == [name]
+        env = service["environment"]
+        assert env["GOVSHARE_ENV"] == "production"
+        assert env["GOVSHARE_STORE"] == "rocksdb://"
+        assert env["GOVSHARE_KAFKA_BOOTSTRAP"] == "kafka:9092"
+        assert service["read_only"] is True and service["cap_drop"] == ["ALL"]
+    assert services["certificates"]["environment"]["GOVSHARE_GRPC_PORT"] == "50051"
+
+
+def test_everything_long_running_has_a_healthcheck_and_waits_for_what_it_needs(compose):
+    services = compose["services"]
+    for name, service in services.items():
+        if name != "topics":
+            assert service["healthcheck"]["test"], f"{name}: no healthcheck"
+    for name in SERVICES:
+        depends = services[name]["depends_on"]
+        assert depends["kafka"]["condition"] == "service_healthy"
+        assert depends["topics"]["condition"] == "service_completed_successfully"
+        assert services[name]["healthcheck"]["test"][-1] == "/usr/local/bin/govshare-healthcheck"
+    assert services["topics"]["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert services["grafana"]["depends_on"]["prometheus"]["condition"] == "service_healthy"
+    assert "depends_on" not in services["prometheus"]  # it must see the services fail
+
+
+def test_bind_mounts_exist_and_kafka_runs_in_kraft_mode(compose):
+    for name, service in compose["services"].items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("./"):
+                assert (ROOT / source).exists(), f"{name}: {source}"
+    kafka = compose["services"]["kafka"]["environment"]
+    assert kafka["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    assert kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+
+
+def test_topics_txt_declares_every_topic_the_services_use():
+    declared = declared_topics()
+    internal = faust_internal_topics()
+    missing = (domain_topics() | set(internal)) - set(declared)
+    assert not missing, (
+        f"add {sorted(missing)} to deploy/kafka/topics.txt, then run deploy/k8s/render.py"
+    )
+    # Extra lines are tolerated only as Faust topics of a table or service still to come.
+    for name in set(declared) - domain_topics() - set(internal):
+        assert re.fullmatch(r"govshare-[a-z]+-(.+-changelog|__assignor-__leader)", name), name
+    for name, kind in internal.items():
+        partitions, configs = declared[name]
+        if kind == "changelog":
+            assert partitions == "P" and "cleanup.policy=compact" in configs, name
+        else:
+            assert partitions == "1", name
+    for name in domain_topics():
+        assert declared[name][0] == "P", name
+        assert "retention.ms=" in declared[name][1], name
+
+
+def test_create_topics_creates_every_declared_topic(tmp_path, compose):
+    calls = tmp_path / "calls.jsonl"
+    stub = tmp_path / "kafka-topics.sh"
+    stub.write_text(
+        "#!/usr/bin/env python3\nimport json, sys\n"
+        f"open({str(calls)!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n"
+    )
+    stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
+    env = {
+        "PATH": os.environ["PATH"],
+        "KAFKA_BOOTSTRAP": "kafka:9092",
+        "GOVSHARE_TOPIC_PARTITIONS": "6",
+        "TOPIC_REPLICATION": "3",
+        "TOPIC_MIN_INSYNC_REPLICAS": "2",
+        "KAFKA_TOPICS": str(stub),
+    }
+    script = DEPLOY / "kafka" / "create-topics.sh"
+    done = subprocess.run(
+        ["bash", str(script)], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+    created = {}
+    for line in calls.read_text().splitlines():
+        args = json.loads(line)
+        options: dict[str, list[str]] = {}
+        for flag, value in itertools.pairwise(args):
+            if flag.startswith("--") and not value.startswith("--"):
+                options.setdefault(flag, []).append(value)
+        assert "--create" in args and "--if-not-exists" in args
+        assert options["--bootstrap-server"] == ["kafka:9092"]
+        assert options["--replication-factor"] == ["3"]
+        created[options["--topic"][0]] = (options["--partitions"][0], set(options["--config"]))
+    declared = declared_topics()
+    assert set(created) == set(declared)
+    for name, (partitions, configs) in declared.items():
+        assert created[name][0] == ("6" if partitions == "P" else partitions), name
+        assert "min.insync.replicas=2" in created[name][1]
+        if configs != "-":
+            assert set(configs.split(",")) <= created[name][1], name
+
+    # compose runs that script, mounted from deploy/kafka, with the services' partition count
+    topics = compose["services"]["topics"]
+    assert topics["entrypoint"][-1] == "/govshare/kafka/create-topics.sh"
+    assert "./deploy/kafka:/govshare/kafka:ro" in topics["volumes"]
+    partitions = {
+        compose["services"][s]["environment"]["GOVSHARE_TOPIC_PARTITIONS"] for s in SERVICES
+    }
+    assert partitions == {topics["environment"]["GOVSHARE_TOPIC_PARTITIONS"]}
+    assert TOPICS_FILE.parent == script.parent
+
+
+def test_create_topics_refuses_to_run_without_a_bootstrap_address(tmp_path):
+    done = subprocess.run(
+        ["bash", str(DEPLOY / "kafka" / "create-topics.sh")],
+        env={"PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "KAFKA_BOOTSTRAP" in done.stderr
