@@ -27,7 +27,13 @@ from tests.deploy.support import (
 )
 
 # Required settings: compose must refuse to start without them.
-REQUIRED = {"KAFKA_CLUSTER_ID", "GRAFANA_ADMIN_PASSWORD", "GOVSHARE_AUTH_PUBLIC_KEYS"}
+REQUIRED = {
+    "KAFKA_CLUSTER_ID",
+    "GRAFANA_ADMIN_PASSWORD",
+    "GOVSHARE_AUTH_PUBLIC_KEYS",
+    "POWER_CERTIFICATES_TOKEN_FILE",
+    "REALESTATE_CERTIFICATES_TOKEN_FILE",
+}
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL", re.IGNORECASE)
 
 
@@ -76,8 +82,15 @@ def test_required_settings_fail_fast_and_no_secret_is_written(compose):
     required = set(re.findall(r"\$\{(\w+):\?[^}]+\}", text))
     assert required >= REQUIRED
     for name, service in compose["services"].items():
+        mounted = set(service.get("secrets") or [])
         for key, value in (service.get("environment") or {}).items():
-            if SECRET_NAME.search(key):
+            if SECRET_NAME.search(key) and key.endswith("_FILE"):
+                # a path to a compose secret of this service (a host file given by ${VAR:?})
+                secret = str(value).removeprefix("/run/secrets/")
+                assert secret in mounted, f"{name}: {key} is not a mounted secret"
+                file = compose["secrets"][secret]["file"]
+                assert re.fullmatch(r"\$\{\w+:\?[^}]+\}", file), f"{name}: {secret} literal"
+            elif SECRET_NAME.search(key):
                 assert re.fullmatch(r"\$\{\w+:\?[^}]+\}", str(value)), f"{name}: {key} literal"
 
 

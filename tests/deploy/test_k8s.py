@@ -25,6 +25,8 @@ from tests.deploy.support import K8S_DIR, load_yaml, load_yaml_docs, rule_groups
 # Oldest version with native gRPC probes (GA in 1.27) that the bundle has, and the newest.
 K8S_VERSIONS = ("1.28.0", kubernetes_validate.utils.latest_version())
 CUSTOM_KINDS = {"KafkaTopic", "PodMonitor", "PrometheusRule"}
+# The services that resolve evidence at certificates' gRPC port.
+CERTIFICATES_CALLERS = ("power", "realestate")
 
 _NAME = {"type": "string", "pattern": r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "maxLength": 253}
 _LABELS = {"type": "object", "additionalProperties": {"type": "string"}}
@@ -330,8 +332,8 @@ def test_network_policies_admit_only_who_needs_each_port(by_kind, service):
         tuple(p["port"] for p in rule["ports"]): set(_peers(rule)) for rule in policy["ingress"]
     }
     expected = {("http",): {("monitoring", "prometheus"), ("ingress-nginx", "ingress-nginx")}}
-    if service in GRPC_SERVICES:
-        expected[("grpc",)] = {(None, "govshare-power")}  # same namespace, power pods only
+    if service in GRPC_SERVICES:  # same namespace, the evidence callers' pods only
+        expected[("grpc",)] = {(None, f"govshare-{s}") for s in CERTIFICATES_CALLERS}
     assert ingress == expected
     egress = {
         tuple(p["port"] for p in rule["ports"]): set(_peers(rule)) for rule in policy["egress"]
@@ -339,7 +341,7 @@ def test_network_policies_admit_only_who_needs_each_port(by_kind, service):
     assert egress[(53, 53)] == {("kube-system", "kube-dns")}
     assert egress[(9092, 9093)] == {("kafka", "govshare")}
     calls_certificates = {(None, "govshare-certificates")} == egress.get((50051,))
-    assert calls_certificates == (service == "power")
+    assert calls_certificates == (service in CERTIFICATES_CALLERS)
 
 
 def test_the_namespace_denies_by_default_and_enforces_restricted_pods(by_kind):
