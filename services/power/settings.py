@@ -63,6 +63,9 @@ class PowerSettings(BaseSettings):
                     "production needs GOVSHARE_POWER_CERTIFICATES_TOKEN_FILE: a file holding the "
                     "power company's department token for the certificates service"
                 )
+        if self.env is Environment.PRODUCTION and "certificates_grpc" not in self.model_fields_set:
+            # the loopback default would point a container at itself
+            raise ValueError("production needs GOVSHARE_CERTIFICATES_GRPC (host:port)")
         return self
 
     def clock(self) -> Callable[[], datetime]:

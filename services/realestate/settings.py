@@ -55,4 +55,7 @@ class RealestateSettings(BaseSettings):
                 raise ValueError(
                     f"GOVSHARE_REALESTATE_TOKEN_FILE {self.realestate_token_file}: no such file"
                 )
+        if self.env is Environment.PRODUCTION and "certificates_grpc" not in self.model_fields_set:
+            # the loopback default would point a container at itself
+            raise ValueError("production needs GOVSHARE_CERTIFICATES_GRPC (host:port)")
         return self

@@ -40,8 +40,25 @@ def test_bad_settings_stop_the_process(values, message):
 def test_production_reads_the_token_file_on_every_call(tmp_path):
     token = tmp_path / "token"
     token.write_text("first\n")
-    settings = PowerSettings(env="production", power_certificates_token_file=str(token))
+    settings = PowerSettings(
+        env="production",
+        power_certificates_token_file=str(token),
+        certificates_grpc="certificates:50051",
+    )
     read = settings.department_token()
     assert read() == "first"
     token.write_text("second")
     assert read() == "second"
+
+
+def test_production_needs_the_certificates_address_explicitly(tmp_path, monkeypatch):
+    from services.power.settings import load_power_settings
+
+    token = tmp_path / "token"
+    token.write_text("x")
+    monkeypatch.setenv("GOVSHARE_ENV", "production")
+    monkeypatch.setenv("GOVSHARE_POWER_CERTIFICATES_TOKEN_FILE", str(token))
+    with pytest.raises(ValueError, match="GOVSHARE_CERTIFICATES_GRPC"):
+        load_power_settings()
+    monkeypatch.setenv("GOVSHARE_CERTIFICATES_GRPC", "certificates:50051")
+    assert load_power_settings().certificates_grpc == "certificates:50051"

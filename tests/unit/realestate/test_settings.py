@@ -15,6 +15,7 @@ def test_production_needs_the_registry_token_file(tmp_path, monkeypatch):
     token = tmp_path / "token"
     token.write_text("abc.def.ghi\n")
     monkeypatch.setenv("GOVSHARE_REALESTATE_TOKEN_FILE", str(token))
+    monkeypatch.setenv("GOVSHARE_CERTIFICATES_GRPC", "certificates:50051")
     settings = RealestateSettings()
     assert token_source(settings)() == "abc.def.ghi"  # read on every call: rotation works
 
@@ -34,3 +35,16 @@ def test_bad_addresses_and_codes_are_named(monkeypatch):
 def test_development_mints_a_department_token():
     token = token_source(RealestateSettings(env="development"))()
     assert token.count(".") == 2
+
+
+def test_production_needs_the_certificates_address_explicitly(tmp_path, monkeypatch):
+    from services.realestate.settings import RealestateSettings
+
+    token = tmp_path / "token"
+    token.write_text("x")
+    monkeypatch.setenv("GOVSHARE_ENV", "production")
+    monkeypatch.setenv("GOVSHARE_REALESTATE_TOKEN_FILE", str(token))
+    with pytest.raises(ValueError, match="GOVSHARE_CERTIFICATES_GRPC"):
+        RealestateSettings()
+    monkeypatch.setenv("GOVSHARE_CERTIFICATES_GRPC", "certificates:50051")
+    assert RealestateSettings().certificates_grpc == "certificates:50051"
