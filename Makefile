@@ -6,7 +6,8 @@ PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-DEBIAN_TOOLS := kcat prometheus  # Debian package names = command names (prometheus brings promtool)
+DEBIAN_TOOLS := kcat prometheus chromium  # Debian package names = command names (prometheus brings promtool)
+DEBIAN_PACKAGES := fonts-wqy-microhei  # no command: checked with dpkg (CJK glyphs for the portal's screenshots)
 
 .PHONY: up test lint typecheck contracts pytest proto proto-baseline debian-tools clean
 
@@ -22,6 +23,7 @@ $(STAMP): pyproject.toml
 
 debian-tools:
 	@missing=""; for t in $(DEBIAN_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -1,4 +1,5 @@
-"""Start the four services as child processes and wait until each is ready.
+"""Start the four services, then the web portal in front of them, as child processes and
+wait until each is ready.
 
 Used by `govshare up` and by the end-to-end tests, so both exercise exactly the
 processes an operator runs.
@@ -21,7 +22,15 @@ from services.kit.broker import free_port
 
 SERVICES = ("certificates", "realestate", "tax", "power")
 GRPC_SERVICES = ("certificates",)
-DEFAULT_HTTP_PORTS = {"certificates": 8081, "realestate": 8082, "tax": 8083, "power": 8084}
+# The web portal (services/portal): pages plus a same-origin proxy to the services above.
+PORTAL = "portal"
+DEFAULT_HTTP_PORTS = {
+    "portal": 8080,
+    "certificates": 8081,
+    "realestate": 8082,
+    "tax": 8083,
+    "power": 8084,
+}
 DEFAULT_GRPC_PORTS = {"certificates": 50051}
 
 
@@ -82,10 +91,23 @@ class Platform:
             self.spawn(proc)
             self.services[name] = proc
 
-    def spawn(self, proc: ServiceProcess) -> None:
+    def start_portal(self) -> None:
+        """The portal, after the services: told where each started (a busy port moves one)."""
+        proc = ServiceProcess(PORTAL, self._port(DEFAULT_HTTP_PORTS[PORTAL]), None)
+        self.spawn(
+            proc,
+            {
+                f"GOVSHARE_PORTAL_{name.upper()}_URL": service.http_url
+                for name, service in self.services.items()
+            },
+        )
+        self.services[PORTAL] = proc
+
+    def spawn(self, proc: ServiceProcess, extra_env: Mapping[str, str] | None = None) -> None:
         env = {
             **os.environ,
             **self.env,
+            **(extra_env or {}),
             "GOVSHARE_KAFKA_BOOTSTRAP": self.bootstrap,
             "GOVSHARE_HTTP_PORT": str(proc.http_port),
             "GOVSHARE_GRPC_PORT": str(proc.grpc_port or 0),

@@ -68,6 +68,11 @@ def test_up_starts_everything_ready_within_60s_and_stops_cleanly_on_sigint(tmp_p
             assert f'govshare_build_info{{service="{name}"'.encode() in body
             status, body = http_get(url + "/openapi.json")
             assert status == 200 and b'"openapi"' in body
+        portal = re.search(r"^portal \(web\)\s+(http://\S+)", output, re.MULTILINE)
+        assert portal, output
+        status, page = http_get(portal.group(1))
+        assert status == 200 and "政务服务门户".encode() in page
+        assert http_get(portal.group(1) + "readyz")[0] == 200
         grpc_address = re.search(r"^certificates .* grpc (\S+)", output, re.MULTILINE)
         assert grpc_address, output
         names = _grpc_services(grpc_address.group(1))

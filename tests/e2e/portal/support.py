@@ -1,0 +1,321 @@
+"""The platform the browser tests drive: the four services on a topic prefix of their own
+on the session broker, the portal in front of them, and Debian's Chromium."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import grpc
+import httpx
+from govshare.certificates.v1 import certificates_service_pb2 as svc
+from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
+from govshare.common.v1 import types_pb2 as common
+
+from services.kit.admin import ensure_topics
+from services.kit.auth import bearer_metadata, mint_dev_token
+from services.kit.broker import free_port
+from services.kit.identifiers import resident_id_check_char
+from services.kit.topics import all_topic_names
+from tests.helpers import ROOT, http_get, wait_until
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture says what to install (or the tests are skipped)
+    expect = None
+
+CHROMIUM = os.environ.get("GOVSHARE_CHROMIUM", "/usr/bin/chromium")
+# Flags for a quiet, deterministic headless Chromium in a container (Playwright adds
+# --headless and a fresh temporary profile itself).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--lang=zh-CN",
+]
+SCREENSHOTS = ROOT / "artifacts" / "portal"
+SERVICES = ("certificates", "realestate", "tax", "power")
+PROPERTY = "111000000000193186001"
+TAX_PAYMENT = "11100000000019334U001"
+REGISTRAR = "123701004931056272"
+
+
+def resident_id() -> str:
+    """A fresh valid resident id (Jinan, born 1980-1999)."""
+    body = f"370102{random.randint(1980, 1999)}0{random.randint(1, 9)}1{random.randint(1, 9)}"
+    body += f"{random.randint(100, 999)}"
+    return body + resident_id_check_char(body)
+
+
+def unit_code() -> str:
+    """A fresh unit in Jinan Tianqiao."""
+    return f"370105012002GB00001F{random.randint(1, 999):04d}{random.randint(1, 9999):04d}"
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    kind: str = "citizen"
+
+    @property
+    def token(self) -> str:
+        return mint_dev_token(self.kind, self.id, name=self.name)
+
+    def json(self) -> dict[str, str]:
+        return {"kind": self.kind, "id": self.id, "name": self.name}
+
+
+def citizen(surname: str = "张") -> Person:
+    return Person(resident_id(), surname + uuid.uuid4().hex[:2].upper())
+
+
+@dataclass
+class Platform:
+    portal: str
+    services: dict[str, str]
+    grpc_address: str
+
+    def api(
+        self, method: str, service: str, path: str, token: str | None = None, body: Any = None
+    ) -> tuple[int, Any]:
+        """A REST call through the portal's proxy (what the pages do)."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        reply = httpx.request(
+            method, f"{self.portal}/api/{service}{path}", headers=headers, json=body, timeout=30
+        )
+        return reply.status_code, reply.json() if reply.content else None
+
+    def wait_case(self, case_id: str, token: str, stage: str, timeout: float = 30) -> dict:
+        seen: dict[str, Any] = {}
+
+        def reached() -> bool:
+            nonlocal seen
+            status, seen = self.api("GET", "realestate", f"/v1/cases/{case_id}", token)
+            return status == 200 and seen["stage"] == stage
+
+        wait_until(reached, timeout, f"case {case_id} {stage} (last seen {seen.get('stage')})")
+        return seen
+
+    def issue_property_certificate(self, holder: Person, unit: str, *, area: int = 12_000) -> str:
+        """The seller's e-property certificate, issued as the registry's feed would."""
+        with grpc.insecure_channel(self.grpc_address) as channel:
+            stub = svc_grpc.CertificateServiceStub(channel)
+            reply = stub.IssueCertificate(
+                svc.IssueCertificateRequest(
+                    request_id=str(uuid.uuid4()),
+                    type_code=PROPERTY,
+                    holder=common.Party(
+                        kind=common.PARTY_KIND_CITIZEN, id=holder.id, name=holder.name
+                    ),
+                    issuer_uscc=REGISTRAR,
+                    valid_from=common.Date(year=2016, month=8, day=20),
+                    fields={
+                        "unit_code": unit,
+                        "right_holder": holder.name,
+                        "location": f"济南市天桥区北园大街1号 {unit[-8:-4]}号楼{unit[-4:]}室",
+                        "usage": "住宅",
+                        "area_hundredths_m2": str(area),
+                        "right_type": "国有建设用地使用权/房屋所有权",
+                        "registration_number": f"2016-370105-DJ-{unit[-6:]}",
+                    },
+                ),
+                metadata=bearer_metadata(
+                    mint_dev_token("department", REGISTRAR, department="realestate")
+                ),
+                timeout=15,
+            )
+        return str(reply.certificate.id)
+
+    def file_transfer(
+        self, seller: Person, buyer: Person, unit: str, *, area: int = 12_000
+    ) -> dict[str, Any]:
+        form = {
+            "unit_code": unit,
+            "seller": seller.json(),
+            "buyer": buyer.json(),
+            "price_fen": 235_000_000,
+            "area_hundredths_m2": area,
+            "usage": "residential",
+            "contract_date": "2025-06-01",
+            "location": {"division_code": "370105", "text": f"济南市天桥区北园大街1号 {unit[-8:]}"},
+            "tax_facts": {
+                "buyer_family_existing_homes": 0,
+                "seller_acquisition_date": "2016-08-20",
+                "seller_only_home": True,
+                "original_cost_fen": 128_000_000,
+                "certificate_count": 1,
+            },
+        }
+        status, case = self.api("POST", "realestate", "/v1/transfers", seller.token, form)
+        assert status == 201, case
+        return dict(case)
+
+
+@dataclass
+class _Started:
+    name: str
+    url: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+    def ready(self) -> bool:
+        if self.proc.poll() is not None:
+            raise AssertionError(f"{self.name} exited with {self.proc.returncode}: see {self.log}")
+        return http_get(self.url + "/readyz")[0] == 200
+
+
+@contextmanager
+def _process(name: str, module: str, env: Mapping[str, str]) -> Iterator[_Started]:
+    log = ROOT / "artifacts" / f"{env['GOVSHARE_TOPIC_PREFIX']}{name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", module],
+            env={**os.environ, **env, "GOVSHARE_HTTP_PORT": str(port)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        try:
+            yield _Started(name, f"http://127.0.0.1:{port}", proc, log)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextmanager
+def platform(bootstrap: str, keys_dir: Path) -> Iterator[Platform]:
+    """The four services and the portal, started together, ready when the block starts."""
+    prefix = f"t{uuid.uuid4().hex[:10]}."
+    # In a thread of its own: Playwright's sync API keeps an event loop on this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(
+            asyncio.run, ensure_topics(bootstrap, all_topic_names(prefix), partitions=4)
+        ).result()
+    grpc_port = free_port()
+    env = {
+        "GOVSHARE_ENV": "test",
+        "GOVSHARE_KAFKA_BOOTSTRAP": bootstrap,
+        "GOVSHARE_TOPIC_PREFIX": prefix,
+        "GOVSHARE_KEYS_DIR": str(keys_dir),
+        "GOVSHARE_GRPC_PORT": str(grpc_port),
+        "GOVSHARE_CERTIFICATES_GRPC": f"127.0.0.1:{grpc_port}",
+    }
+    with ExitStack() as stack:
+        started = {
+            name: stack.enter_context(_process(name, f"services.{name}", env)) for name in SERVICES
+        }
+        portal_env = {
+            **env,
+            **{f"GOVSHARE_PORTAL_{name.upper()}_URL": s.url for name, s in started.items()},
+        }
+        started["portal"] = stack.enter_context(_process("portal", "services.portal", portal_env))
+        for name, process in started.items():
+            wait_until(process.ready, 90, f"{name} ready")
+        yield Platform(
+            started["portal"].url,
+            {name: started[name].url for name in SERVICES},
+            env["GOVSHARE_CERTIFICATES_GRPC"],
+        )
+
+
+def shot(page: Any, name: str) -> Path:
+    """A full-page screenshot under artifacts/portal/ (the test's record of the page), after
+    checking that the page fits its (phone-sized) screen: nothing scrolls sideways."""
+    page.wait_for_load_state("networkidle")
+    wide = page.evaluate("() => document.documentElement.scrollWidth")
+    assert wide <= page.viewport_size["width"], f"{name}: {wide}px wide, wider than the screen"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def downloaded_json(download: Any) -> dict[str, Any]:
+    path = download.path()
+    return dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def session_keys(page: Any) -> list[str]:
+    return list(page.evaluate("() => Object.keys(sessionStorage)"))
+
+
+def case_id_of(url: str) -> str:
+    match = re.search(r"[?&]id=([^&]+)", url)
+    assert match, url
+    return match.group(1)
+
+
+def sign_in(
+    page: Any, person: Person | None = None, *, kind: str = "citizen", name: str = ""
+) -> str:
+    """Sign in on the portal's development sign-in page; returns the subject used. Without
+    `person`, the page's 'generate a test id' button makes a fresh identity."""
+    page.goto("/")
+    page.locator("#sign-in-form").wait_for()
+    page.check(f"#kind-{person.kind if person else kind}")
+    if person is None:
+        page.click("#new-id")
+        _wait_value(page, "#subject", 18)
+    else:
+        page.fill("#subject", person.id)
+    page.fill("#name", person.name if person else name)
+    subject = str(page.input_value("#subject"))
+    page.click("#sign-in")
+    page.get_by_role("heading", name=re.compile("您好")).wait_for()
+    return subject
+
+
+def sign_in_staff(
+    page: Any,
+    department: str,
+    *,
+    staff_id: str,
+    name: str,
+    region: str = "370100",
+    window: bool = True,
+    operator: bool = True,
+) -> None:
+    page.goto("/")
+    page.locator("#sign-in-form").wait_for()
+    page.check("#kind-power" if department == "power" else "#kind-estate")
+    if department != "power":
+        page.select_option("#department", department)
+    page.fill("#staff-id", staff_id)
+    page.fill("#staff-name", name)
+    page.fill("#region", region)
+    page.set_checked("#role-window", window)
+    page.set_checked("#role-operator", operator)
+    page.click("#sign-in")
+    page.get_by_role("heading", name=re.compile("您好")).wait_for()
+
+
+def sign_out(page: Any) -> None:
+    page.click("#sign-out")
+    page.get_by_text("您已退出").wait_for()
+
+
+def _wait_value(page: Any, selector: str, length: int) -> None:
+    expect(page.locator(selector)).to_have_value(re.compile(rf"^\S{{{length}}}$"))

@@ -1,0 +1,120 @@
+"""A home transfer, end to end through the pages: the seller (whose e-property certificate
+the registry issued over certificates gRPC) files, a stranger on the same device sees
+nothing of it, the buyer confirms, sees the itemised bill, pays once, registration
+completes and the buyer sees the new certificate."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.portal.support import (
+    PROPERTY,
+    TAX_PAYMENT,
+    Platform,
+    case_id_of,
+    citizen,
+    expect,
+    session_keys,
+    shot,
+    sign_in,
+    sign_out,
+    unit_code,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_seller_files_buyer_confirms_pays_once_and_gets_the_new_certificate(
+    open_tab, running: Platform
+):
+    seller, buyer, stranger = citizen("王"), citizen("李"), citizen("赵")
+    unit = unit_code()
+    old_certificate = running.issue_property_certificate(seller, unit)
+
+    page = open_tab()
+    sign_in(page, seller)
+    page.goto("/transfer.html")
+    expect(page.locator("#property")).to_contain_text(unit)
+    expect(page.locator("#unit-code")).to_have_value(unit)
+    expect(page.locator("#area")).to_have_value("120.00")  # from the certificate
+    expect(page.locator("#acquired")).to_have_value("2016-08-20")
+    page.fill("#other-id", buyer.id)
+    page.fill("#other-name", buyer.name)
+    page.fill("#price", "2350000")
+    page.fill("#original-cost", "1280000")
+    page.fill("#contract-date", "2025-06-01")
+    shot(page, "10-transfer-form")
+    page.click("#file")
+    page.wait_for_url(re.compile(r"case\.html\?id="))
+    case_id = case_id_of(page.url)
+    expect(page.locator("h1")).to_contain_text("待对方确认")
+    expect(page.locator("#actions")).to_contain_text("等待买方确认")
+    expect(page.locator("#waiting")).to_contain_text("申请人")
+    shot(page, "11-case-filed")
+
+    # The same device, someone else: nothing of the seller's is shown or kept.
+    sign_out(page)
+    assert session_keys(page) == []
+    sign_in(page, stranger)
+    page.goto("/transfer.html")
+    expect(page.locator("#my-cases")).to_contain_text("暂无案件")
+    page.goto(f"/case.html?id={case_id}")
+    refused = page.locator(".notice.error")
+    expect(refused).to_contain_text("您无权进行此操作")
+    expect(refused).to_contain_text("只有买卖双方和本辖区窗口人员可以查看此案件")
+    expect(page.locator("#case-view")).not_to_contain_text(seller.name)
+    shot(page, "12-case-stranger")
+
+    # The buyer confirms; review, assessment follow; the itemised bill appears.
+    sign_out(page)
+    sign_in(page, buyer)
+    page.goto("/track.html")
+    expect(page.locator(f'[data-case="{case_id}"]')).to_contain_text("待对方确认")
+    shot(page, "13-track-list")
+    page.goto(f"/case.html?id={case_id}")
+    expect(page.locator("#case-view")).to_contain_text(seller.name)
+    page.click("#confirm")
+    expect(page.locator("h1")).to_contain_text("待缴税费", timeout=45_000)
+    lines = page.locator("#bill-lines")
+    deed = lines.locator('tr[data-kind="LINE_KIND_DEED_TAX"]')
+    expect(deed).to_contain_text("契税")
+    expect(deed).to_contain_text("1%")
+    expect(deed).to_contain_text("¥23,500.00")
+    expect(lines.locator('tr[data-kind="LINE_KIND_REGISTRATION_FEE"]')).to_contain_text("¥80.00")
+    expect(page.locator("#bill-total")).to_have_text("¥23,580.00")
+    expect(page.locator("#pay")).to_have_text("一次缴清 ¥23,580.00")
+    shot(page, "14-case-bill")
+
+    # One payment, and only one even if the button is pressed twice.
+    page.locator("#pay").dblclick()
+    expect(page.locator("#action-result")).to_contain_text("缴款成功")
+    expect(page.locator("h1")).to_contain_text("已办结", timeout=45_000)
+    expect(page.locator("#pay")).to_have_count(0)
+    expect(page.locator("#bill")).to_contain_text("已一次缴清")
+    expect(page.locator("#case-timeline")).to_contain_text("登簿完成")
+    shot(page, "15-case-completed")
+    status, bill = running.api("GET", "tax", f"/v1/cases/{case_id}/assessment", buyer.token)
+    assert status == 200 and len(bill["payments"]) == 1 and bill["status"] == "paid", bill
+
+    # The buyer's new e-property certificate (and the tax payment certificate).
+    page.click("#new-certificate-link")
+    new = page.locator(f'.certificate[data-type="{PROPERTY}"]', has_text=unit)
+    expect(new).to_contain_text("有效")
+    expect(new).to_contain_text(buyer.name)
+    expect(page.locator(f'.certificate[data-type="{TAX_PAYMENT}"]')).to_have_count(1)
+    new.get_by_role("button", name="核验").click()
+    expect(new.locator(".verify-result")).to_contain_text("核验通过")
+    shot(page, "16-buyer-certificates")
+
+    # The seller's old certificate is retired, and the seller sees why in the access log.
+    sign_out(page)
+    sign_in(page, seller)
+    page.goto("/certificates.html")
+    old = page.locator(f'.certificate[data-id="{old_certificate}"]')
+    expect(old).to_have_count(0)
+    page.check("#history")
+    expect(old).to_contain_text("已注销")
+    page.goto("/access-log.html")
+    expect(page.locator(f'.access[data-case="{case_id}"]').first).to_contain_text("二手房转移登记")
