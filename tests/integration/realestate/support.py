@@ -111,7 +111,13 @@ class Platform:
         seen: dict[str, Any] = {}
         while time.monotonic() < deadline:
             seen = self.case(case_id, token)
-            if seen["stage"] == stage:
+            # Real estate learns of the bill from the tax events in parallel with the tax
+            # service's own agent: a payable case is one whose bill the tax service shows.
+            payable = (
+                stage != "awaiting_payment"
+                or self.get(f"{self.tax}/v1/cases/{case_id}/assessment", token)[0] == 200
+            )
+            if seen["stage"] == stage and payable:
                 return seen
             time.sleep(0.2)
         raise AssertionError(f"case {case_id} not {stage} after {timeout} s: {seen}")
