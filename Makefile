@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_TOOLS := kcat prometheus chromium  # Debian package names = command names (prometheus brings promtool)
 DEBIAN_PACKAGES := fonts-wqy-microhei  # no command: checked with dpkg (CJK glyphs for the portal's screenshots)
 
-.PHONY: up test lint typecheck contracts pytest proto proto-baseline debian-tools clean
+.PHONY: up test lint typecheck contracts pytest test-slow bench proto proto-baseline debian-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -49,6 +49,15 @@ contracts: $(STAMP)
 
 pytest: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# Crash/restart and rebalance runs (issue 7): minutes long, so outside `make test`; .ci/run calls both.
+test-slow: $(STAMP) debian-tools
+	$(PY) -m pytest -q -p no:cacheprovider --slow -m slow
+
+# Issue 8's figures, each with its ratio to the ceiling (docs/performance.md); BENCH_ARGS=--full
+# restarts the registry with 1,000,000 certificates instead of 20,000.
+bench: $(STAMP)
+	$(VENV)/bin/govshare bench $(BENCH_ARGS)
 
 proto: $(STAMP)
 	PYTHON=$(PY) bash scripts/gen_proto.sh

@@ -19,9 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -35,6 +32,7 @@ for extra in (ROOT, ROOT / "proto"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
+from services.bench.signatures import openssl_speed  # noqa: E402
 from services.kit import signatures as sig  # noqa: E402
 
 
@@ -225,33 +223,6 @@ def threaded_sign_ops(data: bytes, seconds: float, threads: int) -> float:
     for worker in workers:
         worker.join()
     return sum(counts) / elapsed
-
-
-_SPEED_LINE = re.compile(r"SM2 \(CurveSM2\)\s+([\d.]+)s\s+([\d.]+)s\s+([\d.]+)\s+([\d.]+)")
-
-
-def openssl_speed(seconds: int = 3) -> dict[str, float] | None:
-    """`openssl speed -seconds N sm2`: sign/s and verify/s (single core), or None."""
-    binary = shutil.which("openssl")
-    if binary is None:
-        return None
-    done = subprocess.run(
-        [binary, "speed", "-seconds", str(seconds), "sm2"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=seconds * 4 + 60,
-    )
-    match = _SPEED_LINE.search(done.stdout)
-    if match is None:
-        return None
-    sign_s, verify_s = float(match[3]), float(match[4])
-    return {
-        "sign_per_s": sign_s,
-        "verify_per_s": verify_s,
-        "sign_us": 1e6 / sign_s,
-        "verify_us": 1e6 / verify_s,
-    }
 
 
 def fmt(value: float | None, spec: str) -> str:

@@ -245,26 +245,30 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from services.bench import certificates as bench_certificates
+    from services.bench import report as bench
 
+    restart = args.restart_certificates
+    if restart is None:
+        restart = bench.FULL_RESTART if args.full else bench.Options.restart_certificates
+    options = bench.Options(
+        certificates=args.certificates,
+        verify=args.verify,
+        verify_rate=args.verify_rate,
+        verify_seconds=args.verify_seconds,
+        ceiling_events=args.ceiling_events,
+        restart_certificates=restart,
+        speed_seconds=args.speed_seconds,
+    )
     settings = load_settings()
     broker = None if settings.kafka_bootstrap else EmbeddedBroker().start()
     bootstrap = settings.kafka_bootstrap or (broker.bootstrap if broker else "")
     try:
-        report = asyncio.run(bench_certificates.run(bootstrap, args.certificates, args.verify))
+        report = asyncio.run(bench.run(bootstrap, options))
     finally:
         if broker is not None:
             broker.stop()
-    for suite, figures in report["issuance"].items():
-        print(
-            f"issuance {suite:<26} {figures['per_second']:9.1f} certificates/s "
-            f"({figures['certificates']} in {figures['seconds']:.2f} s, feed -> signed event)"
-        )
-    for suite, figures in report["verification"].items():
-        print(
-            f"verify   {suite:<26} {figures['per_second']:9.1f} requests/s  "
-            f"p50 {figures['p50_ms']:.2f} ms  p99 {figures['p99_ms']:.2f} ms (gRPC, sequential)"
-        )
+    for line in bench.lines(report):
+        print(line)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))
         print(f"report written to {args.json}")
@@ -345,9 +349,33 @@ def parser() -> argparse.ArgumentParser:
     tok.add_argument("--ttl", type=int, default=3600, help="seconds")
     tok.set_defaults(func=cmd_token)
 
-    bench = sub.add_parser("bench", help="measure certificate issuance and verification")
-    bench.add_argument("--certificates", type=int, default=2000, help="licences per suite")
-    bench.add_argument("--verify", type=int, default=2000, help="VerifyCertificate calls")
+    bench = sub.add_parser(
+        "bench",
+        help="measure the ceiling, certificate issuance, verification and restart",
+        description="Every figure with its ratio to the ceiling (a plain aiokafka "
+        "consume -> produce -> commit loop over the same events, same broker).",
+    )
+    bench.add_argument("--certificates", type=int, default=10_000, help="licences per suite")
+    bench.add_argument(
+        "--verify", type=int, default=2_000, help="sequential VerifyCertificate calls"
+    )
+    bench.add_argument("--verify-rate", type=float, default=1_000.0, help="open-loop requests/s")
+    bench.add_argument("--verify-seconds", type=float, default=10.0, help="open-loop duration")
+    bench.add_argument(
+        "--ceiling-events", type=int, default=100_000, help="events through the ceiling loop"
+    )
+    bench.add_argument(
+        "--restart-certificates",
+        type=int,
+        default=None,
+        metavar="N",
+        help="restart the registry with N certificates in state (default 20,000; "
+        "1,000,000 with --full; 0 skips)",
+    )
+    bench.add_argument("--speed-seconds", type=int, default=3, help="openssl speed -seconds")
+    bench.add_argument(
+        "--full", action="store_true", help="the issue's full sizes (restart with 1,000,000)"
+    )
     bench.add_argument("--json", help="also write the report to this file")
     bench.set_defaults(func=cmd_bench)
 

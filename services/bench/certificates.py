@@ -1,18 +1,24 @@
-"""Certificate issuance and verification benchmark, on the embedded broker.
+"""Certificate issuance, verification and restart, measured on a certificates process.
 
 Issuance: N business-licence events on the market-regulation feed, timed from the first
-produce to the N-th `CertificateIssued` on the certificates topic (SM2 and Ed25519 runs).
-Verification: `VerifyCertificate` over gRPC, sequential, p50/p99 and requests/s.
+produce to the N-th `CertificateIssued` on the certificates topic (SM2 and Ed25519 runs);
+also until the registry has applied all N (they are then readable), and the service's
+CPU time per certificate.
+Verification: `VerifyCertificate` over gRPC, sequential (closed loop: its best rate) and
+open loop (requests sent on a fixed schedule whatever the answers do; latency counted
+from the scheduled send, so a slow answer cannot hide the requests queued behind it).
+Restart: a registry holding N certificates is stopped and started again; seconds until
+ready, memory, and the certificates still verify.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -20,57 +26,29 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.certificates.v1 import events_pb2 as cert_events
-from govshare.common.v1 import types_pb2 as common
-from govshare.marketreg.v1 import events_pb2 as market
-from govshare.marketreg.v1 import types_pb2 as market_types
 
-from services.kit import identifiers
-from services.kit.admin import ensure_topics, partitions_of
+from services.bench.harness import (
+    MARKETREG,
+    cpu_seconds,
+    drive,
+    licence_records,
+    metric_sum,
+    percentile,
+    produce,
+    rss_bytes,
+    synthetic_uscc,
+)
+from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
 from services.kit.broker import free_port
-from services.kit.envelope import encode_headers, make_envelope
 from services.kit.launcher import ServiceProcess
 from services.kit.topics import all_topic_names
 
-MARKETREG = "11370100004251392E"
-_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def synthetic_uscc(n: int) -> str:
-    """A valid enterprise USCC for index n (GB 32100 with a GB 11714 organisation code)."""
-    org = f"{n:08d}"
-    check = 11 - sum(int(c) * w for c, w in zip(org, _ORG_WEIGHTS, strict=True)) % 11
-    body = "91370105" + org + {10: "X", 11: "0"}.get(check, str(check))
-    return body + identifiers.uscc_check_char(body)
-
-
-def licence_event(n: int) -> market.BusinessLicenceRegistered:
-    holder = synthetic_uscc(n)
-    authority = common.Party(
-        kind=common.PARTY_KIND_DEPARTMENT, id=MARKETREG, name="济南市市场监督管理局"
-    )
-    licence = market_types.BusinessLicence(
-        name=f"泉城基准测试{n}有限公司",
-        entity_type="有限责任公司",
-        legal_representative=common.Party(
-            kind=common.PARTY_KIND_CITIZEN, id="11010519491231002X", name="张三"
-        ),
-        address=common.Address(division_code="370105", text="济南市天桥区"),
-        established_on=common.Date(year=2025, month=1, day=2),
-        term_from=common.Date(year=2025, month=1, day=2),
-        registration_authority=authority,
-    )
-    event = market.BusinessLicenceRegistered(
-        uscc=holder,
-        licence=licence,
-        issued_on=common.Date(year=2025, month=1, day=2),
-    )
-    event.registered_at.GetCurrentTime()
-    return event
+ISSUED = cert_events.CertificateIssued.DESCRIPTOR.full_name.encode()
+VERIFIER = "91370100863014379C"  # the power company: a department that verifies
 
 
 @dataclass
@@ -78,35 +56,59 @@ class IssuanceResult:
     suite: str
     events: int
     seconds: float
+    applied_seconds: float
+    cpu_seconds: float
 
     @property
     def per_second(self) -> float:
         return self.events / self.seconds
 
+    def figures(self) -> dict[str, float]:
+        return {
+            "certificates": self.events,
+            "seconds": self.seconds,
+            "per_second": self.per_second,
+            "applied_seconds": self.applied_seconds,
+            "applied_per_second": self.events / self.applied_seconds,
+            "service_cpu_us_per_certificate": self.cpu_seconds / self.events * 1e6,
+        }
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
+class Service:
+    """One certificates process on its own topic prefix (kept across restarts)."""
 
-class _Service:
-    """One certificates process on its own topic prefix."""
-
-    def __init__(self, bootstrap: str, suite: str, workdir: Path) -> None:
+    def __init__(self, bootstrap: str, suite: str, workdir: Path, label: str = "") -> None:
         self.prefix = f"bench{uuid.uuid4().hex[:8]}."
         self.proc = ServiceProcess("certificates", free_port(), free_port())
+        label = label or suite
         self.env = {
             **os.environ,
             "GOVSHARE_ENV": "test",
             "GOVSHARE_KAFKA_BOOTSTRAP": bootstrap,
             "GOVSHARE_TOPIC_PREFIX": self.prefix,
             "GOVSHARE_SIGNATURE_SUITE": suite,
-            "GOVSHARE_KEYS_DIR": str(workdir / f"keys-{suite}"),
+            "GOVSHARE_KEYS_DIR": str(workdir / f"keys-{label}"),
             "GOVSHARE_HTTP_PORT": str(self.proc.http_port),
             "GOVSHARE_GRPC_PORT": str(self.proc.grpc_port),
             "GOVSHARE_LOG_LEVEL": "WARNING",
         }
-        self.log = workdir / f"certificates-{suite}.log"
+        self.log = workdir / f"certificates-{label}.log"
+
+    @property
+    def pid(self) -> int:
+        assert self.proc.process is not None
+        return self.proc.process.pid
+
+    @property
+    def metrics_url(self) -> str:
+        return self.proc.http_url + "/metrics"
+
+    @property
+    def grpc_address(self) -> str:
+        return self.proc.grpc_address or ""
+
+    def topic(self, name: str) -> str:
+        return self.prefix + name
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         with open(self.log, "ab") as out:  # the child keeps its own copy of the descriptor
@@ -117,87 +119,82 @@ class _Service:
                 stderr=subprocess.STDOUT,
             )
 
-    async def start(self) -> None:
+    async def start(self, limit_s: float = 600) -> float:
+        """Start and wait until ready; seconds from spawn to ready."""
         await ensure_topics(
             self.env["GOVSHARE_KAFKA_BOOTSTRAP"], all_topic_names(self.prefix), partitions=4
         )
+        started = time.monotonic()
         self.proc.process = await asyncio.to_thread(self._spawn)
-        deadline = time.monotonic() + 90
+        deadline = started + limit_s
         while not await asyncio.to_thread(self.proc.is_ready):
             if time.monotonic() > deadline or self.proc.process.poll() is not None:
                 raise RuntimeError(f"certificates did not start; see {self.log}")
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.1)
+        return time.monotonic() - started
 
     def stop(self) -> None:
-        if self.proc.process is not None:
-            self.proc.process.terminate()
-            self.proc.process.wait(30)
+        if self.proc.process is not None and self.proc.process.poll() is None:
+            self.proc.process.send_signal(signal.SIGTERM)
+            try:
+                self.proc.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.process.kill()
+                self.proc.process.wait()
 
+    def applied(self) -> float:
+        """Events of its own topic the registry has taken (applied or found applied)."""
+        return metric_sum(
+            self.metrics_url,
+            "govshare_events_consumed_total",
+            topic=self.topic("certificates.v1.events"),
+        )
 
-async def _count_issued(bootstrap: str, topic: str, wanted: int, limit_s: float) -> float:
-    """Monotonic time at which the `wanted`-th CertificateIssued was read."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
-    )
-    await consumer.start()
-    try:
-        consumer.assign([TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)])
-        issued_type = cert_events.CertificateIssued.DESCRIPTOR.full_name.encode()
-        seen = 0
+    async def wait_applied(self, wanted: int, limit_s: float) -> float:
+        """Monotonic time at which the registry had taken `wanted` of its own events."""
         deadline = time.monotonic() + limit_s
-        while seen < wanted:
+        while await asyncio.to_thread(self.applied) < wanted:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"only {seen} of {wanted} certificates issued")
-            batch = await consumer.getmany(timeout_ms=200, max_records=5000)
-            for records in batch.values():
-                seen += sum(1 for r in records if (dict(r.headers).get("ce_type") == issued_type))
+                raise TimeoutError(f"the registry did not apply {wanted} events in {limit_s} s")
+            await asyncio.sleep(0.05)
         return time.monotonic()
-    finally:
-        await consumer.stop()
 
 
 async def issuance(
     bootstrap: str, suite: str, count: int, workdir: Path
-) -> tuple[IssuanceResult, _Service]:
-    service = _Service(bootstrap, suite, workdir)
+) -> tuple[IssuanceResult, Service]:
+    service = Service(bootstrap, suite, workdir)
     await service.start()
-    topic = service.prefix + "marketreg.v1.events"
-    records = []
-    for n in range(count):
-        event = licence_event(n)
-        env = make_envelope(event, source="/dept/marketreg", subject=event.uscc)
-        records.append((event.uscc.encode(), event.SerializeToString(), encode_headers(env)))
-    counter = asyncio.create_task(
-        _count_issued(bootstrap, service.prefix + "certificates.v1.events", count, 600)
+    records = list(licence_records(0, count))
+    cpu_before = cpu_seconds(service.pid)
+    started, signed = await drive(
+        bootstrap,
+        service.topic("marketreg.v1.events"),
+        records,
+        service.topic("certificates.v1.events"),
+        ISSUED,
     )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
-    await producer.start()
-    started = time.monotonic()
-    try:
-        futures = [
-            await producer.send(topic, value, key=key, headers=headers)
-            for key, value, headers in records
-        ]
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
-    finished = await counter
-    return IssuanceResult(suite, count, finished - started), service
+    # + the issuer's SigningKeyPublished: the registry takes that too
+    applied = await service.wait_applied(count + 1, 600)
+    cpu = cpu_seconds(service.pid) - cpu_before
+    return IssuanceResult(suite, count, signed - started, applied - started, cpu), service
+
+
+def _verify_request(certificate_id: str) -> svc.VerifyCertificateRequest:
+    return svc.VerifyCertificateRequest(certificate_id=certificate_id)
 
 
 def verification(grpc_address: str, ids: list[str], calls: int) -> dict[str, float]:
-    token = mint_dev_token("department", "91370100863014379C", department="power")
+    """Sequential calls: the rate one caller gets, and its latency."""
+    metadata = bearer_metadata(mint_dev_token("department", VERIFIER, department="power"))
     latencies: list[float] = []
     with grpc.insecure_channel(grpc_address) as channel:
         stub = svc_grpc.CertificateServiceStub(channel)  # type: ignore[no-untyped-call]
-        metadata = bearer_metadata(token)
         started = time.perf_counter()
         for n in range(calls):
             t0 = time.perf_counter()
             reply = stub.VerifyCertificate(
-                svc.VerifyCertificateRequest(certificate_id=ids[n % len(ids)]),
-                metadata=metadata,
-                timeout=10,
+                _verify_request(ids[n % len(ids)]), metadata=metadata, timeout=10
             )
             latencies.append(time.perf_counter() - t0)
             if not reply.valid:
@@ -212,31 +209,66 @@ def verification(grpc_address: str, ids: list[str], calls: int) -> dict[str, flo
     }
 
 
-async def run(bootstrap: str, count: int, verify_calls: int) -> dict[str, Any]:
-    report: dict[str, Any] = {"issuance": {}, "verification": {}}
-    with tempfile.TemporaryDirectory() as tmp:
-        for suite in ("SIGNATURE_SUITE_SM2_SM3", "SIGNATURE_SUITE_ED25519"):
-            result, service = await issuance(bootstrap, suite, count, Path(tmp))
+async def open_loop(
+    grpc_address: str, ids: list[str], rate: float, seconds: float
+) -> dict[str, float]:
+    """Requests at a fixed `rate` for `seconds`, each sent at its scheduled time whether
+    or not earlier ones were answered; latency from the scheduled time to the answer."""
+    metadata = bearer_metadata(mint_dev_token("department", VERIFIER, department="power"))
+    loop = asyncio.get_running_loop()
+    latencies: list[float] = []
+    failures = 0
+    async with grpc.aio.insecure_channel(grpc_address) as channel:
+        stub = svc_grpc.CertificateServiceStub(channel)  # type: ignore[no-untyped-call]
+        for certificate_id in ids[:20]:  # warm the connection and the caches
+            await stub.VerifyCertificate(
+                _verify_request(certificate_id), metadata=metadata, timeout=10
+            )
+
+        async def call(n: int, due: float) -> None:
+            nonlocal failures
             try:
-                report["issuance"][suite] = {
-                    "certificates": result.events,
-                    "seconds": result.seconds,
-                    "per_second": result.per_second,
-                }
-                address = service.proc.grpc_address or ""
-                sample = await asyncio.to_thread(_issued_ids, service, min(count, 200))
-                report["verification"][suite] = await asyncio.to_thread(
-                    verification, address, sample, verify_calls
+                reply = await stub.VerifyCertificate(
+                    _verify_request(ids[n % len(ids)]), metadata=metadata, timeout=10
                 )
-            finally:
-                service.stop()
-    return report
+                if not reply.valid:
+                    failures += 1
+            except grpc.aio.AioRpcError:
+                failures += 1
+            latencies.append(loop.time() - due)
+
+        total = int(rate * seconds)
+        start = loop.time() + 0.1
+        calls = []
+        late = 0.0
+        for n in range(total):
+            due = start + n / rate
+            wait = due - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            else:
+                late = max(late, -wait)
+            calls.append(asyncio.create_task(call(n, due)))
+        sent = loop.time() - start
+        await asyncio.gather(*calls)
+        finished = loop.time() - start
+    return {
+        "target_per_second": rate,
+        "requests": total,
+        "sent_per_second": total / sent if sent > 0 else 0.0,
+        "per_second": (total - failures) / finished,
+        "failures": failures,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "max_ms": max(latencies) * 1000,
+        "client_late_ms": late * 1000,
+    }
 
 
-def _issued_ids(service: _Service, limit: int) -> list[str]:
-    """Ids of issued certificates, once the registry has applied its own events."""
+def issued_ids(service: Service, limit: int) -> list[str]:
+    """Ids of issued certificates (holders 0..limit-1), once the registry has them."""
     token = mint_dev_token("department", MARKETREG, department="marketreg")
-    with grpc.insecure_channel(service.proc.grpc_address or "") as channel:
+    with grpc.insecure_channel(service.grpc_address) as channel:
         stub = svc_grpc.CertificateServiceStub(channel)  # type: ignore[no-untyped-call]
         ids: list[str] = []
         deadline = time.monotonic() + 30
@@ -254,3 +286,34 @@ def _issued_ids(service: _Service, limit: int) -> list[str]:
         if not ids:
             raise RuntimeError("no issued certificate became visible in the registry")
         return ids
+
+
+async def restart(bootstrap: str, suite: str, count: int, workdir: Path) -> dict[str, Any]:
+    """Fill a registry with `count` certificates (through its feed, as in production),
+    restart it, and measure the time to ready and its memory."""
+    service = Service(bootstrap, suite, workdir, label="restart")
+    await service.start()
+    try:
+        feed = service.topic("marketreg.v1.events")
+        started = time.monotonic()
+        chunk = 20_000
+        for first in range(0, count, chunk):  # made as they go: a million do not fit twice
+            await produce(bootstrap, feed, list(licence_records(first, min(chunk, count - first))))
+        await service.wait_applied(count + 1, 3600)
+        filled = time.monotonic() - started
+        rss_full = rss_bytes(service.pid)
+        sample = await asyncio.to_thread(issued_ids, service, min(count, 50))
+        service.stop()
+        seconds = await service.start(limit_s=3600)
+        rss_ready = rss_bytes(service.pid)
+        verified = await asyncio.to_thread(verification, service.grpc_address, sample, len(sample))
+    finally:
+        service.stop()
+    return {
+        "certificates": count,
+        "fill_seconds": filled,
+        "seconds_to_ready": seconds,
+        "rss_before_restart_mb": rss_full / 2**20,
+        "rss_after_restart_mb": rss_ready / 2**20,
+        "verified_after_restart": int(verified["requests"]),
+    }

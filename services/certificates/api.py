@@ -12,6 +12,7 @@ from govshare.certificates.v1 import types_pb2 as t
 from services.certificates import domain
 from services.certificates.domain import DomainError
 from services.certificates.registry import Registry, today
+from services.kit import problems
 from services.kit.auth import CurrentPrincipal, Principal
 from services.kit.signatures import Suite
 
@@ -39,7 +40,7 @@ def _holder_only(principal: Principal, holder_id: str) -> None:
 
 
 def router(registry: Registry) -> APIRouter:
-    api = APIRouter(prefix="/v1", tags=["certificates"])
+    api = APIRouter(prefix="/v1", tags=["certificates"], responses=problems.RESPONSES)
 
     @api.get("/keys", summary="Published public keys (for offline verification)")
     async def keys(issuer_uscc: str = "", include_retired: bool = True) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import grpc
@@ -14,7 +15,7 @@ from services.certificates.domain import DomainError, IssueCommand
 from services.certificates.grpc_api import CertificateServicer
 from services.certificates.keystore import KeyStore
 from services.certificates.registry import Registry
-from services.kit.consumer import Rejected
+from services.kit.consumer import Accepted, Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
@@ -38,27 +39,55 @@ class FeedHandler:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
 
-    async def __call__(self, env: Envelope, message: Message) -> None:
+    def _actions(self, env: Envelope, message: Message) -> list[feeds.Action]:
         try:
-            actions = feeds.actions_for(message, env.dedup_key, self.registry.catalog)
+            return feeds.actions_for(message, env.dedup_key, self.registry.catalog)
         except StopIteration:
             raise Rejected("issuer", "no issuer in the catalog may issue this type") from None
-        department = env.source.rsplit("/", 1)[-1]
-        actor = common.Actor(
+
+    def _actor(self, env: Envelope, actions: list[feeds.Action]) -> common.Actor:
+        return common.Actor(
             kind=common.ACTOR_KIND_SYSTEM,
             system_id=env.source,
             on_behalf_of=common.Party(
                 kind=common.PARTY_KIND_DEPARTMENT,
                 id=self._issuer_of(actions) or "",
-                name=department,
+                name=env.source.rsplit("/", 1)[-1],
             ),
         )
+
+    async def __call__(self, env: Envelope, message: Message) -> None:
+        actions = self._actions(env, message)
+        actor = self._actor(env, actions)
         cause = common.EventRef(source=env.source, id=env.id, type=env.type)
         try:
             for action in actions:
                 await self._apply(action, actor, cause, env)
         except DomainError as error:
             raise Rejected(error.field, error.reason) from None
+
+    async def batch(self, items: Sequence[Accepted]) -> None:
+        """A batch of feed events: issuing is signed in bulk, in event order; an event
+        that also revokes or supersedes is handled alone, after what came before it."""
+        issuing = self.registry.issue_batch()
+        for item in items:
+            env = item.env
+            try:
+                actions = self._actions(env, item.message)
+                if all(isinstance(a, IssueCommand) for a in actions):
+                    actor = self._actor(env, actions)
+                    cause = common.EventRef(source=env.source, id=env.id, type=env.type)
+                    for action in actions:
+                        assert isinstance(action, IssueCommand)
+                        await issuing.add(action, actor=actor, caused_by=cause)
+                else:
+                    await issuing.flush()
+                    await self(env, item.message)
+            except Rejected as exc:
+                item.reject(exc.field, exc.reason)
+            except DomainError as error:
+                item.reject(error.field, error.reason)
+        await issuing.flush()
 
     def _issuer_of(self, actions: list[feeds.Action]) -> str | None:
         return next((a.issuer_uscc for a in actions if isinstance(a, IssueCommand)), None)
@@ -108,11 +137,14 @@ def build(settings: Settings | None = None) -> ServiceRuntime:
     registry = Registry(
         runtime, catalog.load(), KeyStore(Path(settings.keys_dir)), Suite(settings.signature_suite)
     )
-    runtime.consume("certificates.v1.events", registry.on_certificate_event)
+    # Batched: bulk feeds (a province's licences) are signed in parallel and produced
+    # with one round trip per batch; our own events are applied a dossier at a time.
+    runtime.consume_batch("certificates.v1.events", registry.on_certificate_events)
     runtime.consume("certificates.v1.access-log", registry.on_access_event)
     handler = FeedHandler(registry)
     for topic in FEED_TOPICS:
-        runtime.consume(topic, handler)
+        # Nobody waits on a feed event: larger batches, fewer round trips.
+        runtime.consume_batch(topic, handler.batch, max_events=1000, within_s=0.02)
 
     def register(server: grpc.aio.Server) -> list[str]:
         certificates_service_pb2_grpc.add_CertificateServiceServicer_to_server(  # type: ignore[no-untyped-call]

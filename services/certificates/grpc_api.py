@@ -134,6 +134,8 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
         async def body(p: Principal) -> t.Certificate:
             if not request.request_id:
                 raise domain.invalid("request_id", "required: it makes retries harmless")
+            if action == "revoke" and not request.reason:
+                raise domain.invalid("reason", "say why it is revoked")
             return await self.registry.change_status(
                 request.certificate_id,
                 action,
@@ -147,8 +149,7 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
     async def RevokeCertificate(
         self, request: svc.RevokeCertificateRequest, context: Context
     ) -> svc.RevokeCertificateResponse:
-        if not request.reason:
-            await abort(context, domain.invalid("reason", "say why it is revoked"))
+        # The reason is checked after authentication, with the other arguments.
         cert = await self._status(
             context,
             "RevokeCertificate",

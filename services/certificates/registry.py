@@ -7,8 +7,13 @@ waits until its event is applied, so the caller reads its own write.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import os
 import uuid
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from google.protobuf import json_format
@@ -25,9 +30,10 @@ from services.certificates.domain import DomainError, Dossier, IssueCommand
 from services.certificates.keystore import KeyStore
 from services.certificates.metrics import ACCESS_DECISIONS, CERTIFICATES_ISSUED
 from services.kit import canonical, identifiers
+from services.kit.consumer import Accepted, table_scope
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
-from services.kit.signatures import Suite
+from services.kit.signatures import SigningKey, Suite
 from services.kit.waiters import Waiters
 
 ACCESS_LOG_LIMIT = 1000  # newest entries kept per holder in the table
@@ -95,22 +101,35 @@ class Registry:
 
     # --- applying events (agent side) -----------------------------------------------------
 
-    async def on_certificate_event(self, env: Envelope, message: Message) -> None:
-        if isinstance(message, ev.CertificateIssued):
-            dossier = self.dossier(message.holder_id)
-            if domain.apply_issued(dossier, message.certificate):
-                self._store(message.holder_id, dossier)
-                self.index[message.certificate.id] = message.holder_id
-                CERTIFICATES_ISSUED.labels(message.certificate.type_code).inc()
-        elif type(message) in _ACTIONS:
-            dossier = self.dossier(message.holder_id)  # type: ignore[attr-defined]
-            if domain.apply_status(
-                dossier,
-                message.certificate.certificate_id,  # type: ignore[attr-defined]
-                _ACTIONS[type(message)],
-            ):
-                self._store(message.holder_id, dossier)  # type: ignore[attr-defined]
-        self.waiters.wake(env.id)
+    async def on_certificate_events(self, items: Sequence[Accepted]) -> None:
+        """Apply a batch of our own events: each holder's dossier is read and stored once."""
+        by_holder: dict[str, list[Accepted]] = {}
+        for item in items:
+            holder = getattr(item.message, "holder_id", "")  # key events have none
+            if holder:
+                by_holder.setdefault(holder, []).append(item)
+        for holder, mine in by_holder.items():
+            dossier = self.dossier(holder)
+            changed = False
+            added: list[str] = []
+            for item in mine:
+                message = item.message
+                if isinstance(message, ev.CertificateIssued):
+                    if domain.apply_issued(dossier, message.certificate):
+                        changed = True
+                        added.append(message.certificate.id)
+                        CERTIFICATES_ISSUED.labels(message.certificate.type_code).inc()
+                elif type(message) in _ACTIONS:
+                    cert_id = message.certificate.certificate_id  # type: ignore[attr-defined]
+                    changed |= domain.apply_status(dossier, cert_id, _ACTIONS[type(message)])
+            if changed:
+                # One holder's events share a partition: the writes go to its changelog.
+                with table_scope(mine[-1].delivery):
+                    self._store(holder, dossier)
+                    for cert_id in added:
+                        self.index[cert_id] = holder
+        for item in items:
+            self.waiters.wake(item.env.id)
 
     async def on_access_event(self, env: Envelope, message: Message) -> None:
         holder = message.holder_id  # type: ignore[attr-defined]
@@ -131,6 +150,28 @@ class Registry:
         wait: bool = True,
     ) -> t.Certificate:
         """Sign and issue; a repeated request returns the certificate already issued."""
+        draft = await self._draft(
+            cmd, actor=actor, department=department, caused_by=caused_by, suite=suite
+        )
+        if isinstance(draft, t.Certificate):
+            return draft
+        return await self._emit_issued(draft, draft.key.sign(draft.data), wait=wait)
+
+    def issue_batch(self) -> IssueBatch:
+        """Issue many certificates with signing off the event loop (see IssueBatch)."""
+        return IssueBatch(self)
+
+    async def _draft(
+        self,
+        cmd: IssueCommand,
+        *,
+        actor: common.Actor,
+        department: str | None,
+        caused_by: common.EventRef | None,
+        suite: Suite | None,
+    ) -> t.Certificate | _Draft:
+        """Check the command and make the certificate to sign, or return the certificate
+        this request already issued."""
         domain.check_issue(cmd, self.catalog, department=department)
         serial = cmd.serial or domain.serial_for(cmd.issuer_uscc, cmd.type_code, cmd.request_id)
         cert_id = identifiers.make_cert_id(cmd.type_code, cmd.issuer_uscc, serial, cmd.version)
@@ -155,13 +196,20 @@ class Registry:
             suite=chosen.proto_value,
             key_id=stored.key.key_id,
         )
-        cert.signature.value = stored.key.sign(canonical.certificate_bytes(cert))
+        return _Draft(cert, canonical.certificate_bytes(cert), stored.key, cmd, actor, caused_by)
+
+    async def _emit_issued(self, draft: _Draft, signature: bytes, *, wait: bool) -> t.Certificate:
+        cert = draft.cert
+        cert.signature.value = signature
         event = ev.CertificateIssued(
-            holder_id=cmd.holder.id, certificate=cert, request_id=cmd.request_id, issued_by=actor
+            holder_id=draft.cmd.holder.id,
+            certificate=cert,
+            request_id=draft.cmd.request_id,
+            issued_by=draft.actor,
         )
-        if caused_by is not None:
-            event.caused_by.CopyFrom(caused_by)
-        await self.waiters.emit(event, subject=cmd.holder.id, wait=wait)
+        if draft.caused_by is not None:
+            event.caused_by.CopyFrom(draft.caused_by)
+        await self.waiters.emit(event, subject=draft.cmd.holder.id, wait=wait)
         return cert
 
     async def change_status(
@@ -386,3 +434,72 @@ class Registry:
             request.matter_code if listed else "unlisted",
         ).inc()
         return resolution, access_id
+
+
+@dataclass
+class _Draft:
+    """A certificate ready to sign: its canonical bytes and the key that signs them."""
+
+    cert: t.Certificate
+    data: bytes
+    key: SigningKey
+    cmd: IssueCommand
+    actor: common.Actor
+    caused_by: common.EventRef | None
+
+
+def _sign_all(work: list[tuple[SigningKey, bytes]]) -> list[bytes]:
+    return [key.sign(data) for key, data in work]
+
+
+# One thread per core: SM2 (libcrypto through ctypes) and Ed25519 (cryptography) both
+# release the GIL while they sign, so signing runs on the other core while the loop works.
+# (They retake the GIL between calls, so a busy loop slows them: docs/performance.md.)
+_SIGNERS = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="sign")
+
+
+class IssueBatch:
+    """Issue many certificates from an agent (never waiting for them to be applied).
+
+    Drafts are made on the event loop; every `chunk` of them is signed in the thread pool
+    while the next drafts are made; `flush` publishes their events in the order they
+    were added. Anything else a caller publishes for the same holder must come after a
+    `flush`, so that the holder's events keep their order.
+    """
+
+    def __init__(self, registry: Registry, chunk: int = 32) -> None:
+        self.registry = registry
+        self.chunk = chunk
+        self._ids: set[str] = set()
+        self._drafts: list[_Draft] = []
+        self._signing: list[tuple[list[_Draft], asyncio.Future[list[bytes]]]] = []
+
+    async def add(
+        self, cmd: IssueCommand, *, actor: common.Actor, caused_by: common.EventRef | None
+    ) -> None:
+        """Check and draft (raises DomainError); signed and published at `flush`."""
+        draft = await self.registry._draft(
+            cmd, actor=actor, department=None, caused_by=caused_by, suite=None
+        )
+        if isinstance(draft, t.Certificate):
+            return  # issued before: a redelivered request changes nothing
+        if draft.cert.id in self._ids:
+            return  # the same certificate asked for twice in this batch
+        self._ids.add(draft.cert.id)
+        self._drafts.append(draft)
+        if len(self._drafts) >= self.chunk:
+            self._submit()
+
+    def _submit(self) -> None:
+        drafts, self._drafts = self._drafts, []
+        work = [(d.key, d.data) for d in drafts]
+        future = asyncio.get_running_loop().run_in_executor(_SIGNERS, _sign_all, work)
+        self._signing.append((drafts, future))
+
+    async def flush(self) -> None:
+        if self._drafts:
+            self._submit()
+        signing, self._signing = self._signing, []
+        for drafts, future in signing:
+            for draft, signature in zip(drafts, await future, strict=True):
+                await self.registry._emit_issued(draft, signature, wait=False)

@@ -1,8 +1,19 @@
-"""Publish enveloped events through the service's Faust producer."""
+"""Publish enveloped events through the service's Faust producer.
+
+Outside a batch, `publish` waits until the broker acknowledged the record (a command's
+caller then knows it happened). Inside `EventBus.staging()` (what a batch consumer
+opens around its handler) records are staged in an `Outbox` instead, and `flush`
+produces them all at once, pipelined, and waits for every acknowledgement together:
+one round trip per batch instead of one per event.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections import Counter
+from collections.abc import Awaitable, Iterator
+from contextvars import ContextVar
 from typing import Any, Protocol
 
 from aiokafka.errors import KafkaError
@@ -18,7 +29,17 @@ class BusUnavailable(RuntimeError):
 
 
 class Producer(Protocol):
-    """What Faust's and aiokafka's producers share, as far as the bus needs it."""
+    """What Faust's producer offers, as far as the bus needs it."""
+
+    async def send(
+        self,
+        topic: str,
+        key: bytes | None,
+        value: bytes | None,
+        partition: int | None,
+        timestamp: float | None,
+        headers: Headers | None,
+    ) -> Awaitable[Any]: ...
 
     async def send_and_wait(
         self,
@@ -29,6 +50,34 @@ class Producer(Protocol):
         timestamp: float | None,
         headers: Headers | None,
     ) -> Any: ...
+
+
+class Outbox:
+    """Records staged during one batch, in the order they were published."""
+
+    def __init__(self) -> None:
+        self.records: list[tuple[Record, str]] = []
+
+    def stage(self, record: Record, type_label: str) -> None:
+        self.records.append((record, type_label))
+
+    def mark(self) -> int:
+        """A point to `rollback` to (what an event staged before it was refused)."""
+        return len(self.records)
+
+    def rollback(self, mark: int) -> None:
+        del self.records[mark:]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+_staging: ContextVar[Outbox | None] = ContextVar("govshare_outbox", default=None)
+
+
+def staging_outbox() -> Outbox | None:
+    """The outbox `send` stages into here, or None outside a batch."""
+    return _staging.get()
 
 
 class EventBus:
@@ -53,10 +102,18 @@ class EventBus:
     async def publish(self, message: Message, *, subject: str, **attrs: Any) -> Envelope:
         env = make_envelope(message, source=self.source, subject=subject, **attrs)
         record = to_record(message, env)
-        await self.send(Record(self.topic(record.topic), record.key, record.value, record.headers))
+        await self.send(
+            Record(self.topic(record.topic), record.key, record.value, record.headers),
+            type_label=env.type,
+        )
         return env
 
     async def send(self, record: Record, *, type_label: str | None = None) -> None:
+        label = type_label or _type_of(record)
+        outbox = _staging.get()
+        if outbox is not None:
+            outbox.stage(record, label)
+            return
         try:
             await asyncio.wait_for(
                 self.producer.send_and_wait(
@@ -65,12 +122,46 @@ class EventBus:
                 self.timeout_s,
             )
         except (TimeoutError, KafkaError, ProducerSendError) as exc:
-            raise BusUnavailable(
-                f"the event log did not acknowledge the event within {self.timeout_s:g} s "
-                f"({type(exc).__name__}); it may still arrive: retry with the same request id, "
-                "which makes a retry harmless"
-            ) from exc
-        EVENTS_PRODUCED.labels(record.topic, type_label or _type_of(record)).inc()
+            raise _unavailable(self.timeout_s, exc) from exc
+        EVENTS_PRODUCED.labels(record.topic, label).inc()
+
+    @contextlib.contextmanager
+    def staging(self) -> Iterator[Outbox]:
+        """Within this block (and the tasks it starts), `send` stages instead of producing."""
+        outbox = Outbox()
+        token = _staging.set(outbox)
+        try:
+            yield outbox
+        finally:
+            _staging.reset(token)
+
+    async def flush(self, outbox: Outbox) -> None:
+        """Produce the staged records in order, pipelined; return once all are acknowledged.
+
+        Raises BusUnavailable when any is not acknowledged within the timeout; the caller
+        may flush the same outbox again (a repeated record has the same `ce_id`, which
+        every consumer deduplicates).
+        """
+        if not outbox.records:
+            return
+        try:
+            pending = [
+                await self.producer.send(r.topic, r.key, r.value, None, None, r.headers)
+                for r, _ in outbox.records
+            ]
+            await asyncio.wait_for(asyncio.gather(*pending), self.timeout_s)
+        except (TimeoutError, KafkaError, ProducerSendError) as exc:
+            raise _unavailable(self.timeout_s, exc) from exc
+        for (topic, label), count in Counter((r.topic, t) for r, t in outbox.records).items():
+            EVENTS_PRODUCED.labels(topic, label).inc(count)
+
+
+def _unavailable(timeout_s: float, exc: BaseException) -> BusUnavailable:
+    return BusUnavailable(
+        f"the event log did not acknowledge the event within {timeout_s:g} s "
+        f"({type(exc).__name__}); it may still arrive: retry with the same request id, "
+        "which makes a retry harmless"
+    )
 
 
 def _type_of(record: Record) -> str:

@@ -3,20 +3,32 @@
 Nothing is dropped and nothing blocks the partition: an event that cannot be accepted
 goes to `<topic>.dlq` with its original key, value and headers plus `dlq_*` headers
 that say why, and the consumer moves on to the next event.
+
+Two pipelines share those rules. `EventProcessor` handles one record at a time (a
+handler per event; what every service gets from `runtime.consume`). `BatchProcessor`
+(opt-in, `runtime.consume_batch`) takes many records at once: decode, validation and
+dedup stay per event, the handler sees the batch, and everything the batch publishes
+(dead letters included) is produced together and acknowledged together before any of
+its events is marked applied or its offsets are acknowledged (at-least-once).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+import weakref
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+import faust.streams
 from google.protobuf.message import Message
 
 from services.kit import validation
-from services.kit.bus import EventBus
+from services.kit.bus import BusUnavailable, EventBus, Outbox, staging_outbox
 from services.kit.envelope import Envelope, EnvelopeError, Headers, Record, decode
 from services.kit.idempotency import AppliedEvents
 from services.kit.metrics import EVENT_HANDLING_SECONDS, EVENTS_CONSUMED, EVENTS_DEAD_LETTERED
@@ -47,24 +59,56 @@ class Delivery:
     value: bytes | None
     headers: Sequence[tuple[str, bytes | None]]
     timestamp: float = 0.0  # when the record was produced (seconds since the epoch)
+    source: Any = field(default=None, compare=False, repr=False)  # the Faust event, if any
 
 
-class EventProcessor:
-    """The per-record pipeline, independent of how records are fetched."""
+@dataclass
+class Accepted:
+    """A valid event of a batch, not applied before: what a batch handler works on."""
+
+    env: Envelope
+    message: Message
+    delivery: Delivery
+    type_label: str
+    rejected: Rejected | None = None
+    error_class: str = "Rejected"
+
+    def reject(self, field: str, reason: str) -> None:
+        """The domain refuses this event: it goes to the dead-letter topic, the rest go on."""
+        self.rejected = Rejected(field, reason)
+
+
+# Gets the batch's accepted events in topic order (per partition); refuses single events
+# with `Accepted.reject`. What it publishes is staged and produced after it returns. It
+# may see an event again (a redelivery, or alone after the batch raised), so applying
+# must be idempotent, as it must be under at-least-once anyway.
+BatchHandler = Callable[[Sequence[Accepted]], Awaitable[None]]
+
+
+@contextlib.contextmanager
+def table_scope(delivery: Delivery) -> Iterator[None]:
+    """Faust writes a table change to the changelog partition of the event being
+    processed; in a batch there are many, so say which one a write belongs to."""
+    event = delivery.source
+    if event is None:
+        yield
+        return
+    token = faust.streams._current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        faust.streams._current_event.reset(token)
+
+
+class _Pipeline:
+    """What both pipelines share: accepting a record and dead-lettering one."""
 
     def __init__(
-        self,
-        *,
-        topic: str,
-        bus: EventBus,
-        handler: Handler,
-        applied: AppliedEvents | None,
-        group: str,
+        self, *, topic: str, bus: EventBus, applied: AppliedEvents | None, group: str
     ) -> None:
         self.topic = topic
         self.spec = BY_NAME[topic.removeprefix(bus.topic_prefix)]
         self.bus = bus
-        self.handler = handler
         self.applied = applied
         self.group = group
         # partition -> (next offset to process, produce time of the last processed record)
@@ -86,34 +130,6 @@ class EventProcessor:
         if problems:
             raise EnvelopeError(problems[0].path, "; ".join(map(str, problems)))
         return env, message, kind.name
-
-    async def process(self, delivery: Delivery) -> str:
-        """Handle one record; return the outcome label."""
-        started = time.perf_counter()
-        type_label = "unknown"
-        try:
-            env, message, type_label = self._accept(delivery)
-            if self.applied is not None and self.applied.seen(env):
-                outcome = "duplicate"
-            else:
-                await self.handler(env, message)
-                if self.applied is not None:
-                    self.applied.mark(env)
-                outcome = "handled"
-        except (EnvelopeError, Rejected) as exc:
-            await self.dead_letter(delivery, exc.field, exc.reason, type(exc).__name__)
-            outcome = "dead_lettered"
-        except Exception as exc:
-            # A handler bug must not wedge the partition: park the event and say so loudly.
-            log.exception(
-                "handler failed on %s[%d]@%d", delivery.topic, delivery.partition, delivery.offset
-            )
-            await self.dead_letter(delivery, "handler", repr(exc), type(exc).__name__)
-            outcome = "dead_lettered"
-        self.progress[delivery.partition] = (delivery.offset + 1, delivery.timestamp)
-        EVENTS_CONSUMED.labels(self.topic, type_label, outcome).inc()
-        EVENT_HANDLING_SECONDS.labels(self.topic, type_label).observe(time.perf_counter() - started)
-        return outcome
 
     async def dead_letter(
         self, delivery: Delivery, field: str, reason: str, error_class: str
@@ -143,6 +159,196 @@ class EventProcessor:
         )
 
 
+class EventProcessor(_Pipeline):
+    """The per-record pipeline, independent of how records are fetched."""
+
+    def __init__(
+        self,
+        *,
+        topic: str,
+        bus: EventBus,
+        handler: Handler,
+        applied: AppliedEvents | None,
+        group: str,
+    ) -> None:
+        super().__init__(topic=topic, bus=bus, applied=applied, group=group)
+        self.handler = handler
+
+    async def process(self, delivery: Delivery) -> str:
+        """Handle one record; return the outcome label."""
+        started = time.perf_counter()
+        type_label = "unknown"
+        try:
+            env, message, type_label = self._accept(delivery)
+            if self.applied is not None and self.applied.seen(env):
+                outcome = "duplicate"
+            else:
+                await self.handler(env, message)
+                if self.applied is not None:
+                    self.applied.mark(env)
+                outcome = "handled"
+        except (EnvelopeError, Rejected) as exc:
+            await self.dead_letter(delivery, exc.field, exc.reason, type(exc).__name__)
+            outcome = "dead_lettered"
+        except Exception as exc:
+            # A handler bug must not wedge the partition: park the event and say so loudly.
+            log.exception(
+                "handler failed on %s[%d]@%d", delivery.topic, delivery.partition, delivery.offset
+            )
+            await self.dead_letter(delivery, "handler", repr(exc), type(exc).__name__)
+            outcome = "dead_lettered"
+        self.progress[delivery.partition] = (delivery.offset + 1, delivery.timestamp)
+        EVENTS_CONSUMED.labels(self.topic, type_label, outcome).inc()
+        EVENT_HANDLING_SECONDS.labels(self.topic, type_label).observe(time.perf_counter() - started)
+        return outcome
+
+
+class BatchProcessor(_Pipeline):
+    """The batch pipeline: per-event rules, one handler call and one produce round trip
+    per batch. Returns only when the batch's records are acknowledged by the broker
+    (retrying while it is away), so the caller may then acknowledge the offsets."""
+
+    def __init__(
+        self,
+        *,
+        topic: str,
+        bus: EventBus,
+        handler: BatchHandler,
+        applied: AppliedEvents | None,
+        group: str,
+        retry_s: float = 1.0,
+    ) -> None:
+        super().__init__(topic=topic, bus=bus, applied=applied, group=group)
+        self.handler = handler
+        self.retry_s = retry_s
+
+    async def process(self, deliveries: Sequence[Delivery]) -> list[str]:
+        """Handle records in order; return each one's outcome label."""
+        started = time.perf_counter()
+        outcomes = ["handled"] * len(deliveries)
+        labels = ["unknown"] * len(deliveries)
+        with self.bus.staging() as outbox:
+            accepted: list[tuple[int, Accepted]] = []
+            in_batch: set[str] = set()
+            for n, delivery in enumerate(deliveries):
+                try:
+                    env, message, labels[n] = self._accept(delivery)
+                except EnvelopeError as exc:
+                    await self.dead_letter(delivery, exc.field, exc.reason, type(exc).__name__)
+                    outcomes[n] = "dead_lettered"
+                    continue
+                except Exception as exc:  # as in EventProcessor: park it, say so loudly
+                    log.exception(
+                        "cannot accept %s[%d]@%d",
+                        delivery.topic,
+                        delivery.partition,
+                        delivery.offset,
+                    )
+                    await self.dead_letter(delivery, "handler", repr(exc), type(exc).__name__)
+                    outcomes[n] = "dead_lettered"
+                    continue
+                key = env.dedup_key
+                if key in in_batch or (self.applied is not None and self.applied.seen(env)):
+                    outcomes[n] = "duplicate"
+                    continue
+                in_batch.add(key)
+                accepted.append((n, Accepted(env, message, delivery, labels[n])))
+            await self._handle([item for _, item in accepted], outbox)
+            for n, item in accepted:
+                refused = item.rejected
+                if refused is not None:
+                    await self.dead_letter(
+                        item.delivery, refused.field, refused.reason, item.error_class
+                    )
+                    outcomes[n] = "dead_lettered"
+        await self._flush(outbox)
+        if self.applied is not None:
+            for n, item in accepted:
+                if outcomes[n] == "handled":
+                    with table_scope(item.delivery):
+                        self.applied.mark(item.env)
+        self._account(deliveries, labels, outcomes, time.perf_counter() - started)
+        return outcomes
+
+    async def _handle(self, items: list[Accepted], outbox: Outbox) -> None:
+        if not items:
+            return
+        mark = outbox.mark()
+        try:
+            await self.handler(items)
+            return
+        except Exception as exc:
+            outbox.rollback(mark)
+            if len(items) > 1:
+                log.warning("batch handler failed on %d events; retrying one by one", len(items))
+            else:
+                # A handler bug must not wedge the partition: park the event, say so loudly.
+                item = items[0]
+                log.exception(
+                    "handler failed on %s[%d]@%d",
+                    item.delivery.topic,
+                    item.delivery.partition,
+                    item.delivery.offset,
+                )
+                item.rejected = Rejected("handler", repr(exc))
+                item.error_class = type(exc).__name__
+                return
+        # Find the event at fault: the others are applied, it alone is parked.
+        for item in items:
+            item.rejected = None
+            await self._handle([item], outbox)
+
+    async def _flush(self, outbox: Outbox) -> None:
+        delay = self.retry_s
+        while True:
+            try:
+                await self.bus.flush(outbox)
+                return
+            except BusUnavailable as exc:
+                # Nothing of the batch counts as done before the broker has it all: keep
+                # the offsets, wait, and produce the same records again.
+                log.warning("%s: %s; retrying in %.0f s", self.topic, exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
+    def _account(
+        self,
+        deliveries: Sequence[Delivery],
+        labels: list[str],
+        outcomes: list[str],
+        elapsed: float,
+    ) -> None:
+        for delivery in deliveries:
+            self.progress[delivery.partition] = (delivery.offset + 1, delivery.timestamp)
+        for (label, outcome), count in Counter(zip(labels, outcomes, strict=True)).items():
+            EVENTS_CONSUMED.labels(self.topic, label, outcome).inc(count)
+        # Every event of the batch waited for the whole batch.
+        for label, count in Counter(labels).items():
+            histogram = EVENT_HANDLING_SECONDS.labels(self.topic, label)
+            for _ in range(count):
+                histogram.observe(elapsed)
+
+
+def each_event(handler: Handler) -> BatchHandler:
+    """A batch handler that applies a per-event handler to each event in turn, so a
+    service gets batched produces without rewriting its handler. What an event staged
+    before it was refused is dropped with it."""
+
+    async def handle(items: Sequence[Accepted]) -> None:
+        outbox = staging_outbox()
+        for item in items:
+            mark = outbox.mark() if outbox is not None else 0
+            try:
+                with table_scope(item.delivery):
+                    await handler(item.env, item.message)
+            except Rejected as exc:
+                if outbox is not None:
+                    outbox.rollback(mark)
+                item.rejected = exc
+
+    return handle
+
+
 def delivery_of(event: Any) -> Delivery:
     """Adapt a Faust event to a Delivery."""
     msg = event.message
@@ -157,6 +363,7 @@ def delivery_of(event: Any) -> Delivery:
         event.value,
         list(headers or ()),
         float(msg.timestamp or 0.0),
+        event,
     )
 
 

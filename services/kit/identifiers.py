@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
+from functools import lru_cache
 from typing import Final
 
 __all__ = [
@@ -236,6 +237,9 @@ def _uscc_char_problem(pos: int, ch: str) -> str:
     )
 
 
+# Pure and called for the same codes over and over (issuers, type codes, the holder of an
+# event at each step of its way): remember recent verdicts.
+@lru_cache(maxsize=65536)
 def check_uscc(value: str, *, legacy: bool = False) -> Verdict:
     """Validate a unified social credit code (GB 32100-2015).
 
@@ -518,6 +522,7 @@ def _embedded_uscc(
         notes.append(f"{label} {code}: {verdict.warning}")
 
 
+@lru_cache(maxsize=65536)  # pure; an id is checked when made, drafted and consumed
 def check_cert_id(value: str, *, legacy: bool = False) -> Verdict:
     """Validate an e-certificate identifier (GB/T 36904-2018).
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import time
@@ -31,7 +32,13 @@ from services.kit.admin import ensure_topics
 from services.kit.auth import install_verifier, verifier_from_settings
 from services.kit.broker import kafka_answers
 from services.kit.bus import BusUnavailable, EventBus
-from services.kit.consumer import EventProcessor, Handler, delivery_of
+from services.kit.consumer import (
+    BatchHandler,
+    BatchProcessor,
+    EventProcessor,
+    Handler,
+    delivery_of,
+)
 from services.kit.idempotency import AppliedEvents
 from services.kit.metrics import (
     BUILD_INFO,
@@ -56,6 +63,9 @@ class _LazyProducer:
 
     def __init__(self, app: faust.App) -> None:
         self.app = app
+
+    async def send(self, *args: Any) -> Any:
+        return await self.app.producer.send(*args)
 
     async def send_and_wait(self, *args: Any) -> Any:
         return await self.app.producer.send_and_wait(*args)
@@ -117,7 +127,7 @@ class ServiceRuntime:
             leeway_s=settings.auth_leeway_s,
         )
         self._grpc_registrars: list[GrpcRegistrar] = []
-        self._processors: list[EventProcessor] = []
+        self._processors: list[EventProcessor | BatchProcessor] = []
         self.broker_reachable = True
         self.grpc_server: grpc.aio.Server | None = None
         self.grpc_port: int | None = None
@@ -144,7 +154,49 @@ class ServiceRuntime:
             applied=self.applied if dedup else None,
             group=self.group,
         )
-        channel = self.faust.topic(
+
+        async def agent(stream: Any) -> None:
+            async for event in stream.events():
+                await processor.process(delivery_of(event))
+
+        self.faust.agent(self._channel(name), name=f"{self.group}.{topic}")(agent)
+        self._processors.append(processor)
+        return processor
+
+    def consume_batch(
+        self,
+        topic: str,
+        handler: BatchHandler,
+        *,
+        dedup: bool = True,
+        max_events: int = 500,
+        within_s: float = 0.005,
+    ) -> BatchProcessor:
+        """Run `handler` on batches of valid events of `topic` (up to `max_events`, or
+        what arrived within `within_s`). Offsets are acknowledged only after everything
+        the batch published is acknowledged by the broker (see `BatchProcessor`)."""
+        name = self.settings.topic_prefix + topic
+        processor = BatchProcessor(
+            topic=name,
+            bus=self.bus,
+            handler=handler,
+            applied=self.applied if dedup else None,
+            group=self.group,
+        )
+
+        async def agent(stream: Any) -> None:
+            # noack_take: Faust acknowledges nothing itself; we do, after the batch is done.
+            async for events in stream.noack_take(max_events, within=within_s):
+                await processor.process([delivery_of(event) for event in events])
+                for event in events:
+                    await stream.ack(event)
+
+        self.faust.agent(self._channel(name), name=f"{self.group}.{topic}")(agent)
+        self._processors.append(processor)
+        return processor
+
+    def _channel(self, name: str) -> Any:
+        return self.faust.topic(
             name,
             key_type=bytes,
             value_type=bytes,
@@ -152,14 +204,6 @@ class ServiceRuntime:
             value_serializer="raw",
             partitions=self.settings.topic_partitions,
         )
-
-        async def agent(stream: Any) -> None:
-            async for event in stream.events():
-                await processor.process(delivery_of(event))
-
-        self.faust.agent(channel, name=f"{self.group}.{topic}")(agent)
-        self._processors.append(processor)
-        return processor
 
     def add_grpc(self, registrar: GrpcRegistrar) -> None:
         """`registrar(server)` adds servicers and returns their full service names."""
@@ -191,8 +235,15 @@ class ServiceRuntime:
 
     async def _watch_readiness(self) -> None:
         last: bool | None = None
+        frozen = False
         while True:
             now = self.ready
+            if now and not frozen:
+                # What exists once the tables are recovered lives as long as the process:
+                # keep it out of the collector's full passes, which would otherwise pause
+                # the loop for tens of ms now and then (a tail-latency spike on every API).
+                gc.freeze()
+                frozen = True
             if now != last:
                 status = (
                     health_pb2.HealthCheckResponse.SERVING

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from govshare.common.v1 import types_pb2 as common
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.kit import audit, problems
 from services.kit.auth import CurrentPrincipal, Principal, require
 from services.power import actors, views
 from services.power.commands import Commands
@@ -103,7 +104,7 @@ def _not_found() -> HTTPException:
 
 
 def router(registry: Registry, commands: Commands) -> APIRouter:
-    api = APIRouter(prefix="/v1", tags=["power"])
+    api = APIRouter(prefix="/v1", tags=["power"], responses=problems.RESPONSES)
     catalog = registry.catalog
 
     def staff_sees(principal: Principal, app: Application) -> bool:
@@ -252,7 +253,8 @@ def router(registry: Registry, commands: Commands) -> APIRouter:
         if not principal.covers_region(app.division):
             raise HTTPException(403, {"field": "application_id", "reason": "outside your region"})
         actor = actors.staff_actor(principal, registry.company)
-        return await run(commands.advance(app, body.current_step, actor))
+        who = audit.actor_header(principal)
+        return await run(commands.advance(app, body.current_step, actor, who))
 
     @api.get("/staff/applications", summary="Applications of my region (staff)")
     async def queue(

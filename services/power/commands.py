@@ -85,8 +85,10 @@ class Commands:
         nonce = f"{request.applicant.id}|{request_id}" if request_id else uuid.uuid4().hex
         app_id = rules.application_id(division, now, nonce)
         existing = registry.get(app_id)
-        if existing is not None:  # a retry of the same request: answer what it made
-            return existing
+        if existing is not None and existing.status != domain.SUBMITTED:
+            return existing  # a retry of the same request: answer what it made
+        # Still `submitted`: the process that took the request died after producing
+        # ApplicationSubmitted and before the rest; the retry finishes the job.
         submitted = ev.ApplicationSubmitted(
             application_id=app_id,
             applicant=request.applicant,
@@ -102,7 +104,7 @@ class Commands:
         if contact is not None:
             submitted.contact.CopyFrom(contact)
         resolved = await self._resolve(app_id, matter, request.applicant, request.unit_code)
-        events: list[Message] = [submitted, *resolved]
+        events: list[Message] = [*resolved] if existing is not None else [submitted, *resolved]
         results = [r for e in resolved for r in e.results]  # type: ignore[attr-defined]
         missing = rules.missing_of(results)
         if missing:
@@ -112,11 +114,11 @@ class Commands:
                 )
             )
         else:
-            app = domain.fold(events)
+            app = domain.fold([*registry.events(app_id), *events])
             assert app is not None
             prepared = registry.preparation(app.parcel_code)
             events += rules.acceptance(app, matter, prepared, registry.system, now)
-        return await registry.emit(app_id, events, actor=_who(actor))
+        return await registry.emit(app_id, events, actor=_who(actor), matter_code=matter.code)
 
     async def supply(
         self,
@@ -142,7 +144,9 @@ class Commands:
             supplied_at=timestamp(self.registry.now()),
         )
         events = self._accept_if_complete(app.id, [supplied])
-        return await self.registry.emit(app.id, events, actor=_who(actor))
+        return await self.registry.emit(
+            app.id, events, actor=_who(actor), matter_code=app.matter_code
+        )
 
     async def refresh(self, app: Application, actor: common.Actor) -> Application:
         """Resolve again what is missing or flagged (the applicant got it fixed at the
@@ -154,13 +158,19 @@ class Commands:
         events = self._accept_if_complete(app.id, resolved)
         if not events:
             return app
-        return await self.registry.emit(app.id, events, actor=_who(actor))
+        return await self.registry.emit(
+            app.id, events, actor=_who(actor), matter_code=app.matter_code
+        )
 
     async def advance(
-        self, app: Application, current_step: str, actor: common.Actor
+        self, app: Application, current_step: str, actor: common.Actor, who: str = ""
     ) -> Application:
+        """`who`: the staff member for `ce_actor` (services.kit.audit); the event's actor
+        names the company the staff member acts for."""
         events = rules.move(app, current_step, actor, self.registry.now())
-        return await self.registry.emit(app.id, events, actor=_who(actor))
+        return await self.registry.emit(
+            app.id, events, actor=who or _who(actor), matter_code=app.matter_code
+        )
 
     async def evaluate(
         self, app: Application, grade_code: str, comment: str, actor: common.Actor
@@ -172,7 +182,9 @@ class Commands:
         events = rules.evaluation(
             app, grade, comment, actor, self.registry.now(), self.registry.catalog
         )
-        return await self.registry.emit(app.id, events, actor=_who(actor))
+        return await self.registry.emit(
+            app.id, events, actor=_who(actor), matter_code=app.matter_code
+        )
 
 
 def _who(actor: common.Actor) -> str:

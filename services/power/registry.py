@@ -36,7 +36,7 @@ from services.kit.envelope import Envelope
 from services.kit.registry import event_type
 from services.kit.runtime import ServiceRuntime
 from services.power import domain, preparation, rules
-from services.power.catalog import Catalog, Matter
+from services.power.catalog import SHARING_PREFIX, Catalog, Matter
 from services.power.domain import Application, DomainError
 from services.power.evidence import EvidenceClient
 from services.power.metrics import (
@@ -234,8 +234,20 @@ class Registry:
         finally:
             self._waiters.pop(last_id, None)
 
-    async def emit(self, app_id: str, events: list[Message], actor: str) -> Application:
-        await self._emit(events, subject=app_id, wait=True, actor=actor, case_id=app_id)
+    async def emit(
+        self, app_id: str, events: list[Message], actor: str, matter_code: str
+    ) -> Application:
+        """Produce a command's events, attributed (who, department, purpose, case), and
+        wait until they are applied."""
+        await self._emit(
+            events,
+            subject=app_id,
+            wait=True,
+            actor=actor,
+            department="power",
+            purpose=SHARING_PREFIX + matter_code,  # the matter, as the sharing catalog names it
+            case_id=app_id,
+        )
         return self.find(app_id)
 
 

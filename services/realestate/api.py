@@ -11,7 +11,7 @@ from fastapi import APIRouter, Body, HTTPException, Query
 from govshare.common.v1 import types_pb2 as common
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.kit import identifiers
+from services.kit import audit, identifiers, problems
 from services.kit.auth import CurrentPrincipal, Principal
 from services.realestate import applications, cases, queue
 from services.realestate.applications import TransferForm
@@ -36,6 +36,11 @@ class Decision(BaseModel):
 
 def _error(status: int, field: str, reason: str, **extra: Any) -> HTTPException:
     return HTTPException(status, {"field": field, "reason": reason, **extra})
+
+
+def _by(principal: Principal) -> dict[str, str]:
+    """Who asked, for the event headers (ce_actor, ce_department)."""
+    return audit.attribution(principal, cases.REALESTATE)
 
 
 def _forbidden(reason: str) -> HTTPException:
@@ -127,7 +132,7 @@ def case_view(case: Case, registrar: Registrar, viewer: Principal) -> dict[str, 
 
 
 def router(registrar: Registrar) -> APIRouter:
-    api = APIRouter(prefix="/v1", tags=["realestate"])
+    api = APIRouter(prefix="/v1", tags=["realestate"], responses=problems.RESPONSES)
     store = registrar.store
 
     def found(case_id: str) -> Case:
@@ -176,7 +181,7 @@ def router(registrar: Registrar) -> APIRouter:
             applied_by=party_actor(principal, name),
             now=now,
         )
-        case = await run(registrar.file(applied))
+        case = await run(registrar.file(applied, by=_by(principal)))
         return case_view(case, registrar, principal)
 
     @api.get("/cases/{case_id}", summary="A case step by step (its parties; window staff)")
@@ -196,7 +201,7 @@ def router(registrar: Registrar) -> APIRouter:
         if role != case.other_party:
             raise _forbidden(f"the {case.other_party} confirms what the {case.applied_by} filed")
         name = case.seller["name"] if role == "seller" else case.buyer["name"]
-        case = await run(registrar.confirm(case, party_actor(principal, name)))
+        case = await run(registrar.confirm(case, party_actor(principal, name), by=_by(principal)))
         return case_view(case, registrar, principal)
 
     @api.post("/cases/{case_id}/withdrawal", summary="Withdraw before registration (a party)")
@@ -206,7 +211,9 @@ def router(registrar: Registrar) -> APIRouter:
         case = found(case_id)
         role = party_of(principal, case)
         name = case.seller["name"] if role == "seller" else case.buyer["name"]
-        case = await run(registrar.withdraw(case, party_actor(principal, name), body.reason))
+        case = await run(
+            registrar.withdraw(case, party_actor(principal, name), body.reason, by=_by(principal))
+        )
         return case_view(case, registrar, principal)
 
     @api.get("/me/cases", summary="My cases (a citizen or an enterprise)")
@@ -248,7 +255,9 @@ def router(registrar: Registrar) -> APIRouter:
         case = found(case_id)
         window_staff(principal, case)
         actor = staff_actor(principal, registrar)
-        case = await run(registrar.claim(case, actor, principal.department or ""))
+        case = await run(
+            registrar.claim(case, actor, principal.department or "", by=_by(principal))
+        )
         return case_view(case, registrar, principal)
 
     @api.post("/cases/{case_id}/decision", summary="Decide a claimed case (who claimed it)")
@@ -259,7 +268,9 @@ def router(registrar: Registrar) -> APIRouter:
         window_staff(principal, case)
         actor = staff_actor(principal, registrar)
         approve = body.decision == "pass"
-        case = await run(registrar.decide(case, actor, approve=approve, note=body.note))
+        case = await run(
+            registrar.decide(case, actor, approve=approve, note=body.note, by=_by(principal))
+        )
         return case_view(case, registrar, principal)
 
     @api.get(

@@ -26,6 +26,12 @@ _EXEMPTIONS = {
 }
 
 
+# Upper bounds: amounts and areas travel as int64 in the contracts, and the tax engine
+# sums and multiplies them; far above any real transfer, far below an overflow.
+MAX_FEN = 10**15  # 10 trillion yuan
+MAX_AREA = 10**12  # 0.01 m² units: 10,000 km²
+
+
 class PartyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -49,9 +55,9 @@ class TaxFactsIn(BaseModel):
     seller_acquisition_date: date
     seller_only_home: StrictBool
     original_cost_fen: StrictInt | None = Field(
-        default=None, ge=0, description="absent: not proven"
+        default=None, ge=0, le=MAX_FEN, description="absent: not proven"
     )
-    deductible_expenses_fen: StrictInt = Field(default=0, ge=0)
+    deductible_expenses_fen: StrictInt = Field(default=0, ge=0, le=MAX_FEN)
     certificate_count: StrictInt = Field(default=1, ge=1, le=99)
     fee_exemption: (
         Literal["small_micro_enterprise", "public_or_resettlement_housing", "other"] | None
@@ -67,8 +73,10 @@ class TransferForm(BaseModel):
     unit_code: str
     seller: PartyIn
     buyer: PartyIn
-    price_fen: StrictInt = Field(gt=0, description="Contract price in fen, VAT included")
-    area_hundredths_m2: StrictInt = Field(gt=0, description="Floor area in 0.01 m²")
+    price_fen: StrictInt = Field(
+        gt=0, le=MAX_FEN, description="Contract price in fen, VAT included"
+    )
+    area_hundredths_m2: StrictInt = Field(gt=0, le=MAX_AREA, description="Floor area in 0.01 m²")
     usage: Literal["residential", "non_residential"]
     contract_date: date
     contract_number: str = Field(default="", max_length=64)

@@ -311,13 +311,17 @@ class Registrar:
 
     # --- commands ---------------------------------------------------------------------------
 
-    async def emit(self, message: Message, case: Case) -> Case:
-        await self.waiters.emit(message, subject=case.unit_code, wait=True, case_id=case.case_id)
+    async def emit(self, message: Message, case: Case, by: dict[str, str] | None = None) -> Case:
+        """Produce a command's event and wait until it is applied; `by` says who asked
+        (ce_actor, ce_department: services.kit.audit)."""
+        await self.waiters.emit(
+            message, subject=case.unit_code, wait=True, case_id=case.case_id, **(by or {})
+        )
         updated = self.store.unit(case.unit_code).case(case.case_id)
         assert updated is not None
         return updated
 
-    async def file(self, applied: ev.TransferApplied) -> Case:
+    async def file(self, applied: ev.TransferApplied, by: dict[str, str] | None = None) -> Case:
         unit = self.store.unit(applied.unit_code)
         if unit.open_case:
             raise CommandError(
@@ -327,13 +331,15 @@ class Registrar:
                 open_case=unit.open_case,
             )
         await self.waiters.emit(
-            applied, subject=applied.unit_code, wait=True, case_id=applied.case_id
+            applied, subject=applied.unit_code, wait=True, case_id=applied.case_id, **(by or {})
         )
         case = self.store.find_case(applied.case_id)
         assert case is not None
         return case
 
-    async def confirm(self, case: Case, actor: common.Actor) -> Case:
+    async def confirm(
+        self, case: Case, actor: common.Actor, by: dict[str, str] | None = None
+    ) -> Case:
         if case.closed or case.confirmed:
             raise CommandError(409, "case_id", f"the case is {cases.current_stage(case)}")
         return await self.emit(
@@ -344,9 +350,12 @@ class Registrar:
                 confirmed_at=now_stamp(),
             ),
             case,
+            by,
         )
 
-    async def withdraw(self, case: Case, actor: common.Actor, reason: str) -> Case:
+    async def withdraw(
+        self, case: Case, actor: common.Actor, reason: str, by: dict[str, str] | None = None
+    ) -> Case:
         if case.closed:
             raise CommandError(409, "case_id", f"the case is already {case.closed}")
         return await self.emit(
@@ -358,9 +367,12 @@ class Registrar:
                 withdrawn_at=now_stamp(),
             ),
             case,
+            by,
         )
 
-    async def claim(self, case: Case, actor: common.Actor, department: str) -> Case:
+    async def claim(
+        self, case: Case, actor: common.Actor, department: str, by: dict[str, str] | None = None
+    ) -> Case:
         if case.review != cases.REFERRED or case.closed:
             raise CommandError(409, "case_id", "only a case referred to staff can be claimed")
         if case.claimed_by is not None:
@@ -376,9 +388,18 @@ class Registrar:
                 claimed_at=now_stamp(),
             ),
             case,
+            by,
         )
 
-    async def decide(self, case: Case, actor: common.Actor, *, approve: bool, note: str) -> Case:
+    async def decide(
+        self,
+        case: Case,
+        actor: common.Actor,
+        *,
+        approve: bool,
+        note: str,
+        by: dict[str, str] | None = None,
+    ) -> Case:
         """A staff decision on a claimed, referred case. Approving re-checks what judgement
         cannot override (the seller's current certificate, seals, the one open case)."""
         if case.review != cases.REFERRED or case.closed:
@@ -396,6 +417,7 @@ class Registrar:
                     rejected_at=now_stamp(),
                 ),
                 case,
+                by,
             )
         evidence = await self.evidence.seller_certificate(
             case.case_id, case.seller["id"], case.unit_code
@@ -418,4 +440,4 @@ class Registrar:
             review.NO_OTHER_OPEN_CASE,
             review.BOTH_PARTIES_CONFIRMED,
         ]
-        return await self.emit(self._passed(case, evidence, checks, actor, note), case)
+        return await self.emit(self._passed(case, evidence, checks, actor, note), case, by)

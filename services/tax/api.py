@@ -11,12 +11,13 @@ from google.protobuf import json_format
 from govshare.common.v1 import types_pb2 as common
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from services.kit import audit, problems
 from services.kit.auth import CurrentPrincipal, Principal
 from services.tax import ledger
 from services.tax.engine import FactsError
 from services.tax.office import TaxOffice
 from services.tax.payments import CLEARED, TaxCase
-from services.tax.quote import QuoteRequest, bill_json, quote
+from services.tax.quote import MAX_FEN, QuoteRequest, bill_json, quote
 
 STAFF_DEPARTMENTS = ("tax", "realestate")  # window staff of the joint case (一窗办事)
 
@@ -26,7 +27,7 @@ class PaymentIn(BaseModel):
 
     payment_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
     assessment_id: str = Field(min_length=1, max_length=64)
-    amount_fen: StrictInt = Field(ge=0)
+    amount_fen: StrictInt = Field(ge=0, le=MAX_FEN)
     channel: str = Field(min_length=1, max_length=32, description="e.g. unionpay, wechat")
     payer_id: str = Field(
         default="", description="The paying party; only a payment channel (department) sets it"
@@ -82,7 +83,7 @@ def _ledger_view(case: TaxCase) -> dict[str, Any]:
 
 
 def router(office: TaxOffice) -> APIRouter:
-    api = APIRouter(prefix="/v1", tags=["tax"])
+    api = APIRouter(prefix="/v1", tags=["tax"], responses=problems.RESPONSES)
 
     @api.post("/quotes", summary="Quote the taxes and fees of a transfer (anyone; nothing kept)")
     async def post_quote(request: Annotated[QuoteRequest, Body()]) -> dict[str, Any]:
@@ -127,6 +128,7 @@ def router(office: TaxOffice) -> APIRouter:
                 amount_fen=body.amount_fen,
                 payer=payer,
                 channel=body.channel,
+                by=audit.attribution(principal, "tax"),
             )
         except TimeoutError:
             raise HTTPException(

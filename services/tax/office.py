@@ -285,9 +285,11 @@ class TaxOffice:
         amount_fen: int,
         payer: common.Party,
         channel: str,
+        by: dict[str, str] | None = None,
     ) -> tuple[Decision, bool]:
         """Deliver a payment; the answer is the decision for its payment id and whether it
-        was decided before (a repeated delivery changes nothing)."""
+        was decided before (a repeated delivery changes nothing). `by` says who reported
+        it (ce_actor, ce_department: services.kit.audit)."""
         case = self.case(case_id)
         before = payments.previous_decision(case, payment_id) if case else None
         await self.waiters.emit(
@@ -303,6 +305,7 @@ class TaxOffice:
             subject=case_id,
             wait=True,
             case_id=case_id,
+            **(by or {}),
         )
         after = self.case(case_id)
         decision = payments.previous_decision(after, payment_id) if after else None

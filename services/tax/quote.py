@@ -18,30 +18,41 @@ from services.tax.rules import RuleBook
 PartyKind = Literal["citizen", "enterprise"]
 
 
+# Upper bounds: amounts and areas travel as int64 in the contracts and the engine sums
+# and multiplies them; far above any real transfer, far below an overflow.
+MAX_FEN = 10**15  # 10 trillion yuan
+MAX_AREA = 10**12  # 0.01 m² units: 10,000 km²
+
+
 class QuoteRequest(BaseModel):
     """The facts of a transfer, as a citizen or an agent would state them."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     contract_date: date = Field(description="Date the sale contract was signed (selects the rules)")
-    price_fen: StrictInt = Field(gt=0, description="Contract price in fen, VAT included")
+    price_fen: StrictInt = Field(
+        gt=0, le=MAX_FEN, description="Contract price in fen, VAT included"
+    )
     area_hundredths_m2: StrictInt = Field(
-        gt=0, description="Floor area in 0.01 m² (12000 = 120 m²)"
+        gt=0, le=MAX_AREA, description="Floor area in 0.01 m² (12000 = 120 m²)"
     )
     usage: Literal["residential", "non_residential"]
     buyer_kind: PartyKind = "citizen"
     seller_kind: PartyKind = "citizen"
     buyer_family_existing_homes: StrictInt = Field(
-        ge=0, description="Homes the buyer's family already owns (0: this is the only home)"
+        ge=0, le=99, description="Homes the buyer's family already owns (0: this is the only home)"
     )
     seller_acquisition_date: date = Field(
         description="Earlier of the title certificate date and the deed-tax receipt date"
     )
     seller_only_home: StrictBool = Field(description="The seller family's only home")
     original_cost_fen: StrictInt | None = Field(
-        default=None, ge=0, description="Proven original cost in fen; absent: not proven"
+        default=None,
+        ge=0,
+        le=MAX_FEN,
+        description="Proven original cost in fen; absent: not proven",
     )
-    deductible_expenses_fen: StrictInt = Field(default=0, ge=0)
+    deductible_expenses_fen: StrictInt = Field(default=0, ge=0, le=MAX_FEN)
     certificate_count: StrictInt = Field(default=1, ge=1, le=99)
     fee_exemption: (
         Literal["small_micro_enterprise", "public_or_resettlement_housing", "other"] | None

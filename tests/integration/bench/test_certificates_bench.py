@@ -1,13 +1,17 @@
 """`govshare bench` stays runnable: a tiny run prints every figure and writes the report."""
 
 import json
+import re
 import subprocess
 import sys
 
+from services.bench.signatures import parse_speed
 from tests.helpers import ROOT
 
+SUITES = ("SIGNATURE_SUITE_SM2_SM3", "SIGNATURE_SUITE_ED25519")
 
-def test_bench_prints_each_figure_and_writes_json(broker, tmp_path):
+
+def test_bench_prints_each_figure_with_its_ratio_and_writes_json(broker, tmp_path):
     report = tmp_path / "bench.json"
     run = subprocess.run(
         [
@@ -19,6 +23,16 @@ def test_bench_prints_each_figure_and_writes_json(broker, tmp_path):
             "20",
             "--verify",
             "20",
+            "--verify-rate",
+            "50",
+            "--verify-seconds",
+            "1",
+            "--ceiling-events",
+            "500",
+            "--restart-certificates",
+            "20",
+            "--speed-seconds",
+            "1",
             "--json",
             str(report),
         ],
@@ -26,13 +40,41 @@ def test_bench_prints_each_figure_and_writes_json(broker, tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=240,
         check=False,
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    for suite in ("SIGNATURE_SUITE_SM2_SM3", "SIGNATURE_SUITE_ED25519"):
-        assert f"issuance {suite}" in run.stdout
-        assert f"verify   {suite}" in run.stdout
+    out = run.stdout
+    assert re.search(r"^ceiling .* events/s \(100\.0% of ceiling", out, re.M), out
+    for suite in SUITES:
+        assert f"issuance {suite}" in out
+        assert f"applied  {suite}" in out
+        assert f"verify   {suite}" in out
+    assert "open loop at 50/s" in out
+    assert re.search(r"^restart .* s to ready .*20 certificates in state", out, re.M), out
+    figure_lines = [line for line in out.splitlines() if line[:8].strip() in FIGURES]
+    assert all("of ceiling" in line for line in figure_lines), figure_lines
+    assert "target   Ed25519 issuance >= 25% of the ceiling" in out
+
     figures = json.loads(report.read_text())
+    assert figures["ceiling"]["events"] == 500 and figures["ceiling"]["per_second"] > 0
     assert figures["issuance"]["SIGNATURE_SUITE_SM2_SM3"]["certificates"] == 20
     assert figures["verification"]["SIGNATURE_SUITE_ED25519"]["p99_ms"] > 0
+    assert figures["verification_open_loop"]["SIGNATURE_SUITE_ED25519"]["failures"] == 0
+    assert figures["restart"]["verified_after_restart"] == 20  # the state survived
+    assert figures["machine"]["cpus"] >= 1
+    assert set(figures["targets"]) >= {"ed25519_issuance_vs_ceiling", "restart_seconds"}
+
+
+FIGURES = {"ceiling", "openssl", "issuance", "applied", "verify", "restart"}
+
+
+def test_openssl_speed_output_is_read():
+    output = (
+        "                              sign    verify    sign/s verify/s\n"
+        " 256 bits SM2 (CurveSM2)   0.0002s   0.0002s   4173.1   4642.5\n"
+    )
+    speed = parse_speed(output)
+    assert speed is not None
+    assert speed["sign_per_s"] == 4173.1 and speed["verify_per_s"] == 4642.5
+    assert parse_speed("no such algorithm") is None

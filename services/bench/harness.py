@@ -1,0 +1,159 @@
+"""What every bench measurement shares: the business-licence feed, driving a process
+over the broker, and reading a process's CPU time, memory and metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import urllib.request
+from collections.abc import Iterator
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from govshare.common.v1 import types_pb2 as common
+from govshare.marketreg.v1 import events_pb2 as market
+from govshare.marketreg.v1 import types_pb2 as market_types
+
+from services.kit import identifiers
+from services.kit.admin import partitions_of
+from services.kit.envelope import Headers, encode_headers, make_envelope
+
+MARKETREG = "11370100004251392E"
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+FeedRecord = tuple[bytes, bytes, Headers]
+
+
+def synthetic_uscc(n: int) -> str:
+    """A valid enterprise USCC for index n (GB 32100 with a GB 11714 organisation code)."""
+    org = f"{n:08d}"
+    check = 11 - sum(int(c) * w for c, w in zip(org, _ORG_WEIGHTS, strict=True)) % 11
+    body = "91370105" + org + {10: "X", 11: "0"}.get(check, str(check))
+    return body + identifiers.uscc_check_char(body)
+
+
+def licence_event(n: int) -> market.BusinessLicenceRegistered:
+    holder = synthetic_uscc(n)
+    authority = common.Party(
+        kind=common.PARTY_KIND_DEPARTMENT, id=MARKETREG, name="济南市市场监督管理局"
+    )
+    licence = market_types.BusinessLicence(
+        name=f"泉城基准测试{n}有限公司",
+        entity_type="有限责任公司",
+        legal_representative=common.Party(
+            kind=common.PARTY_KIND_CITIZEN, id="11010519491231002X", name="张三"
+        ),
+        address=common.Address(division_code="370105", text="济南市天桥区"),
+        established_on=common.Date(year=2025, month=1, day=2),
+        term_from=common.Date(year=2025, month=1, day=2),
+        registration_authority=authority,
+    )
+    event = market.BusinessLicenceRegistered(
+        uscc=holder,
+        licence=licence,
+        issued_on=common.Date(year=2025, month=1, day=2),
+    )
+    event.registered_at.GetCurrentTime()
+    return event
+
+
+def licence_records(start: int, count: int) -> Iterator[FeedRecord]:
+    """Enveloped `BusinessLicenceRegistered` records for holders start..start+count-1."""
+    for n in range(start, start + count):
+        event = licence_event(n)
+        env = make_envelope(event, source="/dept/marketreg", subject=event.uscc)
+        yield event.uscc.encode(), event.SerializeToString(), encode_headers(env)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def produce(bootstrap: str, topic: str, records: list[FeedRecord]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    await producer.start()
+    try:
+        pending = [
+            await producer.send(topic, value, key=key, headers=headers)
+            for key, value, headers in records
+        ]
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+
+
+async def count_records(
+    bootstrap: str, topic: str, wanted: int, limit_s: float, ce_type: bytes | None = None
+) -> float:
+    """Monotonic time at which the `wanted`-th record (of `ce_type`, if given) was read."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    try:
+        consumer.assign([TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)])
+        seen = 0
+        deadline = time.monotonic() + limit_s
+        while seen < wanted:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"only {seen} of {wanted} records on {topic}")
+            batch = await consumer.getmany(timeout_ms=200, max_records=5000)
+            for records in batch.values():
+                if ce_type is None:
+                    seen += len(records)
+                else:
+                    seen += sum(1 for r in records if dict(r.headers).get("ce_type") == ce_type)
+        return time.monotonic()
+    finally:
+        await consumer.stop()
+
+
+async def drive(
+    bootstrap: str,
+    source: str,
+    records: list[FeedRecord],
+    target: str,
+    ce_type: bytes | None = None,
+    limit_s: float = 900.0,
+) -> tuple[float, float]:
+    """Produce `records` onto `source`; the monotonic times of the first produce and of
+    reading back the last of as many records (of `ce_type`) from `target`."""
+    counter = asyncio.create_task(count_records(bootstrap, target, len(records), limit_s, ce_type))
+    await asyncio.sleep(0.5)  # the counter is assigned and positioned before we start
+    started = time.monotonic()
+    await produce(bootstrap, source, records)
+    return started, await counter
+
+
+# --- a process seen from outside ---------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, all threads (Linux /proc)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident set size of a process (Linux /proc)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def metric_sum(url: str, name: str, **labels: str) -> float:
+    """Sum of the samples of Prometheus metric `name` at `url` whose labels include `labels`."""
+    with urllib.request.urlopen(url, timeout=10) as reply:  # noqa: S310 (loopback)
+        text = reply.read().decode()
+    total = 0.0
+    for line in text.splitlines():
+        if not line.startswith(name + "{"):
+            continue
+        head, _, value = line.rpartition(" ")
+        if all(f'{k}="{v}"' in head for k, v in labels.items()):
+            total += float(value)
+    return total

@@ -1,0 +1,103 @@
+"""Commands across a crash: what a SIGKILL between two produces of one command leaves
+behind, and what the client's retry (same request id) must make of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from google.protobuf.message import Message
+from govshare.power.v1 import events_pb2 as ev
+
+from services.kit.envelope import make_envelope
+from services.power.commands import Commands
+from services.power.evidence import Resolution
+from services.power.registry import Registry
+from services.power.rules import ApplicationRequest
+from tests.unit.power.support import (
+    APPLICANT,
+    CATALOG,
+    COMPANY,
+    ENTERPRISE,
+    LICENCE,
+    PROPERTY,
+    T0,
+    UNIT,
+    found,
+)
+
+
+class Killed(Exception):
+    """The process died: nothing after this point happened."""
+
+
+class LoopbackBus:
+    """Produce = the agent applies at once (what the broker and the agent do), and the
+    process may die after the n-th produce."""
+
+    def __init__(self) -> None:
+        self.registry: Registry | None = None
+        self.produced: list[Message] = []
+        self.die_after: int | None = None
+
+    async def publish(self, message: Message, *, subject: str, **attrs: Any) -> None:
+        if self.die_after is not None and len(self.produced) >= self.die_after:
+            raise Killed
+        env = make_envelope(message, source="/govshare/power", subject=subject, **attrs)
+        self.produced.append(message)
+        assert self.registry is not None
+        await self.registry.on_power_event(env, message)
+
+
+class FakeFaust:
+    def Table(self, name: str, **kwargs: Any) -> dict[str, Any]:
+        return {}
+
+
+class FakeRuntime:
+    def __init__(self) -> None:
+        self.faust = FakeFaust()
+        self.bus = LoopbackBus()
+
+
+class FoundEverything:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def resolve(self, **kwargs: Any) -> Resolution:
+        self.calls += 1
+        return Resolution([found(LICENCE), found(PROPERTY)], [f"AX-{self.calls}"])
+
+
+def _request() -> ApplicationRequest:
+    return ApplicationRequest(
+        applicant=ENTERPRISE, matter_code="lv-nonresident-new", capacity_w=60000, unit_code=UNIT
+    )
+
+
+@pytest.mark.parametrize("produced_before_the_crash", [1, 2])
+async def test_a_retry_finishes_an_application_its_first_attempt_left_half_made(
+    produced_before_the_crash: int,
+):
+    runtime = FakeRuntime()
+    registry = Registry(runtime, CATALOG, FoundEverything(), COMPANY, lambda: T0)  # type: ignore[arg-type]
+    runtime.bus.registry = registry
+    commands = Commands(registry)
+
+    runtime.bus.die_after = produced_before_the_crash
+    with pytest.raises(Killed):
+        await commands.submit(_request(), APPLICANT, request_id="req-1")
+    (half,) = registry.of_holder(ENTERPRISE.id)
+    assert half.status == "submitted"  # what the crash left on the log
+
+    runtime.bus.die_after = None
+    app = await commands.submit(_request(), APPLICANT, request_id="req-1")
+    assert app.id == half.id and app.status == "in-progress", app.status
+    assert [a.id for a in registry.of_holder(ENTERPRISE.id)] == [app.id]
+    kinds = [type(m).__name__ for m in registry.events(app.id)]
+    assert kinds.count("ApplicationSubmitted") == 1
+    assert kinds.count("ApplicationAccepted") == 1
+
+    again = await commands.submit(_request(), APPLICANT, request_id="req-1")
+    assert again.id == app.id and len(registry.events(app.id)) == len(kinds)  # done: as is
+    assert isinstance(registry.events(app.id)[0], ev.ApplicationSubmitted)
