@@ -29,6 +29,11 @@ def _bootstrap(args: argparse.Namespace) -> str:
     return str(bootstrap)
 
 
+def _client_options() -> dict[str, Any]:
+    """TLS/SASL from the GOVSHARE_KAFKA_* settings, as the services use them."""
+    return load_settings().kafka_security.client_options()
+
+
 # --- up -------------------------------------------------------------------------------
 
 
@@ -51,6 +56,7 @@ def cmd_up(args: argparse.Namespace) -> int:
                 all_topic_names(settings.topic_prefix),
                 settings.topic_partitions,
                 settings.topic_replication,
+                settings.kafka_security.client_options(),
             )
         )
         platform.start()
@@ -119,7 +125,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
     async def produce() -> None:
         from aiokafka import AIOKafkaProducer
 
-        producer = AIOKafkaProducer(bootstrap_servers=_bootstrap(args), acks="all")
+        producer = AIOKafkaProducer(
+            bootstrap_servers=_bootstrap(args), acks="all", **_client_options()
+        )
         await producer.start()
         try:
             for event in events:
@@ -154,7 +162,8 @@ def cmd_tail(args: argparse.Namespace) -> int:
         from aiokafka import AIOKafkaConsumer, TopicPartition
 
         bootstrap = _bootstrap(args)
-        partitions = await partitions_of(bootstrap, args.topic)
+        options = _client_options()
+        partitions = await partitions_of(bootstrap, args.topic, options)
         if not partitions:
             print(f"topic {args.topic!r} does not exist", file=sys.stderr)
             return 1
@@ -162,6 +171,7 @@ def cmd_tail(args: argparse.Namespace) -> int:
             bootstrap_servers=bootstrap,
             enable_auto_commit=False,
             auto_offset_reset="earliest" if args.from_beginning else "latest",
+            **options,
         )
         await consumer.start()
         try:

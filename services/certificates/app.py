@@ -10,11 +10,11 @@ from google.protobuf.message import Message
 from govshare.certificates.v1 import certificates_service_pb2, certificates_service_pb2_grpc
 from govshare.common.v1 import types_pb2 as common
 
-from services.certificates import api, catalog, feeds
+from services.certificates import api, catalog, feeds, metrics
 from services.certificates.domain import DomainError, IssueCommand
 from services.certificates.grpc_api import CertificateServicer
 from services.certificates.keystore import KeyStore
-from services.certificates.registry import Registry
+from services.certificates.registry import Attribution, Registry
 from services.kit.consumer import Accepted, Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
@@ -56,6 +56,16 @@ class FeedHandler:
             ),
         )
 
+    @staticmethod
+    def _attribution(env: Envelope) -> Attribution:
+        """A change a feed event caused is the feed's: its actor (or its source system),
+        its department (else the issuer's, see Registry), its case."""
+        return {
+            "actor": env.actor or f"system:{env.source}",
+            "department": env.department,
+            "case_id": env.case_id,
+        }
+
     async def __call__(self, env: Envelope, message: Message) -> None:
         actions = self._actions(env, message)
         actor = self._actor(env, actions)
@@ -79,7 +89,12 @@ class FeedHandler:
                     cause = common.EventRef(source=env.source, id=env.id, type=env.type)
                     for action in actions:
                         assert isinstance(action, IssueCommand)
-                        await issuing.add(action, actor=actor, caused_by=cause)
+                        await issuing.add(
+                            action,
+                            actor=actor,
+                            caused_by=cause,
+                            attribution=self._attribution(env),
+                        )
                 else:
                     await issuing.flush()
                     await self(env, item.message)
@@ -98,7 +113,14 @@ class FeedHandler:
         registry = self.registry
         if isinstance(action, IssueCommand):
             # Not waiting: this agent is also what applies our own events downstream.
-            await registry.issue(action, actor=actor, department=None, caused_by=cause, wait=False)
+            await registry.issue(
+                action,
+                actor=actor,
+                department=None,
+                caused_by=cause,
+                wait=False,
+                attribution=self._attribution(env),
+            )
             return
         type_code = registry.catalog.type_by_key(action.type_key).code
         targets = [
@@ -117,6 +139,7 @@ class FeedHandler:
                     revocation_reason=action.reason,
                     caused_by=cause,
                     wait=False,
+                    attribution=self._attribution(env),
                 )
             else:
                 await registry.supersede(
@@ -128,14 +151,17 @@ class FeedHandler:
                     valid_until=None,
                     fields=action.fields,
                     wait=False,
+                    attribution=self._attribution(env),
                 )
 
 
 def build(settings: Settings | None = None) -> ServiceRuntime:
     settings = settings or load_settings()
     runtime = ServiceRuntime(NAME, settings)
+    rules = catalog.load()
+    metrics.preinitialise(rules)
     registry = Registry(
-        runtime, catalog.load(), KeyStore(Path(settings.keys_dir)), Suite(settings.signature_suite)
+        runtime, rules, KeyStore(Path(settings.keys_dir)), Suite(settings.signature_suite)
     )
     # Batched: bulk feeds (a province's licences) are signed in parallel and produced
     # with one round trip per batch; our own events are applied a dossier at a time.

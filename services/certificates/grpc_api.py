@@ -20,7 +20,7 @@ from govshare.common.v1 import types_pb2 as common
 from services.certificates import domain
 from services.certificates.domain import DomainError, IssueCommand
 from services.certificates.registry import Registry, today
-from services.kit import identifiers
+from services.kit import audit, identifiers
 from services.kit.auth import Principal, grpc_principal
 from services.kit.bus import BusUnavailable
 from services.kit.metrics import GRPC_REQUEST_SECONDS, GRPC_REQUESTS
@@ -44,6 +44,10 @@ def _actor(principal: Principal) -> common.Actor:
             kind=common.PARTY_KIND_DEPARTMENT, id=principal.subject, name=principal.name or ""
         ),
     )
+
+
+def _attribution(principal: Principal) -> dict[str, str]:
+    return audit.attribution(principal, "certificates")
 
 
 def _date(value: common.Date) -> date | None:
@@ -100,7 +104,11 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
             )
             suite = Suite.from_proto(request.suite) if request.suite else None
             cert = await self.registry.issue(
-                cmd, actor=_actor(p), department=p.department, suite=suite
+                cmd,
+                actor=_actor(p),
+                department=p.department,
+                suite=suite,
+                attribution=_attribution(p),
             )
             return svc.IssueCertificateResponse(certificate=cert)
 
@@ -141,6 +149,7 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
                 action,
                 actor=_actor(p),
                 department=p.department,
+                attribution=_attribution(p),
                 **kwargs,
             )
 
@@ -187,6 +196,7 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
                 request.request_id,
                 actor=_actor(p),
                 department=p.department,
+                attribution=_attribution(p),
                 valid_from=_date(request.valid_from),
                 valid_until=_date(request.valid_until),
                 fields=dict(request.fields),
@@ -235,7 +245,9 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
                 )
             if not request.type_codes:
                 raise domain.invalid("type_codes", "name at least one certificate type")
-            resolution, access_id = await self.registry.resolve(request, caller_id=p.subject)
+            resolution, access_id = await self.registry.resolve(
+                request, caller_id=p.subject, attribution=_attribution(p)
+            )
             if not resolution.granted:
                 reason = t.AccessDenialReason.Name(resolution.denial)
                 raise DomainError(

@@ -11,7 +11,7 @@ import asyncio
 import base64
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -37,6 +37,11 @@ from services.kit.signatures import SigningKey, Suite
 from services.kit.waiters import Waiters
 
 ACCESS_LOG_LIMIT = 1000  # newest entries kept per holder in the table
+
+# Event attributes that make a change attributable (`actor`, `department`, `case_id`; see
+# services/kit/audit.py): from the caller's token, or from the headers of the feed event
+# that caused the change.
+Attribution = Mapping[str, str | None]
 
 _ACTIONS: dict[type[Message], str] = {
     ev.CertificateRevoked: "revoke",
@@ -148,10 +153,16 @@ class Registry:
         caused_by: common.EventRef | None = None,
         suite: Suite | None = None,
         wait: bool = True,
+        attribution: Attribution | None = None,
     ) -> t.Certificate:
         """Sign and issue; a repeated request returns the certificate already issued."""
         draft = await self._draft(
-            cmd, actor=actor, department=department, caused_by=caused_by, suite=suite
+            cmd,
+            actor=actor,
+            department=department,
+            caused_by=caused_by,
+            suite=suite,
+            attribution=attribution,
         )
         if isinstance(draft, t.Certificate):
             return draft
@@ -169,6 +180,7 @@ class Registry:
         department: str | None,
         caused_by: common.EventRef | None,
         suite: Suite | None,
+        attribution: Attribution | None = None,
     ) -> t.Certificate | _Draft:
         """Check the command and make the certificate to sign, or return the certificate
         this request already issued."""
@@ -196,7 +208,9 @@ class Registry:
             suite=chosen.proto_value,
             key_id=stored.key.key_id,
         )
-        return _Draft(cert, canonical.certificate_bytes(cert), stored.key, cmd, actor, caused_by)
+        attrs = self._attributed(attribution, cmd.issuer_uscc)
+        data = canonical.certificate_bytes(cert)
+        return _Draft(cert, data, stored.key, cmd, actor, caused_by, attrs)
 
     async def _emit_issued(self, draft: _Draft, signature: bytes, *, wait: bool) -> t.Certificate:
         cert = draft.cert
@@ -209,7 +223,7 @@ class Registry:
         )
         if draft.caused_by is not None:
             event.caused_by.CopyFrom(draft.caused_by)
-        await self.waiters.emit(event, subject=draft.cmd.holder.id, wait=wait)
+        await self.waiters.emit(event, subject=draft.cmd.holder.id, wait=wait, **draft.attrs)
         return cert
 
     async def change_status(
@@ -223,6 +237,7 @@ class Registry:
         revocation_reason: int = 0,
         caused_by: common.EventRef | None = None,
         wait: bool = True,
+        attribution: Attribution | None = None,
     ) -> t.Certificate:
         cert = self.find(certificate_id)
         self._check_department(cert, department)
@@ -259,7 +274,8 @@ class Registry:
                 reinstated_at=now,
                 reinstated_by=actor,
             )
-        await self.waiters.emit(message, subject=holder, wait=wait)
+        attrs = self._attributed(attribution, cert.issuer_uscc)
+        await self.waiters.emit(message, subject=holder, wait=wait, **attrs)
         return self.find(certificate_id)
 
     async def supersede(
@@ -273,13 +289,16 @@ class Registry:
         valid_until: date | None,
         fields: dict[str, str],
         wait: bool = True,
+        attribution: Attribution | None = None,
     ) -> tuple[t.Certificate, t.Certificate]:
         current = self.find(certificate_id)
         self._check_department(current, department)
         cmd = domain.successor(
             current, request_id, valid_from=valid_from, valid_until=valid_until, fields=fields
         )
-        replacement = await self.issue(cmd, actor=actor, department=department, wait=wait)
+        replacement = await self.issue(
+            cmd, actor=actor, department=department, wait=wait, attribution=attribution
+        )
         if self.find(certificate_id).status != domain.SUPERSEDED:
             await self.waiters.emit(
                 ev.CertificateSuperseded(
@@ -291,6 +310,7 @@ class Registry:
                 ),
                 subject=current.holder.id,
                 wait=wait,
+                **self._attributed(attribution, current.issuer_uscc),
             )
         return replacement, self.find(certificate_id)
 
@@ -319,6 +339,16 @@ class Registry:
             subject=issuer_uscc,
         )
         return new.public()
+
+    def _attributed(self, given: Attribution | None, issuer_uscc: str) -> dict[str, str | None]:
+        """The event attributes of a certificate change: who asked (`actor`), the case it
+        belongs to (`case_id`) and the accountable department, which is the issuer's
+        department unless the caller says otherwise."""
+        attrs = {k: v for k, v in (given or {}).items() if v}
+        issuer = self.catalog.issuers.get(issuer_uscc)
+        if "department" not in attrs and issuer is not None:
+            attrs["department"] = issuer.department
+        return dict(attrs)
 
     def _check_department(self, cert: t.Certificate, department: str | None) -> None:
         issuer = self.catalog.issuers.get(cert.issuer_uscc)
@@ -368,7 +398,11 @@ class Registry:
         return _response(result, stored.status if stored is not None else 0)
 
     async def resolve(
-        self, request: svc.ResolveEvidenceRequest, *, caller_id: str
+        self,
+        request: svc.ResolveEvidenceRequest,
+        *,
+        caller_id: str,
+        attribution: Attribution | None = None,
     ) -> tuple[domain.Resolution, str]:
         """Purpose-bound evidence resolution; every grant and denial goes to the access log."""
         access_id = str(uuid.uuid4())
@@ -394,9 +428,10 @@ class Registry:
             )
         now = domain.timestamp(datetime.now(UTC))
         attrs = {
+            "department": request.requester.id,
+            **(attribution or {}),
             "case_id": request.case_id or None,
             "purpose": request.matter_code or None,
-            "department": request.requester.id,
         }
         if resolution.granted:
             assert resolution.entry is not None
@@ -446,6 +481,7 @@ class _Draft:
     cmd: IssueCommand
     actor: common.Actor
     caused_by: common.EventRef | None
+    attrs: dict[str, str | None]
 
 
 def _sign_all(work: list[tuple[SigningKey, bytes]]) -> list[bytes]:
@@ -475,11 +511,21 @@ class IssueBatch:
         self._signing: list[tuple[list[_Draft], asyncio.Future[list[bytes]]]] = []
 
     async def add(
-        self, cmd: IssueCommand, *, actor: common.Actor, caused_by: common.EventRef | None
+        self,
+        cmd: IssueCommand,
+        *,
+        actor: common.Actor,
+        caused_by: common.EventRef | None,
+        attribution: Attribution | None = None,
     ) -> None:
         """Check and draft (raises DomainError); signed and published at `flush`."""
         draft = await self.registry._draft(
-            cmd, actor=actor, department=None, caused_by=caused_by, suite=None
+            cmd,
+            actor=actor,
+            department=None,
+            caused_by=caused_by,
+            suite=None,
+            attribution=attribution,
         )
         if isinstance(draft, t.Certificate):
             return  # issued before: a redelivered request changes nothing

@@ -7,17 +7,23 @@ must have exactly as many partitions as its source topic.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 
 async def ensure_topics(
-    bootstrap: str, names: Iterable[str], partitions: int, replication: int = 1
+    bootstrap: str,
+    names: Iterable[str],
+    partitions: int,
+    replication: int = 1,
+    options: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    """Create the topics that do not exist yet; return the ones created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    """Create the topics that do not exist yet; return the ones created. `options` are the
+    client's security settings (KafkaSecurity.client_options)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **(options or {}))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -36,9 +42,11 @@ async def ensure_topics(
         await admin.close()
 
 
-async def partitions_of(bootstrap: str, topic: str) -> list[int]:
+async def partitions_of(
+    bootstrap: str, topic: str, options: Mapping[str, Any] | None = None
+) -> list[int]:
     """The topic's partition ids; empty when it does not exist."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **(options or {}))
     await admin.start()
     try:
         # Ask for the list first: a metadata request naming a topic makes some brokers

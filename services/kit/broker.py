@@ -10,6 +10,7 @@ import contextlib
 import os
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import time
@@ -32,12 +33,18 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def kafka_answers(host: str, port: int, timeout: float = 1.0) -> bool:
-    """True when a Kafka ApiVersions (v0) request gets a well-formed reply."""
+def kafka_answers(
+    host: str, port: int, timeout: float = 1.0, tls: ssl.SSLContext | None = None
+) -> bool:
+    """True when a Kafka ApiVersions (v0) request gets a well-formed reply (over TLS when
+    the cluster wants it; ApiVersions needs no SASL authentication)."""
     client_id = b"govshare-probe"
     header = struct.pack(">hhih", 18, 0, 1, len(client_id)) + client_id
     try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
+        with contextlib.ExitStack() as stack:
+            sock = stack.enter_context(socket.create_connection((host, port), timeout=timeout))
+            if tls is not None:
+                sock = stack.enter_context(tls.wrap_socket(sock, server_hostname=host))
             sock.sendall(struct.pack(">i", len(header)) + header)
             size_bytes = sock.recv(4)
             if len(size_bytes) < 4:

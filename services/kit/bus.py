@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Iterator
 from contextvars import ContextVar
 from typing import Any, Protocol
 
-from aiokafka.errors import KafkaError
+from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from faust.exceptions import ProducerSendError
 from google.protobuf.message import Message
 
@@ -26,6 +26,10 @@ from services.kit.metrics import EVENTS_PRODUCED
 
 class BusUnavailable(RuntimeError):
     """The broker did not take an event in time; the command it carried did not happen."""
+
+
+class EventTooLarge(ValueError):
+    """The producer refused a record for its size: retrying cannot help."""
 
 
 class Producer(Protocol):
@@ -122,7 +126,7 @@ class EventBus:
                 self.timeout_s,
             )
         except (TimeoutError, KafkaError, ProducerSendError) as exc:
-            raise _unavailable(self.timeout_s, exc) from exc
+            raise _failure(self.timeout_s, exc) from exc
         EVENTS_PRODUCED.labels(record.topic, label).inc()
 
     @contextlib.contextmanager
@@ -151,12 +155,17 @@ class EventBus:
             ]
             await asyncio.wait_for(asyncio.gather(*pending), self.timeout_s)
         except (TimeoutError, KafkaError, ProducerSendError) as exc:
-            raise _unavailable(self.timeout_s, exc) from exc
+            raise _failure(self.timeout_s, exc) from exc
         for (topic, label), count in Counter((r.topic, t) for r, t in outbox.records).items():
             EVENTS_PRODUCED.labels(topic, label).inc(count)
 
 
-def _unavailable(timeout_s: float, exc: BaseException) -> BusUnavailable:
+def _failure(timeout_s: float, exc: BaseException) -> BusUnavailable | EventTooLarge:
+    cause: BaseException | None = exc
+    while cause is not None:  # Faust wraps aiokafka's error in ProducerSendError
+        if isinstance(cause, MessageSizeTooLargeError):
+            return EventTooLarge(f"the event log refuses the record for its size: {cause}")
+        cause = cause.__cause__
     return BusUnavailable(
         f"the event log did not acknowledge the event within {timeout_s:g} s "
         f"({type(exc).__name__}); it may still arrive: retry with the same request id, "

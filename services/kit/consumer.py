@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import time
 import weakref
@@ -37,6 +38,19 @@ from services.kit.topics import BY_NAME, dlq_topic
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Envelope, Message], Awaitable[None]]
+
+# A dead letter must itself fit through the producer and the broker: Faust's and Apache
+# Kafka's defaults stop a request at about 1,000,000 bytes, and the record that failed may
+# be larger (an oversize event is one reason to dead-letter). Past this budget the letter
+# keeps a prefix of the value and of each header, plus the original size and SHA-256, so
+# the original can still be identified and fetched from the source topic by offset.
+DEAD_LETTER_BUDGET_BYTES = 1_000_000
+DEAD_LETTER_PREFIX_BYTES = 64 * 1024
+DEAD_LETTER_HEADER_BYTES = 4 * 1024
+
+# How long a consumer waits before it retries an event while the broker is away.
+RETRY_FIRST_S = 1.0
+RETRY_MAX_S = 30.0
 
 
 class Rejected(Exception):
@@ -134,7 +148,7 @@ class _Pipeline:
     async def dead_letter(
         self, delivery: Delivery, field: str, reason: str, error_class: str
     ) -> None:
-        headers: Headers = [(n, v) for n, v in delivery.headers if v is not None]
+        headers, value = _bounded(delivery)
         headers += [
             ("dlq_reason", f"{field}: {reason}".encode()),
             ("dlq_field", field.encode()),
@@ -144,9 +158,7 @@ class _Pipeline:
             ("dlq_offset", str(delivery.offset).encode()),
             ("dlq_consumer_group", self.group.encode()),
         ]
-        record = Record(
-            dlq_topic(delivery.topic), delivery.key or b"", delivery.value or b"", headers
-        )
+        record = Record(dlq_topic(delivery.topic), delivery.key or b"", value, headers)
         await self.bus.send(record, type_label="dead_letter")
         EVENTS_DEAD_LETTERED.labels(delivery.topic, field).inc()
         log.warning(
@@ -157,6 +169,25 @@ class _Pipeline:
             field,
             reason,
         )
+
+    async def _until_published(self, attempt: Callable[[], Awaitable[None]]) -> None:
+        """Run `attempt` until the broker takes what it publishes. A broker outage is
+        not the event's fault: the event waits (its partition with it) instead of being
+        dead-lettered, and is applied again once the broker is back, which every
+        handler tolerates (at-least-once; what it published before carries the same
+        deterministic ids or is deduplicated downstream)."""
+        delay = RETRY_FIRST_S
+        while True:
+            try:
+                await attempt()
+                return
+            except BusUnavailable as exc:
+                log.warning("%s: %s; retrying in %.0f s", self.topic, exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_S)
+
+    async def _park(self, delivery: Delivery, field: str, reason: str, error_class: str) -> None:
+        await self._until_published(lambda: self.dead_letter(delivery, field, reason, error_class))
 
 
 class EventProcessor(_Pipeline):
@@ -183,19 +214,19 @@ class EventProcessor(_Pipeline):
             if self.applied is not None and self.applied.seen(env):
                 outcome = "duplicate"
             else:
-                await self.handler(env, message)
+                await self._until_published(lambda: self.handler(env, message))
                 if self.applied is not None:
                     self.applied.mark(env)
                 outcome = "handled"
         except (EnvelopeError, Rejected) as exc:
-            await self.dead_letter(delivery, exc.field, exc.reason, type(exc).__name__)
+            await self._park(delivery, exc.field, exc.reason, type(exc).__name__)
             outcome = "dead_lettered"
         except Exception as exc:
             # A handler bug must not wedge the partition: park the event and say so loudly.
             log.exception(
                 "handler failed on %s[%d]@%d", delivery.topic, delivery.partition, delivery.offset
             )
-            await self.dead_letter(delivery, "handler", repr(exc), type(exc).__name__)
+            await self._park(delivery, "handler", repr(exc), type(exc).__name__)
             outcome = "dead_lettered"
         self.progress[delivery.partition] = (delivery.offset + 1, delivery.timestamp)
         EVENTS_CONSUMED.labels(self.topic, type_label, outcome).inc()
@@ -216,7 +247,7 @@ class BatchProcessor(_Pipeline):
         handler: BatchHandler,
         applied: AppliedEvents | None,
         group: str,
-        retry_s: float = 1.0,
+        retry_s: float = RETRY_FIRST_S,
     ) -> None:
         super().__init__(topic=topic, bus=bus, applied=applied, group=group)
         self.handler = handler
@@ -309,7 +340,7 @@ class BatchProcessor(_Pipeline):
                 # the offsets, wait, and produce the same records again.
                 log.warning("%s: %s; retrying in %.0f s", self.topic, exc, delay)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 30.0)
+                delay = min(delay * 2, RETRY_MAX_S)
 
     def _account(
         self,
@@ -347,6 +378,24 @@ def each_event(handler: Handler) -> BatchHandler:
                 item.rejected = exc
 
     return handle
+
+
+def _bounded(delivery: Delivery) -> tuple[Headers, bytes]:
+    """The original headers and value as a dead letter may carry them (see
+    DEAD_LETTER_BUDGET_BYTES): whole when they fit, else prefixes plus the value's
+    original size and SHA-256 in `dlq_value_*` headers."""
+    value = delivery.value or b""
+    headers: Headers = [(n, v) for n, v in delivery.headers if v is not None]
+    size = len(value) + sum(len(n) + len(v) for n, v in headers)
+    if size <= DEAD_LETTER_BUDGET_BYTES:
+        return headers, value
+    kept = [(n[:256], v[:DEAD_LETTER_HEADER_BYTES]) for n, v in headers[:64]]
+    kept += [
+        ("dlq_value_truncated", b"true"),
+        ("dlq_value_bytes", str(len(value)).encode()),
+        ("dlq_value_sha256", hashlib.sha256(value).hexdigest().encode()),
+    ]
+    return kept, value[:DEAD_LETTER_PREFIX_BYTES]
 
 
 def delivery_of(event: Any) -> Delivery:

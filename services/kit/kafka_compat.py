@@ -11,6 +11,7 @@ Only the embedded development broker needs this; Apache Kafka does not.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import struct
 import threading
 
@@ -110,8 +111,16 @@ async def _read_frame(reader: asyncio.StreamReader) -> bytes:
 class CompatProxy:
     """Serve on `listen_port`, forward to the broker at `upstream`."""
 
-    def __init__(self, upstream_host: str, upstream_port: int, host: str, port: int) -> None:
+    def __init__(
+        self,
+        upstream_host: str,
+        upstream_port: int,
+        host: str,
+        port: int,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.upstream = (upstream_host, upstream_port)
+        self.tls = tls  # serve TLS to clients (tests of TLS clients; Tansu has no TLS)
         self.host = host
         self.port = port
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -182,7 +191,7 @@ class CompatProxy:
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        server = await asyncio.start_server(self._handle, self.host, self.port)
+        server = await asyncio.start_server(self._handle, self.host, self.port, ssl=self.tls)
         self._ready.set()
         async with server:
             await self._stop.wait()

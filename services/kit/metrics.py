@@ -6,7 +6,17 @@ histograms, a `_build_info` gauge, and never an identifier as a label value.
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from collections.abc import Callable, Iterator, Sequence
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily, Metric
 
 EVENTS_CONSUMED = Counter(
     "govshare_events_consumed_total",
@@ -60,6 +70,25 @@ BUILD_INFO = Gauge(
     "govshare_build_info", "Always 1; labels say what is running.", ["service", "version"]
 )
 READY = Gauge("govshare_ready", "1 when the service reports ready.", ["service"])
+
+
+class StateGauge:
+    """A gauge counted from a service's tables at scrape time (cases by stage, ...), so it
+    is right after a restart: tables are recovered from their changelogs, not replayed
+    through the agents that would move an ordinary gauge. Every known label value is
+    exported, at 0 when nothing has it. The service sets `source` once its tables exist."""
+
+    def __init__(self, name: str, documentation: str, label: str, values: Sequence[str]) -> None:
+        self.name, self.documentation, self.label, self.values = name, documentation, label, values
+        self.source: Callable[[], dict[str, int]] | None = None
+        REGISTRY.register(self)
+
+    def collect(self) -> Iterator[Metric]:
+        family = GaugeMetricFamily(self.name, self.documentation, labels=[self.label])
+        counts = self.source() if self.source is not None else {}
+        for value in self.values:
+            family.add_metric([value], counts.get(value, 0))
+        yield family
 
 
 def exposition() -> tuple[bytes, str]:

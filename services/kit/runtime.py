@@ -13,7 +13,8 @@ import gc
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,10 @@ from services.kit import logs
 from services.kit.admin import ensure_topics
 from services.kit.auth import install_verifier, verifier_from_settings
 from services.kit.broker import kafka_answers
-from services.kit.bus import BusUnavailable, EventBus
+from services.kit.bus import BusUnavailable, EventBus, EventTooLarge
 from services.kit.consumer import (
+    RETRY_FIRST_S,
+    RETRY_MAX_S,
     BatchHandler,
     BatchProcessor,
     EventProcessor,
@@ -94,9 +97,11 @@ class ServiceRuntime:
         self.settings = settings
         self.source = f"/govshare/{name}"
         self.group = f"{settings.topic_prefix}govshare-{name}"
+        self.kafka_security = settings.kafka_security
         self.faust = faust.App(
             self.group,
             broker=[f"kafka://{b}" for b in settings.kafka_bootstrap.split(",")],
+            broker_credentials=self.kafka_security.faust_credentials(),
             store=settings.store,
             web_enabled=False,
             autodiscover=False,
@@ -129,6 +134,8 @@ class ServiceRuntime:
         self._grpc_registrars: list[GrpcRegistrar] = []
         self._processors: list[EventProcessor | BatchProcessor] = []
         self.broker_reachable = True
+        # topic -> why its consumer cannot get past an event (see `_without_dying`)
+        self.stuck: dict[str, str] = {}
         self.grpc_server: grpc.aio.Server | None = None
         self.grpc_port: int | None = None
         self._health = HealthServicer()
@@ -157,7 +164,8 @@ class ServiceRuntime:
 
         async def agent(stream: Any) -> None:
             async for event in stream.events():
-                await processor.process(delivery_of(event))
+                delivery = delivery_of(event)
+                await self._without_dying(name, partial(processor.process, delivery))
 
         self.faust.agent(self._channel(name), name=f"{self.group}.{topic}")(agent)
         self._processors.append(processor)
@@ -187,13 +195,33 @@ class ServiceRuntime:
         async def agent(stream: Any) -> None:
             # noack_take: Faust acknowledges nothing itself; we do, after the batch is done.
             async for events in stream.noack_take(max_events, within=within_s):
-                await processor.process([delivery_of(event) for event in events])
+                deliveries = [delivery_of(event) for event in events]
+                await self._without_dying(name, partial(processor.process, deliveries))
                 for event in events:
                     await stream.ack(event)
 
         self.faust.agent(self._channel(name), name=f"{self.group}.{topic}")(agent)
         self._processors.append(processor)
         return processor
+
+    async def _without_dying(self, topic: str, attempt: Callable[[], Awaitable[Any]]) -> None:
+        """The pipelines park every bad event, so an exception here is a fault of ours or
+        of the platform. Letting the agent die would skip the event (Faust restarts the
+        agent past it, and its offset is never committed); instead the consumer retries
+        the same event with backoff and the service reports itself not ready, with the
+        reason, until it gets past."""
+        delay = RETRY_FIRST_S
+        while True:
+            try:
+                await attempt()
+            except Exception as exc:
+                log.exception("consumer of %s is stuck; retrying in %.0f s", topic, delay)
+                self.stuck[topic] = f"{type(exc).__name__}: {exc}"[:500]
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_S)
+            else:
+                self.stuck.pop(topic, None)
+                return
 
     def _channel(self, name: str) -> Any:
         return self.faust.topic(
@@ -213,7 +241,7 @@ class ServiceRuntime:
 
     @property
     def ready(self) -> bool:
-        return self.broker_reachable and self.recovered
+        return self.broker_reachable and self.recovered and not self.stuck
 
     @property
     def recovered(self) -> bool:
@@ -226,9 +254,13 @@ class ServiceRuntime:
     async def _probe_broker(self, every_s: float = 1.0) -> None:
         """Readiness follows the broker: a service that cannot reach it is not ready."""
         hosts = [b.strip().rpartition(":") for b in self.settings.kafka_bootstrap.split(",")]
+        tls = self.kafka_security.ssl_context()
         while True:
             answers = await asyncio.gather(
-                *(asyncio.to_thread(kafka_answers, host, int(port), 1.0) for host, _, port in hosts)
+                *(
+                    asyncio.to_thread(kafka_answers, host, int(port), 1.0, tls)
+                    for host, _, port in hosts
+                )
             )
             self.broker_reachable = any(answers)
             await asyncio.sleep(every_s)
@@ -304,6 +336,7 @@ class ServiceRuntime:
                 "service": self.name,
                 "broker_reachable": self.broker_reachable,
                 "recovered": self.recovered,
+                "stuck_consumers": dict(self.stuck),
             }
 
         @api.exception_handler(BusUnavailable)
@@ -313,6 +346,10 @@ class ServiceRuntime:
                 status_code=503,
                 headers={"Retry-After": "5"},
             )
+
+        @api.exception_handler(EventTooLarge)
+        async def event_too_large(_: Request, exc: EventTooLarge) -> Response:
+            return JSONResponse({"detail": {"field": "body", "reason": str(exc)}}, status_code=413)
 
         @api.get(
             "/metrics", tags=["operations"], summary="Prometheus metrics", include_in_schema=False
@@ -360,6 +397,7 @@ class ServiceRuntime:
             all_topic_names(self.settings.topic_prefix),
             self.settings.topic_partitions,
             self.settings.topic_replication,
+            self.kafka_security.client_options(),
         )
         await self._health.set("", health_pb2.HealthCheckResponse.NOT_SERVING)
         async with faust_app_running(self.faust, stop_timeout=15):

@@ -7,10 +7,13 @@ reason, instead of surfacing later as a confusing broker or port error.
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.kit.kafka_security import KafkaSecurity, KafkaSecurityError
 
 
 class Environment(StrEnum):
@@ -27,6 +30,17 @@ class Settings(BaseSettings):
     env: Environment = Environment.DEVELOPMENT
     # Empty means "start the embedded broker" (only `govshare up` does that).
     kafka_bootstrap: str = ""
+    # How to authenticate to the cluster (services/kit/kafka_security.py): TLS with the
+    # system's CAs or a CA file, optionally a client certificate (mutual TLS); SASL with a
+    # user and a password, the password preferably from a mounted secret file.
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_ssl_ca_file: str = ""
+    kafka_ssl_cert_file: str = ""
+    kafka_ssl_key_file: str = ""
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: SecretStr = SecretStr("")
+    kafka_sasl_password_file: str = ""
     # Namespaces every topic and consumer group: tests run isolated services this way.
     topic_prefix: str = Field(default="", pattern=r"^[a-z0-9._-]*$")
     # Partitions of every govshare topic; Faust changelogs must match their source topic.
@@ -73,11 +87,35 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "GOVSHARE_STORE=memory:// loses state on restart; use rocksdb:// in production"
                 )
+        try:
+            self.kafka_security.check(production=self.env is Environment.PRODUCTION)
+        except KafkaSecurityError as exc:
+            raise ValueError(str(exc)) from None
         for part in filter(None, self.kafka_bootstrap.split(",")):
             host, _, port = part.strip().rpartition(":")
             if not host or not port.isdigit():
                 raise ValueError(f"GOVSHARE_KAFKA_BOOTSTRAP entry {part!r} is not host:port")
         return self
+
+    @property
+    def kafka_security(self) -> KafkaSecurity:
+        password = self.kafka_sasl_password.get_secret_value()
+        if self.kafka_sasl_password_file:
+            path = Path(self.kafka_sasl_password_file)
+            if not path.is_file():
+                raise KafkaSecurityError(
+                    f"GOVSHARE_KAFKA_SASL_PASSWORD_FILE={str(path)!r}: no such file"
+                )
+            password = path.read_text("utf-8").strip()
+        return KafkaSecurity(
+            protocol=self.kafka_security_protocol,
+            ca_file=self.kafka_ssl_ca_file,
+            cert_file=self.kafka_ssl_cert_file,
+            key_file=self.kafka_ssl_key_file,
+            sasl_mechanism=self.kafka_sasl_mechanism,
+            sasl_username=self.kafka_sasl_username,
+            sasl_password=password,
+        )
 
     @property
     def one_record_per_batch(self) -> bool:

@@ -6,7 +6,7 @@ from govshare.common.v1 import types_pb2 as common
 
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
-from services.power import api, catalog
+from services.power import api, catalog, metrics
 from services.power.commands import Commands
 from services.power.evidence import EvidenceClient
 from services.power.registry import Registry
@@ -30,7 +30,9 @@ def build(settings: Settings | None = None, power: PowerSettings | None = None) 
     evidence = EvidenceClient(
         power.certificates_grpc, company, power.department_token(), power.power_grpc_timeout_s
     )
-    registry = Registry(runtime, catalog.load(), evidence, company, power.clock())
+    rules = catalog.load()
+    metrics.preinitialise(rules)
+    registry = Registry(runtime, rules, evidence, company, power.clock())
     runtime.consume("power.v1.events", registry.on_power_event)
     runtime.consume("certificates.v1.events", registry.on_certificate_event)
     for topic in FEED_TOPICS:

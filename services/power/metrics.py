@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Histogram
 
+from services.power.catalog import Catalog
+
 _DAY = 86400.0
 
 APPLICATIONS = Counter(
@@ -66,3 +68,22 @@ EVIDENCE_CALLS = Counter(
     "ResolveEvidence calls to the certificates service by gRPC status code.",
     ["code"],
 )
+
+OUTCOMES = ("submitted", "evidence_requested", "accepted", "connected")
+
+
+def preinitialise(catalog: Catalog) -> None:
+    """Create every series whose labels the catalog knows, at 0, so that the first
+    increment shows in rate()/increase() and an alert on it fires the first time."""
+    for matter in catalog.matters.values():
+        code = matter.code
+        for outcome in OUTCOMES:
+            APPLICATIONS.labels(code, outcome)
+        for evidence_free in ("true", "false"):
+            ACCEPTED.labels(code, evidence_free)
+        TIME_TO_CONNECT.labels(code)
+        for step in matter.steps:
+            STEPS_OVERDUE.labels(code, step.code)
+        for grade in catalog.grades:
+            EVALUATIONS.labels(code, grade)
+        RECTIFICATIONS.labels(code)

@@ -81,6 +81,11 @@ def staff_actor(principal: Principal, registrar: Registrar) -> common.Actor:
     )
 
 
+def may_see(principal: Principal, case: Case) -> bool:
+    is_party = principal.kind in ("citizen", "enterprise") and case.party_role(principal.subject)
+    return bool(is_party) or is_staff_for(principal, case)
+
+
 def is_staff_for(principal: Principal, case: Case) -> bool:
     return (
         principal.kind == "staff"
@@ -135,9 +140,12 @@ def router(registrar: Registrar) -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["realestate"], responses=problems.RESPONSES)
     store = registrar.store
 
-    def found(case_id: str) -> Case:
+    def found(case_id: str, principal: Principal) -> Case:
+        """The case, if `principal` may see it (a party; window staff of its region).
+        Anyone else is told it does not exist, exactly as for an unknown id: a 403 would
+        confirm that a guessed case id is real (and so that a transfer is under way)."""
         case = store.find_case(case_id)
-        if case is None:
+        if case is None or not may_see(principal, case):
             raise _error(404, "case_id", "no such case")
         return case
 
@@ -186,17 +194,11 @@ def router(registrar: Registrar) -> APIRouter:
 
     @api.get("/cases/{case_id}", summary="A case step by step (its parties; window staff)")
     async def get_case(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        case = found(case_id)
-        is_party = principal.kind in ("citizen", "enterprise") and case.party_role(
-            principal.subject
-        )
-        if not (is_party or is_staff_for(principal, case)):
-            raise _forbidden("only the parties and window staff of the region may see a case")
-        return case_view(case, registrar, principal)
+        return case_view(found(case_id, principal), registrar, principal)
 
     @api.post("/cases/{case_id}/confirmation", summary="Confirm an application (the other party)")
     async def confirm(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        case = found(case_id)
+        case = found(case_id, principal)
         role = party_of(principal, case)
         if role != case.other_party:
             raise _forbidden(f"the {case.other_party} confirms what the {case.applied_by} filed")
@@ -208,7 +210,7 @@ def router(registrar: Registrar) -> APIRouter:
     async def withdraw(
         case_id: str, body: Annotated[Withdrawal, Body()], principal: CurrentPrincipal
     ) -> dict[str, Any]:
-        case = found(case_id)
+        case = found(case_id, principal)
         role = party_of(principal, case)
         name = case.seller["name"] if role == "seller" else case.buyer["name"]
         case = await run(
@@ -252,7 +254,7 @@ def router(registrar: Registrar) -> APIRouter:
 
     @api.post("/cases/{case_id}/claim", summary="Claim a referred case (its department's staff)")
     async def claim(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        case = found(case_id)
+        case = found(case_id, principal)
         window_staff(principal, case)
         actor = staff_actor(principal, registrar)
         case = await run(
@@ -264,7 +266,7 @@ def router(registrar: Registrar) -> APIRouter:
     async def decide(
         case_id: str, body: Annotated[Decision, Body()], principal: CurrentPrincipal
     ) -> dict[str, Any]:
-        case = found(case_id)
+        case = found(case_id, principal)
         window_staff(principal, case)
         actor = staff_actor(principal, registrar)
         approve = body.decision == "pass"

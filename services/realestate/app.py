@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
-from services.realestate import api
+from services.realestate import api, metrics
 from services.realestate.evidence import EvidenceClient, token_source
 from services.realestate.feeds import Feeds
 from services.realestate.registrar import Registrar
@@ -19,6 +19,7 @@ def build(
     settings: Settings | None = None, own: RealestateSettings | None = None
 ) -> ServiceRuntime:
     runtime = ServiceRuntime(NAME, settings or load_settings())
+    metrics.preinitialise()
     own = own or RealestateSettings()
     store = UnitStore(runtime.faust)
     evidence = EvidenceClient(own, token_source(own))

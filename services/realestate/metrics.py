@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from prometheus_client import Counter, Histogram
 
-from prometheus_client import REGISTRY, Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily, Metric
+from services.kit.metrics import StateGauge
+from services.realestate.cases import (
+    AWAITING_ASSESSMENT,
+    COMPLETED,
+    IN_REVIEW,
+    REGISTERING,
+    REJECTED,
+    STAFF_REVIEW,
+    STAGES,
+    WITHDRAWN,
+)
 
-from services.realestate.cases import STAGES
+# The stages in which a case waits on a department (the others wait on a party).
+DEPARTMENT_STAGES = (IN_REVIEW, STAFF_REVIEW, AWAITING_ASSESSMENT, REGISTERING)
+REVIEW_OUTCOMES = (
+    ("passed", "system"),
+    ("passed", "staff"),
+    ("rejected", "system"),
+    ("rejected", "staff"),
+    ("referred", "system"),
+)
 
 REVIEWS = Counter(
     "govshare_realestate_reviews_total",
@@ -36,22 +53,21 @@ EVIDENCE_CALLS = Counter(
 )
 
 
-class CasesByStage:
-    """`govshare_realestate_cases{stage}` computed from the unit table at scrape time, so
-    it is right after a restart (tables are recovered, not replayed through agents)."""
-
-    def __init__(self) -> None:
-        self.source: Callable[[], dict[str, int]] | None = None
-
-    def collect(self) -> Iterator[Metric]:
-        family = GaugeMetricFamily(
-            "govshare_realestate_cases", "Joint cases by current stage.", labels=["stage"]
-        )
-        counts = self.source() if self.source is not None else {}
-        for stage in STAGES:
-            family.add_metric([stage], counts.get(stage, 0))
-        yield family
+# Both counted from the unit table at scrape time (see StateGauge).
+CASES = StateGauge("govshare_realestate_cases", "Joint cases by current stage.", "stage", STAGES)
+# Open cases past the registration time limit that wait on a department (deadlines.py).
+OVERDUE = StateGauge(
+    "govshare_realestate_cases_overdue",
+    "Open joint cases past the registration time limit, by the stage they wait in.",
+    "stage",
+    DEPARTMENT_STAGES,
+)
 
 
-CASES = CasesByStage()
-REGISTRY.register(CASES)
+def preinitialise() -> None:
+    """Every series whose labels are known, at 0, so the first increment shows in
+    rate()/increase()."""
+    for outcome, decided_by in REVIEW_OUTCOMES:
+        REVIEWS.labels(outcome, decided_by)
+    for outcome in (COMPLETED, REJECTED, WITHDRAWN):
+        CASES_CLOSED.labels(outcome)

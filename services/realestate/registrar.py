@@ -22,7 +22,7 @@ from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters, derived_id
-from services.realestate import cases, history, metrics, review
+from services.realestate import cases, deadlines, history, metrics, review
 from services.realestate.cases import Case
 from services.realestate.evidence import EvidenceClient
 from services.realestate.review import Evidence, Finding, Outcome
@@ -91,6 +91,8 @@ class Registrar:
         )
         self.waiters = Waiters(runtime.bus)
         metrics.CASES.source = self.count_by_stage
+        metrics.OVERDUE.source = self.count_overdue
+        self.time_limit = deadlines.load()
 
     @property
     def system(self) -> common.Actor:
@@ -107,6 +109,9 @@ class Registrar:
             stage = cases.current_stage(case)
             counts[stage] = counts.get(stage, 0) + 1
         return counts
+
+    def count_overdue(self) -> dict[str, int]:
+        return deadlines.overdue_by_stage(self.store.all_cases(), today(), self.time_limit)
 
     # --- the agent on realestate.v1.events ------------------------------------------------
 

@@ -50,9 +50,19 @@ def _party_of(principal: Principal, case: TaxCase) -> bool:
     return principal.kind in ("citizen", "enterprise") and principal.subject in case.parties
 
 
-def _found(office: TaxOffice, case_id: str) -> TaxCase:
+def _may_see(principal: Principal, case: TaxCase) -> bool:
+    channel = principal.kind == "department" and principal.department == "tax"
+    return (
+        _party_of(principal, case) or channel or _staff_covers(principal, case, STAFF_DEPARTMENTS)
+    )
+
+
+def _found(office: TaxOffice, case_id: str, principal: Principal) -> TaxCase:
+    """The case, if `principal` may see it (a party, a payment channel, window staff of
+    its region); anyone else is told there is none, as for an unknown id, so that case
+    ids cannot be probed."""
     case = office.case(case_id)
-    if case is None or not case.assessment_id:
+    if case is None or not case.assessment_id or not _may_see(principal, case):
         raise HTTPException(404, {"field": "case_id", "reason": "no assessment for this case"})
     return case
 
@@ -97,7 +107,7 @@ def router(office: TaxOffice) -> APIRouter:
         summary="The case's bill, payments and status (its parties; tax and realestate staff)",
     )
     async def get_assessment(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        case = _found(office, case_id)
+        case = _found(office, case_id, principal)
         if not (_party_of(principal, case) or _staff_covers(principal, case, STAFF_DEPARTMENTS)):
             raise _forbidden("only the parties and the case's window staff may see the bill")
         assessment = office.assessment(case)
@@ -118,7 +128,7 @@ def router(office: TaxOffice) -> APIRouter:
     async def post_payment(
         case_id: str, body: Annotated[PaymentIn, Body()], principal: CurrentPrincipal
     ) -> dict[str, Any]:
-        case = _found(office, case_id)
+        case = _found(office, case_id, principal)
         payer = _payer(principal, case, body)
         try:
             decision, repeated = await office.pay(
@@ -154,7 +164,7 @@ def router(office: TaxOffice) -> APIRouter:
 
     @api.get("/cases/{case_id}/ledger", summary="The case's journal entries (tax staff)")
     async def get_case_ledger(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        case = _found(office, case_id)
+        case = _found(office, case_id, principal)
         if not _staff_covers(principal, case, ("tax",)):
             raise _forbidden("tax staff of the unit's region only")
         return _ledger_view(case)

@@ -7,7 +7,7 @@ from govshare.common.v1 import types_pb2 as common
 
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
-from services.tax import api, ledger, rules
+from services.tax import api, ledger, metrics, rules
 from services.tax.office import TaxOffice
 from services.tax.settings import TaxSettings
 
@@ -22,7 +22,9 @@ def build(
     authority = common.Party(
         kind=common.PARTY_KIND_DEPARTMENT, id=own.authority_uscc, name=own.authority_name
     )
-    office = TaxOffice(runtime, rules.load(own.rules_file), ledger.load(), authority)
+    book, chart = rules.load(own.rules_file), ledger.load()
+    metrics.preinitialise(book, chart)
+    office = TaxOffice(runtime, book, chart, authority)
     runtime.consume("tax.v1.events", office.on_tax_event)
     runtime.consume("realestate.v1.events", office.on_transfer_event)
     runtime.api.include_router(api.router(office))

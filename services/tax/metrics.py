@@ -3,10 +3,11 @@ reasons and statuses are small fixed sets)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from prometheus_client import Counter
 
-from prometheus_client import REGISTRY, Counter
-from prometheus_client.core import GaugeMetricFamily, Metric
+from services.kit.metrics import StateGauge
+from services.tax.ledger import Chart
+from services.tax.rules import RuleBook
 
 ASSESSMENTS = Counter(
     "govshare_tax_assessments_total", "Assessments issued, by rule set.", ["rule_set"]
@@ -33,22 +34,16 @@ CLEARED_FEN = Counter(
 STATUSES = ("none", "assessed", "paid", "cancelled", "refund_due")
 
 
-class CasesByStatus:
-    """`govshare_tax_cases{status}` computed from the case table at scrape time, so it is
-    right after a restart (the table is recovered, not replayed through the agents)."""
-
-    def __init__(self) -> None:
-        self.source: Callable[[], dict[str, int]] | None = None
-
-    def collect(self) -> Iterator[Metric]:
-        family = GaugeMetricFamily(
-            "govshare_tax_cases", "Joint cases known to tax, by status.", labels=["status"]
-        )
-        counts = self.source() if self.source is not None else {}
-        for status in STATUSES:
-            family.add_metric([status], counts.get(status, 0))
-        yield family
+CASES = StateGauge("govshare_tax_cases", "Joint cases known to tax, by status.", "status", STATUSES)
 
 
-CASES = CasesByStatus()
-REGISTRY.register(CASES)
+def preinitialise(book: RuleBook, chart: Chart) -> None:
+    """Every series the rule book and the chart of accounts know, at 0, so the first
+    increment shows in rate()/increase()."""
+    for rule_set in book.rule_sets:
+        ASSESSMENTS.labels(rule_set.id)
+    for outcome in ("cleared", "refused", "duplicate"):
+        PAYMENTS.labels(outcome)
+    for code, account in chart.accounts.items():
+        if code != chart.clearing:
+            CLEARED_FEN.labels(code, account.kind)

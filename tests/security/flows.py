@@ -11,8 +11,8 @@ from functools import cached_property
 
 from services.kit.auth import mint_dev_token
 from tests.helpers import wait_until
-from tests.integration.power.support import Certificates, Http, holder_uscc
-from tests.integration.realestate.support import Party, transfer_form
+from tests.integration.power.support import OPERATOR, Certificates, Http, holder_uscc
+from tests.integration.realestate.support import PROPERTY, Party, transfer_form
 from tests.integration.realestate.support import Platform as Joint
 from tests.reliability.processes import Platform, call
 
@@ -136,3 +136,31 @@ def seed(platform: Platform, seller: Party | None = None, applicant: str = "") -
         licence_id,
         property_id,
     )
+
+
+def complete(platform: Platform, seeds: Seeds) -> None:
+    """Pay the seeded case and connect the seeded application; wait until both are done
+    and the buyer holds the new certificate."""
+    realestate, tax, power = (platform.url(n) for n in ("realestate", "tax", "power"))
+    body = {"payment_id": "UP-AUDIT", "assessment_id": seeds.assessment_id,
+            "amount_fen": seeds.total_fen, "channel": "unionpay"}  # fmt: skip
+    status, paid = call("POST", f"{tax}/v1/cases/{seeds.case_id}/payments", seeds.buyer.token, body)
+    assert status == 200, paid
+    for step in ("acceptance", "metering"):
+        path = f"{power}/v1/applications/{seeds.application_id}/advance"
+        assert call("POST", path, OPERATOR, {"current_step": step})[0] == 200
+    wait_until(
+        lambda: (
+            call("GET", f"{realestate}/v1/cases/{seeds.case_id}", seeds.buyer.token)[1]["stage"]
+            == "completed"
+        ),
+        30,
+        "the case completed",
+    )
+
+    def certified() -> bool:
+        certs = call("GET", f"{platform.url('certificates')}/v1/me/certificates",
+                     seeds.buyer.token)[1]["certificates"]  # fmt: skip
+        return any(c["typeCode"] == PROPERTY for c in certs)
+
+    wait_until(certified, 30, "the buyer's certificate")

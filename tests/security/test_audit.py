@@ -2,8 +2,7 @@
 certified) and a power application (applied, accepted, stepped, connected), every event
 of the case says in its headers which case it belongs to, every change a person or a
 department asked for says who asked and for which department, and every data access
-says for which case and purpose. What the headers do not say yet is listed in GAPS and
-checked too, so closing a gap means moving it out of the list."""
+says for which case and purpose."""
 
 from __future__ import annotations
 
@@ -15,11 +14,8 @@ import pytest
 
 from services.kit.identifiers import check_resident_id, mask
 from services.kit.topics import TOPICS
-from tests.helpers import wait_until
-from tests.integration.power.support import OPERATOR
-from tests.integration.realestate.support import PROPERTY
-from tests.reliability.processes import Platform, call, read_all
-from tests.security.flows import Seeds, seed
+from tests.reliability.processes import Platform, read_all
+from tests.security.flows import Seeds, complete, seed
 
 pytestmark = pytest.mark.integration
 
@@ -35,21 +31,6 @@ COMMANDS = {
     "govshare.power.v1.ApplicationCompleted",
 }
 ACCESS = {"govshare.certificates.v1.EvidenceAccessGranted"}
-
-# (event type, header): what is not attributable yet, each with where it must be fixed.
-GAPS = {
-    # services/certificates/registry.py publishes certificate events without attributes,
-    # whether a department issued by gRPC or a feed event (a case) caused them
-    ("govshare.certificates.v1.CertificateIssued", "ce_actor"),
-    ("govshare.certificates.v1.CertificateIssued", "ce_caseid"),
-    ("govshare.certificates.v1.CertificateIssued", "ce_department"),
-    ("govshare.certificates.v1.CertificateRevoked", "ce_actor"),
-    ("govshare.certificates.v1.CertificateRevoked", "ce_caseid"),
-    ("govshare.certificates.v1.CertificateRevoked", "ce_department"),
-    # services/certificates/registry.py: the access log names the requester's USCC in
-    # ce_department, and the requesting system in the payload only
-    ("govshare.certificates.v1.EvidenceAccessGranted", "ce_actor"),
-}
 
 
 @dataclass(frozen=True)
@@ -71,38 +52,10 @@ def _events(platform: Platform) -> list[Seen]:
     return asyncio.run(everything())
 
 
-def _completed(platform: Platform, seeds: Seeds) -> None:
-    """Pay the seeded case and connect the seeded application; wait until both are done
-    and the buyer holds the new certificate."""
-    realestate, tax, power = (platform.url(n) for n in ("realestate", "tax", "power"))
-    body = {"payment_id": "UP-AUDIT", "assessment_id": seeds.assessment_id,
-            "amount_fen": seeds.total_fen, "channel": "unionpay"}  # fmt: skip
-    status, paid = call("POST", f"{tax}/v1/cases/{seeds.case_id}/payments", seeds.buyer.token, body)
-    assert status == 200, paid
-    for step in ("acceptance", "metering"):
-        path = f"{power}/v1/applications/{seeds.application_id}/advance"
-        assert call("POST", path, OPERATOR, {"current_step": step})[0] == 200
-    wait_until(
-        lambda: (
-            call("GET", f"{realestate}/v1/cases/{seeds.case_id}", seeds.buyer.token)[1]["stage"]
-            == "completed"
-        ),
-        30,
-        "the case completed",
-    )
-
-    def certified() -> bool:
-        certs = call("GET", f"{platform.url('certificates')}/v1/me/certificates",
-                     seeds.buyer.token)[1]["certificates"]  # fmt: skip
-        return any(c["typeCode"] == PROPERTY for c in certs)
-
-    wait_until(certified, 30, "the buyer's certificate")
-
-
 @pytest.fixture(scope="module")
 def trail(platform: Platform) -> tuple[Seeds, list[Seen]]:
     seeds = seed(platform)
-    _completed(platform, seeds)
+    complete(platform, seeds)
     cases = {seeds.case_id, seeds.application_id}
     holders = {seeds.seller.id, seeds.buyer.id, seeds.applicant}
     mine = [
@@ -124,10 +77,21 @@ def test_every_event_of_a_case_names_its_case(trail):
     assert {e.topic for e in cased} == {"realestate.v1.events", "tax.v1.events",
                                         "power.v1.events"}  # fmt: skip
     assert _missing(cased, "ce_caseid") == set()
-    certificate_events = [e for e in events if e.topic == "certificates.v1.events"]
-    assert certificate_events
-    for header in ("ce_caseid", "ce_actor", "ce_department"):
-        assert _missing(certificate_events, header) <= GAPS
+
+
+def test_every_certificate_change_names_who_and_the_case_that_caused_it(trail):
+    seeds, events = trail
+    changes = [e for e in events if e.topic == "certificates.v1.events"]
+    assert changes
+    assert _missing(changes, "ce_actor") == set()
+    assert _missing(changes, "ce_department") == set()
+    caused = {
+        (e.type, e.headers["ce_subject"])
+        for e in changes
+        if e.headers.get("ce_caseid") == seeds.case_id
+    }
+    assert ("govshare.certificates.v1.CertificateIssued", seeds.buyer.id) in caused
+    assert ("govshare.certificates.v1.CertificateRevoked", seeds.seller.id) in caused
 
 
 def test_every_command_names_who_asked_and_for_which_department(trail):
@@ -151,18 +115,10 @@ def test_every_data_access_names_its_case_purpose_and_requester(trail):
     assert {e.headers["ce_caseid"] for e in accesses} >= {seeds.case_id, seeds.application_id}
     for header in ("ce_caseid", "ce_purpose", "ce_department"):
         assert _missing(accesses, header) == set()
-    assert _missing(accesses, "ce_actor") <= GAPS
+    assert _missing(accesses, "ce_actor") == set()
+    assert {e.headers["ce_actor"].split(":")[0] for e in accesses} == {"department"}
     purposes = {e.headers["ce_purpose"] for e in accesses}
     assert {"realestate.transfer-review", "power.lv-nonresident-new"} <= purposes
-
-
-def test_the_gaps_are_still_gaps(trail):
-    """Each listed gap is real: fixing one fails here, as a reminder to take it off."""
-    _, events = trail
-    for kind, header in sorted(GAPS):
-        of_kind = [e for e in events if e.type == kind]
-        assert of_kind, kind
-        assert any(not e.headers.get(header) for e in of_kind), (kind, header, "closed")
 
 
 def test_headers_never_carry_an_unmasked_resident_id(trail):

@@ -1,8 +1,8 @@
 """Who may do what, as a table, against the running services and real objects: a joint
 case waiting for payment, a power application in progress, the seller's e-property
 certificate. Each row is a caller, a request and the answer the service defines
-(realestate and tax answer 403 to a caller who may not see a case; power answers 404, so
-a stranger does not even learn that an application exists).
+(a caller who may not see a case or an application gets 404, the answer for an unknown
+id, so ids cannot be probed; 403 is for a caller who sees it but may not do this).
 
 The services' own integration tests cover some rules already (a stranger reading a case
 or a bill, claims by the wrong staff, advancing by the wrong staff); the rows here are
@@ -91,25 +91,25 @@ def rows(s: Seeds) -> list[Row]:
         R("buyer", "realestate", "GET", case, 200),
         R("realestate staff", "realestate", "GET", case, 200),
         R("tax staff", "realestate", "GET", case, 200),
-        R("enterprise stranger", "realestate", "GET", case, 403),
-        R("power staff", "realestate", "GET", case, 403),
-        R("realestate window, Qingdao", "realestate", "GET", case, 403),
-        R("dept tax", "realestate", "GET", case, 403),
+        R("enterprise stranger", "realestate", "GET", case, 404),
+        R("power staff", "realestate", "GET", case, 404),
+        R("realestate window, Qingdao", "realestate", "GET", case, 404),
+        R("dept tax", "realestate", "GET", case, 404),
         R("seller", "realestate", "POST", case + "/confirmation", 403),  # the filer
-        R("citizen stranger", "realestate", "POST", case + "/confirmation", 403),
+        R("citizen stranger", "realestate", "POST", case + "/confirmation", 404),
         R("realestate window", "realestate", "POST", case + "/confirmation", 403),
-        R("citizen stranger", "realestate", "POST", case + "/withdrawal", 403, {"reason": "x"}),
+        R("citizen stranger", "realestate", "POST", case + "/withdrawal", 404, {"reason": "x"}),
         R("realestate window", "realestate", "POST", case + "/withdrawal", 403, {"reason": "x"}),
-        R("dept realestate", "realestate", "POST", case + "/withdrawal", 403, {"reason": "x"}),
+        R("dept realestate", "realestate", "POST", case + "/withdrawal", 404, {"reason": "x"}),
         R("realestate staff", "realestate", "GET", "/v1/me/cases", 403),
         R("dept realestate", "realestate", "GET", "/v1/me/cases", 403),
         R("enterprise stranger", "realestate", "GET", "/v1/queue", 403),
         R("power staff", "realestate", "GET", "/v1/queue", 403),
         R("dept realestate", "realestate", "GET", "/v1/queue", 403),
-        R("power window", "realestate", "POST", case + "/claim", 403),
-        R("realestate window, Qingdao", "realestate", "POST", case + "/claim", 403),
-        R("dept realestate", "realestate", "POST", case + "/claim", 403),
-        R("citizen stranger", "realestate", "POST", case + "/decision", 403, decision),
+        R("power window", "realestate", "POST", case + "/claim", 404),
+        R("realestate window, Qingdao", "realestate", "POST", case + "/claim", 404),
+        R("dept realestate", "realestate", "POST", case + "/claim", 404),
+        R("citizen stranger", "realestate", "POST", case + "/decision", 404, decision),
         R("seller", "realestate", "GET", f"/v1/units/{s.unit_code}/history", 403),
         R("tax staff", "realestate", "GET", f"/v1/units/{s.unit_code}/history", 200),
         R("power staff", "realestate", "GET", f"/v1/units/{s.unit_code}/history", 403),
@@ -118,18 +118,18 @@ def rows(s: Seeds) -> list[Row]:
         # tax: the bill for the parties and window staff; the ledger for tax staff only
         R("seller", "tax", "GET", case + "/assessment", 200),
         R("realestate staff", "tax", "GET", case + "/assessment", 200),
-        R("enterprise stranger", "tax", "GET", case + "/assessment", 403),
-        R("tax staff, Qingdao", "tax", "GET", case + "/assessment", 403),
-        R("power staff", "tax", "GET", case + "/assessment", 403),
-        R("dept power", "tax", "GET", case + "/assessment", 403),
-        R("citizen stranger", "tax", "POST", case + "/payments", 403, pay),
+        R("enterprise stranger", "tax", "GET", case + "/assessment", 404),
+        R("tax staff, Qingdao", "tax", "GET", case + "/assessment", 404),
+        R("power staff", "tax", "GET", case + "/assessment", 404),
+        R("dept power", "tax", "GET", case + "/assessment", 404),
+        R("citizen stranger", "tax", "POST", case + "/payments", 404, pay),
         R("tax staff", "tax", "POST", case + "/payments", 403, pay),
-        R("dept power", "tax", "POST", case + "/payments", 403, pay),
+        R("dept power", "tax", "POST", case + "/payments", 404, pay),
         R("dept tax", "tax", "POST", case + "/payments", 422, pay),  # payer not a party
         R("seller", "tax", "GET", case + "/ledger", 403),
         R("buyer", "tax", "GET", case + "/ledger", 403),
         R("realestate staff", "tax", "GET", case + "/ledger", 403),
-        R("tax staff, Qingdao", "tax", "GET", case + "/ledger", 403),
+        R("tax staff, Qingdao", "tax", "GET", case + "/ledger", 404),
         R("tax staff", "tax", "GET", case + "/ledger", 200),
         R("buyer", "tax", "GET", "/v1/ledger", 403),
         R("realestate staff", "tax", "GET", "/v1/ledger", 403),

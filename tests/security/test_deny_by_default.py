@@ -13,10 +13,13 @@ import grpc
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from govshare.certificates.v1 import certificates_service_pb2 as svc
 
 from services.kit.auth import DEV_KEY_ID, bearer_metadata, encode_token, mint_dev_token
+from services.portal.app import build as build_portal
+from services.portal.settings import PortalSettings
 from tests.security.wiring import SERVICES, runtime
 
 # Answer without a token: operations, the API description, and what README.md documents
@@ -189,3 +192,62 @@ async def test_every_grpc_method_refuses_a_caller_without_a_department_token(grp
             assert code == grpc.StatusCode.PERMISSION_DENIED, (method.name, kind, code)
             checked += 1
     print(f"\ngRPC deny by default: {checked} calls refused over {len(_METHODS)} methods")
+
+
+# --- the portal -----------------------------------------------------------------------------
+
+# The portal holds no authority of its own: pages, a proxy that forwards the caller's own
+# token (and no other credential) to the services, which decide, and development sign-in,
+# which production refuses. Each of its routes is one of these; a new route fails here
+# until it is classified (and, if it acts on data, authenticated).
+PORTAL_ROUTES = {
+    "pages": {("GET", "/config.json")},
+    "proxy": {(m, "/api/{service}/{path:path}") for m in ("DELETE", "GET", "PATCH", "POST", "PUT")},
+    "development only": {
+        ("POST", "/dev/token"),
+        ("POST", "/dev/identities"),
+        ("POST", "/dev/demo-certificates"),
+    },
+}
+PORTAL_URLS = {
+    f"portal_{name}_url": f"http://{name}.test:80{n}" for n, name in enumerate(SERVICES, 81)
+}
+
+
+def _portal(env: str) -> FastAPI:
+    settings = PortalSettings(env=env, **PORTAL_URLS)  # type: ignore[arg-type]
+    return build_portal(settings, transport=httpx.MockTransport(_echo_headers))
+
+
+def _echo_headers(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, json={k: v for k, v in request.headers.items()})
+
+
+def test_every_portal_route_is_classified():
+    found = set()
+    for route in iter_route_contexts(_portal("production").routes):
+        if route.path in OPERATIONAL or route.path.startswith("/static"):
+            continue
+        found |= {(m, route.path) for m in route.methods or () if m != "HEAD"}
+    classified = set().union(*PORTAL_ROUTES.values())
+    assert found - classified == set(), "classify the new portal route in PORTAL_ROUTES"
+    assert classified - found == set(), "a classified portal route is gone"
+
+
+async def test_the_portal_adds_no_credential_and_refuses_development_sign_in_in_production():
+    app = _portal("production")
+    async with (
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://portal"
+        ) as client,
+        app.router.lifespan_context(app),
+    ):
+        anonymous = (await client.get("/api/realestate/v1/me/cases")).json()
+        assert "authorization" not in anonymous  # what reaches the service: no token
+        mine = await client.get(
+            "/api/realestate/v1/me/cases", headers={"Authorization": "Bearer mine", "Cookie": "s=1"}
+        )
+        assert mine.json()["authorization"] == "Bearer mine" and "cookie" not in mine.json()
+        for method, path in PORTAL_ROUTES["development only"]:
+            reply = await client.request(method, path, json={"kind": "citizen", "subject": "x"})
+            assert reply.status_code == 403, path

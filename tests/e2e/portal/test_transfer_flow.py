@@ -63,8 +63,9 @@ def test_seller_files_buyer_confirms_pays_once_and_gets_the_new_certificate(
     expect(page.locator("#my-cases")).to_contain_text("暂无案件")
     page.goto(f"/case.html?id={case_id}")
     refused = page.locator(".notice.error")
-    expect(refused).to_contain_text("您无权进行此操作")
-    expect(refused).to_contain_text("只有买卖双方和本辖区窗口人员可以查看此案件")
+    # As for an unknown case id: a stranger does not learn that the case exists.
+    expect(refused).to_contain_text("没有找到（或您无权查看）")
+    expect(refused).to_contain_text("没有这个案件")
     expect(page.locator("#case-view")).not_to_contain_text(seller.name)
     shot(page, "12-case-stranger")
 

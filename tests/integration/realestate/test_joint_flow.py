@@ -59,7 +59,7 @@ def test_a_residential_transfer_completes_end_to_end(running: Platform):
     case = file(running, seller, buyer, unit)
     case_id = case["case_id"]
     assert (case["stage"], case["waiting_on"]) == ("awaiting_confirmation", "citizen")
-    assert running.get(f"{running.realestate}/v1/cases/{case_id}", stranger.token)[0] == 403
+    assert running.get(f"{running.realestate}/v1/cases/{case_id}", stranger.token)[0] == 404
 
     status, confirmed = running.post(
         f"{running.realestate}/v1/cases/{case_id}/confirmation", buyer.token
@@ -82,7 +82,7 @@ def test_a_residential_transfer_completes_end_to_end(running: Platform):
     assert (deed["ratePpm"], deed["amount"]["fen"]) == (10_000, "2350000")
     assert deed["legalSource"] == "财政部 税务总局 住房城乡建设部公告2024年第16号"
     assert bill["total_fen"] == 2_358_000
-    assert running.get(f"{running.tax}/v1/cases/{case_id}/assessment", stranger.token)[0] == 403
+    assert running.get(f"{running.tax}/v1/cases/{case_id}/assessment", stranger.token)[0] == 404
     # The same facts signed before 2024-12-01: the 2016 rules, 1.5 % for 120 m² (a quote).
     facts = transfer_form(seller, buyer, unit)["tax_facts"]
     status, earlier = running.post(

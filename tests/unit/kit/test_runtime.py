@@ -1,0 +1,53 @@
+"""What a service does when one of its consumers cannot get past an event: it keeps the
+event (no agent death, no skipped offset), retries it, and reports itself not ready, with
+the reason, until it gets past. The runtime is built, not started (no broker)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from services.kit import runtime as runtime_module
+from services.kit.runtime import ServiceRuntime
+from services.kit.settings import load_settings
+
+
+@pytest.fixture
+def service(tmp_path, monkeypatch: pytest.MonkeyPatch) -> ServiceRuntime:
+    monkeypatch.setattr(runtime_module, "RETRY_FIRST_S", 0.01)
+    settings = load_settings(env="test", kafka_bootstrap="127.0.0.1:9", data_dir=str(tmp_path))
+    built = ServiceRuntime("unit", settings)
+    # As if started and recovered: readiness then depends on the consumers alone.
+    monkeypatch.setattr(ServiceRuntime, "recovered", property(lambda _: True))
+    return built
+
+
+async def test_a_failing_event_is_retried_and_the_service_is_not_ready_meanwhile(service):
+    attempts: list[bool] = []
+    readiness: list[bool] = []
+
+    async def attempt() -> None:
+        readiness.append(service.ready)
+        attempts.append(True)
+        if len(attempts) < 3:
+            raise RuntimeError("the ledger table is unavailable")
+
+    assert service.ready
+    await asyncio.wait_for(service._without_dying("tax.v1.events", attempt), 5)
+    assert len(attempts) == 3  # the same event, until it went through
+    assert readiness == [True, False, False]  # not ready while stuck
+    assert service.ready and service.stuck == {}
+
+
+async def test_readiness_says_which_consumer_is_stuck_and_why(service):
+    async def attempt() -> None:
+        raise RuntimeError("the ledger table is unavailable")
+
+    task = asyncio.create_task(service._without_dying("tax.v1.events", attempt))
+    try:
+        await asyncio.sleep(0.05)
+        assert not service.ready
+        assert service.stuck == {"tax.v1.events": "RuntimeError: the ledger table is unavailable"}
+    finally:
+        task.cancel()
