@@ -267,7 +267,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
         verify_seconds=args.verify_seconds,
         ceiling_events=args.ceiling_events,
         restart_certificates=restart,
+        restart_store=args.restart_store,
         speed_seconds=args.speed_seconds,
+        power_rate=args.power_rate,
+        power_seconds=args.power_seconds,
+        transfer_rate=args.transfer_rate,
+        transfer_seconds=args.transfer_seconds,
+        evidence=args.evidence,
+        evidence_rate=args.evidence_rate,
+        evidence_seconds=args.evidence_seconds,
     )
     settings = load_settings()
     broker = None if settings.kafka_bootstrap else EmbeddedBroker().start()
@@ -361,7 +369,8 @@ def parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser(
         "bench",
-        help="measure the ceiling, certificate issuance, verification and restart",
+        help="measure the ceiling, issuance, verification, restart, power applications, "
+        "evidence resolution, joint transfers and memory",
         description="Every figure with its ratio to the ceiling (a plain aiokafka "
         "consume -> produce -> commit loop over the same events, same broker).",
     )
@@ -382,7 +391,34 @@ def parser() -> argparse.ArgumentParser:
         help="restart the registry with N certificates in state (default 20,000; "
         "1,000,000 with --full; 0 skips)",
     )
+    bench.add_argument(
+        "--restart-store",
+        choices=("rocksdb://", "memory://"),
+        default="rocksdb://",
+        help="the registry's table store for the restart figure (production: rocksdb://)",
+    )
     bench.add_argument("--speed-seconds", type=int, default=3, help="openssl speed -seconds")
+    bench.add_argument(
+        "--power-rate", type=float, default=100.0, help="power applications/s (open loop)"
+    )
+    bench.add_argument(
+        "--power-seconds", type=float, default=5.0, help="power open-loop duration (0 skips)"
+    )
+    bench.add_argument(
+        "--transfer-rate", type=float, default=100.0, help="joint transfer cases/s (open loop)"
+    )
+    bench.add_argument(
+        "--transfer-seconds", type=float, default=5.0, help="transfer open-loop duration (0 skips)"
+    )
+    bench.add_argument(
+        "--evidence", type=int, default=1_000, help="sequential ResolveEvidence calls"
+    )
+    bench.add_argument(
+        "--evidence-rate", type=float, default=500.0, help="open-loop ResolveEvidence requests/s"
+    )
+    bench.add_argument(
+        "--evidence-seconds", type=float, default=5.0, help="evidence open-loop duration (0 skips)"
+    )
     bench.add_argument(
         "--full", action="store_true", help="the issue's full sizes (restart with 1,000,000)"
     )

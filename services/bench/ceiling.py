@@ -20,7 +20,13 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from services.bench.harness import count_records, cpu_seconds, licence_records, produce
+from services.bench.harness import (
+    count_records,
+    cpu_seconds,
+    licence_records,
+    produce,
+    rss_bytes,
+)
 from services.kit.admin import ensure_topics
 
 
@@ -94,6 +100,7 @@ async def measure(bootstrap: str, count: int, log: Path) -> dict[str, float]:
         cpu_before = cpu_seconds(process.pid)
         seconds = await counter - started
         cpu = cpu_seconds(process.pid) - cpu_before
+        rss = rss_bytes(process.pid)
     finally:
         counter.cancel()
         process.terminate()
@@ -103,6 +110,7 @@ async def measure(bootstrap: str, count: int, log: Path) -> dict[str, float]:
         "seconds": seconds,
         "per_second": count / seconds,
         "cpu_us_per_event": cpu / count * 1e6,
+        "rss_mb": rss / 2**20,  # what a bare consume -> produce loop holds (RSS lines)
     }
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.certificates.v1 import events_pb2 as cert_events
 
+from services.bench import openloop
 from services.bench.harness import (
     MARKETREG,
     cpu_seconds,
@@ -39,6 +39,7 @@ from services.bench.harness import (
     percentile,
     produce,
     rss_bytes,
+    sequential,
     synthetic_uscc,
 )
 from services.kit.admin import ensure_topics
@@ -77,7 +78,14 @@ class IssuanceResult:
 class Service:
     """One certificates process on its own topic prefix (kept across restarts)."""
 
-    def __init__(self, bootstrap: str, suite: str, workdir: Path, label: str = "") -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        suite: str,
+        workdir: Path,
+        label: str = "",
+        store: str = "memory://",
+    ) -> None:
         self.prefix = f"bench{uuid.uuid4().hex[:8]}."
         self.proc = ServiceProcess("certificates", free_port(), free_port())
         label = label or suite
@@ -91,6 +99,8 @@ class Service:
             "GOVSHARE_HTTP_PORT": str(self.proc.http_port),
             "GOVSHARE_GRPC_PORT": str(self.proc.grpc_port),
             "GOVSHARE_LOG_LEVEL": "WARNING",
+            "GOVSHARE_STORE": store,
+            "GOVSHARE_DATA_DIR": str(workdir / f"data-{label}"),
         }
         self.log = workdir / f"certificates-{label}.log"
 
@@ -187,26 +197,17 @@ def _verify_request(certificate_id: str) -> svc.VerifyCertificateRequest:
 def verification(grpc_address: str, ids: list[str], calls: int) -> dict[str, float]:
     """Sequential calls: the rate one caller gets, and its latency."""
     metadata = bearer_metadata(mint_dev_token("department", VERIFIER, department="power"))
-    latencies: list[float] = []
     with grpc.insecure_channel(grpc_address) as channel:
         stub = svc_grpc.CertificateServiceStub(channel)  # type: ignore[no-untyped-call]
-        started = time.perf_counter()
-        for n in range(calls):
-            t0 = time.perf_counter()
+
+        def call(n: int) -> None:
             reply = stub.VerifyCertificate(
                 _verify_request(ids[n % len(ids)]), metadata=metadata, timeout=10
             )
-            latencies.append(time.perf_counter() - t0)
             if not reply.valid:
                 raise RuntimeError(f"verification failed: {list(reply.details)}")
-        elapsed = time.perf_counter() - started
-    return {
-        "requests": calls,
-        "per_second": calls / elapsed,
-        "p50_ms": percentile(latencies, 0.50) * 1000,
-        "p99_ms": percentile(latencies, 0.99) * 1000,
-        "mean_ms": statistics.fmean(latencies) * 1000,
-    }
+
+        return sequential(calls, call)
 
 
 async def open_loop(
@@ -238,30 +239,18 @@ async def open_loop(
             latencies.append(loop.time() - due)
 
         total = int(rate * seconds)
-        start = loop.time() + 0.1
-        calls = []
-        late = 0.0
-        for n in range(total):
-            due = start + n / rate
-            wait = due - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            else:
-                late = max(late, -wait)
-            calls.append(asyncio.create_task(call(n, due)))
-        sent = loop.time() - start
-        await asyncio.gather(*calls)
-        finished = loop.time() - start
+        schedule = await openloop.run(rate, total, call)
+    sent = schedule.sent_seconds
     return {
         "target_per_second": rate,
         "requests": total,
         "sent_per_second": total / sent if sent > 0 else 0.0,
-        "per_second": (total - failures) / finished,
+        "per_second": (total - failures) / schedule.finished_seconds,
         "failures": failures,
         "p50_ms": percentile(latencies, 0.50) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
         "max_ms": max(latencies) * 1000,
-        "client_late_ms": late * 1000,
+        "client_late_ms": schedule.client_late_s * 1000,
     }
 
 
@@ -288,10 +277,14 @@ def issued_ids(service: Service, limit: int) -> list[str]:
         return ids
 
 
-async def restart(bootstrap: str, suite: str, count: int, workdir: Path) -> dict[str, Any]:
+async def restart(
+    bootstrap: str, suite: str, count: int, workdir: Path, store: str = "rocksdb://"
+) -> dict[str, Any]:
     """Fill a registry with `count` certificates (through its feed, as in production),
-    restart it, and measure the time to ready and its memory."""
-    service = Service(bootstrap, suite, workdir, label="restart")
+    restart it, and measure the time to ready and its memory. With `rocksdb://` (the
+    production store) the tables survive in local files and a restart reads only the
+    changelog written since; with `memory://` it replays every changelog."""
+    service = Service(bootstrap, suite, workdir, label="restart", store=store)
     await service.start()
     try:
         feed = service.topic("marketreg.v1.events")
@@ -311,6 +304,7 @@ async def restart(bootstrap: str, suite: str, count: int, workdir: Path) -> dict
         service.stop()
     return {
         "certificates": count,
+        "store": store,
         "fill_seconds": filled,
         "seconds_to_ready": seconds,
         "rss_before_restart_mb": rss_full / 2**20,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import statistics
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from govshare.common.v1 import types_pb2 as common
@@ -157,3 +158,22 @@ def metric_sum(url: str, name: str, **labels: str) -> float:
         if all(f'{k}="{v}"' in head for k, v in labels.items()):
             total += float(value)
     return total
+
+
+def sequential(calls: int, call: Callable[[int], None]) -> dict[str, float]:
+    """`call(n)` for n in 0..calls-1, one after the other: the rate one caller gets and
+    its latency (`call` raises when an answer is wrong)."""
+    latencies: list[float] = []
+    started = time.perf_counter()
+    for n in range(calls):
+        t0 = time.perf_counter()
+        call(n)
+        latencies.append(time.perf_counter() - t0)
+    elapsed = time.perf_counter() - started
+    return {
+        "requests": calls,
+        "per_second": calls / elapsed,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "mean_ms": statistics.fmean(latencies) * 1000,
+    }

@@ -42,6 +42,7 @@ from services.kit.consumer import (
     Handler,
     delivery_of,
 )
+from services.kit.faust_app import App
 from services.kit.idempotency import AppliedEvents
 from services.kit.metrics import (
     BUILD_INFO,
@@ -98,8 +99,9 @@ class ServiceRuntime:
         self.source = f"/govshare/{name}"
         self.group = f"{settings.topic_prefix}govshare-{name}"
         self.kafka_security = settings.kafka_security
-        self.faust = faust.App(
+        self.faust = App(
             self.group,
+            fetch_wait_ms=settings.fetch_wait_ms,
             broker=[f"kafka://{b}" for b in settings.kafka_bootstrap.split(",")],
             broker_credentials=self.kafka_security.faust_credentials(),
             store=settings.store,

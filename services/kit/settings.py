@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     session_timeout_s: float | None = Field(default=None, gt=0)
     heartbeat_interval_s: float | None = Field(default=None, gt=0)
     rebalance_timeout_s: float | None = Field(default=None, gt=0)
+    # How long a fetch may wait for data (services/kit/faust_app.py): Tansu holds every
+    # fetch for the full wait, so development and test use 10 ms; production keeps
+    # Faust's 1,500 ms (Kafka answers as soon as data arrives).
+    consumer_fetch_wait_ms: int | None = Field(default=None, ge=1, le=30_000)
     # Tansu rejects the idempotent producer; enable it on Apache Kafka by setting.
     producer_idempotence: bool = False
     # Tansu answers ListOffsets(latest) with "first offset of the last batch + 1", so after
@@ -138,6 +142,12 @@ class Settings(BaseSettings):
         if self.heartbeat_interval_s is not None:
             return self.heartbeat_interval_s
         return 0.5 if self.is_short_timeouts else 3.0
+
+    @property
+    def fetch_wait_ms(self) -> int:
+        if self.consumer_fetch_wait_ms is not None:
+            return self.consumer_fetch_wait_ms
+        return 10 if self.is_short_timeouts else 1500
 
     @property
     def rebalance_timeout(self) -> float:

@@ -1,4 +1,5 @@
-"""`govshare bench` stays runnable: a tiny run prints every figure and writes the report."""
+"""`govshare bench` stays runnable: a tiny run prints every figure (the certificates
+service alone, then all four services) and writes the report."""
 
 import json
 import re
@@ -33,6 +34,21 @@ def test_bench_prints_each_figure_with_its_ratio_and_writes_json(broker, tmp_pat
             "20",
             "--speed-seconds",
             "1",
+            # all four services: a handful of each, to show the figures are there and sane
+            "--power-rate",
+            "5",
+            "--power-seconds",
+            "1",
+            "--evidence",
+            "20",
+            "--evidence-rate",
+            "20",
+            "--evidence-seconds",
+            "1",
+            "--transfer-rate",
+            "4",
+            "--transfer-seconds",
+            "1",
             "--json",
             str(report),
         ],
@@ -62,11 +78,60 @@ def test_bench_prints_each_figure_with_its_ratio_and_writes_json(broker, tmp_pat
     assert figures["verification"]["SIGNATURE_SUITE_ED25519"]["p99_ms"] > 0
     assert figures["verification_open_loop"]["SIGNATURE_SUITE_ED25519"]["failures"] == 0
     assert figures["restart"]["verified_after_restart"] == 20  # the state survived
+    assert figures["restart"]["store"] == "rocksdb://"  # the production store, by default
     assert figures["machine"]["cpus"] >= 1
     assert set(figures["targets"]) >= {"ed25519_issuance_vs_ceiling", "restart_seconds"}
 
+    # Across the four services: power applications, evidence resolution, joint transfers.
+    assert re.search(r"^power .* applications/s .*of ceiling.*open loop at 5/s", out, re.M), out
+    assert re.search(r"^evidence ResolveEvidence sequential .* requests/s", out, re.M), out
+    assert re.search(r"^evidence ResolveEvidence open_loop .*open loop at 20/s", out, re.M), out
+    assert re.search(r"^transfer .* cases/s .*registered p50 .*4 of 4 completed", out, re.M), out
+    assert "target   power application p99 <= 250 ms" in out
+    assert "target   joint transfer p99 <= 250 ms" in out
+    applications = figures["power"]
+    assert applications["accepted"] == 5 and applications["failures"] == 0, applications
+    assert 0 < applications["p50_ms"] <= applications["p99_ms"] < 60_000
+    evidence = figures["evidence"]
+    assert evidence["sequential"]["requests"] == 20 and evidence["sequential"]["p99_ms"] > 0
+    assert evidence["open_loop"]["failures"] == 0 and evidence["open_loop"]["requests"] == 20
+    cases = figures["transfers"]
+    assert cases["completed"] == 4 and cases["failures"] == 0, cases
+    steps = cases["steps"]
+    assert list(steps) == [
+        "filed",
+        "confirmed",
+        "review_passed",
+        "assessed",
+        "paid",
+        "registered",
+        "certificate",
+    ]
+    # each step after the one it needs, and the case's latency is its registration's
+    assert 0 < steps["filed"]["p50_ms"] <= steps["confirmed"]["p50_ms"]
+    assert steps["confirmed"]["p50_ms"] <= steps["paid"]["p50_ms"]
+    # Not paid <= registered: "paid" is when the client got its answer, "registered" when
+    # realestate produced the event, which may come first by a few ms.
+    assert steps["assessed"]["p50_ms"] <= steps["registered"]["p50_ms"]
+    assert steps["assessed"]["p50_ms"] <= steps["paid"]["p50_ms"]
+    assert cases["p99_ms"] == steps["registered"]["p99_ms"]
+    assert set(figures["rss_mb"]) == {"certificates", "realestate", "tax", "power"}
+    assert all(20 < mb < 4096 for mb in figures["rss_mb"].values()), figures["rss_mb"]
+    assert {"power_p99", "transfers_p99"} <= set(figures["targets"])
 
-FIGURES = {"ceiling", "openssl", "issuance", "applied", "verify", "restart"}
+
+FIGURES = {
+    "ceiling",
+    "openssl",
+    "issuance",
+    "applied",
+    "verify",
+    "restart",
+    "power",
+    "evidence",
+    "transfer",
+    "rss",
+}
 
 
 def test_openssl_speed_output_is_read():

@@ -51,3 +51,28 @@ async def test_readiness_says_which_consumer_is_stuck_and_why(service):
         assert service.stuck == {"tax.v1.events": "RuntimeError: the ledger table is unavailable"}
     finally:
         task.cancel()
+
+
+def test_the_fetch_wait_is_short_outside_production_and_faust_s_own_in_it():
+    # Tansu holds every fetch for its full wait (services/kit/faust_app.py).
+    assert load_settings(env="test").fetch_wait_ms == 10
+    production = load_settings(env="production", kafka_bootstrap="k:9092", store="rocksdb://")
+    assert production.fetch_wait_ms == 1500
+    assert load_settings(env="test", consumer_fetch_wait_ms=250).fetch_wait_ms == 250
+
+
+@pytest.mark.parametrize("wanted_ms", [10, 1500])
+async def test_the_worker_consumer_is_built_with_the_configured_fetch_wait(tmp_path, wanted_ms):
+    settings = load_settings(
+        env="test",
+        kafka_bootstrap="127.0.0.1:9",
+        data_dir=str(tmp_path),
+        consumer_fetch_wait_ms=wanted_ms,
+    )
+    built = ServiceRuntime("unit", settings)
+    thread = built.faust.consumer._new_consumer_thread()
+    consumer = thread._create_worker_consumer(built.faust.transport)
+    try:
+        assert consumer._fetch_max_wait_ms == wanted_ms
+    finally:
+        await consumer.stop()  # never started: only releases what the constructor made

@@ -1,0 +1,151 @@
+"""All four services as separate processes on a topic prefix of their own, started the
+way `govshare up` starts them (`services.kit.launcher`), for the figures that cross
+services (power applications, joint transfers, evidence resolution) and their memory.
+Also the gRPC calls that put the certificates those flows rely on in place."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+
+import grpc
+from govshare.certificates.v1 import certificates_service_pb2 as svc
+from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
+from govshare.common.v1 import types_pb2 as common
+
+from services.bench.harness import rss_bytes
+from services.kit.admin import ensure_topics
+from services.kit.auth import bearer_metadata, mint_dev_token
+from services.kit.launcher import SERVICES, Platform
+from services.kit.topics import all_topic_names
+
+LICENCE = "11100000000018833X001"
+PROPERTY = "111000000000193186001"
+MARKETREG = "11370100004251392E"
+REGISTRAR = "123701004931056272"  # the real-estate registration authority
+POWER_COMPANY = "91370100863014379C"
+
+
+class Services:
+    """certificates, realestate, tax and power on one fresh prefix; ready when started."""
+
+    def __init__(self, bootstrap: str, workdir: Path) -> None:
+        self.prefix = f"bench{uuid.uuid4().hex[:8]}."
+        self.bootstrap = bootstrap
+        self.platform = Platform(
+            bootstrap,
+            env={
+                "GOVSHARE_ENV": "test",
+                "GOVSHARE_TOPIC_PREFIX": self.prefix,
+                "GOVSHARE_KEYS_DIR": str(workdir / "keys-platform"),
+                "GOVSHARE_LOG_LEVEL": "WARNING",
+            },
+            fixed_ports=False,
+            log_dir=workdir / "platform",
+        )
+
+    async def start(self) -> None:
+        await ensure_topics(self.bootstrap, all_topic_names(self.prefix), partitions=4)
+        await asyncio.to_thread(self.platform.start, SERVICES)
+        await asyncio.to_thread(self.platform.wait_ready, 180.0)
+
+    def stop(self) -> None:
+        self.platform.stop()
+
+    def url(self, name: str) -> str:
+        return self.platform.services[name].http_url
+
+    @property
+    def grpc_address(self) -> str:
+        return self.platform.services["certificates"].grpc_address or ""
+
+    def topic(self, name: str) -> str:
+        return self.prefix + name
+
+    def rss_mb(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for name, proc in self.platform.services.items():
+            if proc.process is not None and proc.process.poll() is None:
+                out[name] = rss_bytes(proc.process.pid) / 2**20
+        return out
+
+
+def _party(kind: common.PartyKind, holder: str, name: str) -> common.Party:
+    return common.Party(kind=kind, id=holder, name=name)
+
+
+def licence_request(holder: str) -> tuple[str, svc.IssueCertificateRequest]:
+    return MARKETREG, svc.IssueCertificateRequest(
+        request_id=str(uuid.uuid4()),
+        type_code=LICENCE,
+        holder=_party(common.PARTY_KIND_ENTERPRISE, holder, "泉城基准测试有限公司"),
+        issuer_uscc=MARKETREG,
+        valid_from=common.Date(year=2025, month=1, day=1),
+        fields={
+            "name": "泉城基准测试有限公司",
+            "legal_representative": "张三",
+            "entity_type": "有限责任公司",
+            "address": "济南市天桥区",
+            "established_on": "2025-01-01",
+        },
+    )
+
+
+def property_request(
+    holder: str, unit: str, *, citizen: bool, name: str = "泉城基准测试有限公司"
+) -> tuple[str, svc.IssueCertificateRequest]:
+    kind = common.PARTY_KIND_CITIZEN if citizen else common.PARTY_KIND_ENTERPRISE
+    return REGISTRAR, svc.IssueCertificateRequest(
+        request_id=str(uuid.uuid4()),
+        type_code=PROPERTY,
+        holder=_party(kind, holder, name),
+        issuer_uscc=REGISTRAR,
+        valid_from=common.Date(year=2016, month=8, day=20),
+        fields={
+            "unit_code": unit,
+            "right_holder": name,
+            "location": f"济南市天桥区北园大街1号 {unit[-8:]}",
+            "usage": "住宅" if citizen else "商业",
+            "area_hundredths_m2": "12000",
+            "right_type": "国有建设用地使用权/房屋所有权",
+            "registration_number": f"2016-370105-DJ-{unit[-6:]}",
+        },
+    )
+
+
+async def issue_all(
+    grpc_address: str,
+    requests: Iterable[tuple[str, svc.IssueCertificateRequest]],
+    concurrency: int = 128,
+) -> int:
+    """Issue (issuer, request) pairs by gRPC, `concurrency` at a time, as the issuing
+    departments would; the number issued. Any refusal stops the bench."""
+    tokens = {
+        MARKETREG: mint_dev_token("department", MARKETREG, department="marketreg"),
+        REGISTRAR: mint_dev_token("department", REGISTRAR, department="realestate"),
+    }
+    pending = list(requests)
+    async with grpc.aio.insecure_channel(grpc_address) as channel:
+        stub = svc_grpc.CertificateServiceStub(channel)  # type: ignore[no-untyped-call]
+
+        async def issue(issuer: str, request: svc.IssueCertificateRequest) -> None:
+            await stub.IssueCertificate(
+                request, metadata=bearer_metadata(tokens[issuer]), timeout=60
+            )
+
+        await bounded(concurrency, [functools.partial(issue, i, r) for i, r in pending])
+    return len(pending)
+
+
+async def bounded(limit: int, jobs: list[Callable[[], Awaitable[None]]]) -> None:
+    """Run the jobs with at most `limit` at a time."""
+    gate = asyncio.Semaphore(limit)
+
+    async def one(job: Callable[[], Awaitable[None]]) -> None:
+        async with gate:
+            await job()
+
+    await asyncio.gather(*(one(job) for job in jobs))
