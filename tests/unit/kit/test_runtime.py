@@ -76,3 +76,26 @@ async def test_the_worker_consumer_is_built_with_the_configured_fetch_wait(tmp_p
         assert consumer._fetch_max_wait_ms == wanted_ms
     finally:
         await consumer.stop()  # never started: only releases what the constructor made
+
+
+class SlowBuffer:
+    """Faust's buffer of table writes, with sends that take longer than its 0.1 s wait:
+    each flush() call completes one send, as the real one does before giving up."""
+
+    def __init__(self, queued: int) -> None:
+        self.size = queued
+        self.flush_calls = 0
+
+    async def flush(self) -> None:
+        self.flush_calls += 1
+        if self.size:
+            self.size -= 1
+
+
+async def test_the_producer_flush_before_a_commit_drains_every_queued_table_write(tmp_path):
+    settings = load_settings(env="test", kafka_bootstrap="127.0.0.1:9", data_dir=str(tmp_path))
+    producer = ServiceRuntime("unit", settings).faust.producer
+    buffer = SlowBuffer(queued=3)
+    producer.buffer = buffer  # type: ignore[attr-defined]
+    await producer.flush()
+    assert buffer.size == 0  # Faust's own flush returns with writes still queued
