@@ -103,8 +103,17 @@ class Commands:
             submitted.address.CopyFrom(request.address)
         if contact is not None:
             submitted.contact.CopyFrom(contact)
-        resolved = await self._resolve(app_id, matter, request.applicant, request.unit_code)
-        events: list[Message] = [*resolved] if existing is not None else [submitted, *resolved]
+        # A retry after a crash that came after EvidenceResolved reuses that resolution:
+        # resolving again would log a second access and put evidence twice on the timeline.
+        earlier = [e for e in registry.events(app_id) if isinstance(e, ev.EvidenceResolved)]
+        if existing is not None and earlier:
+            resolved: list[Message] = list(earlier)
+            events: list[Message] = []
+        else:
+            resolved = list(
+                await self._resolve(app_id, matter, request.applicant, request.unit_code)
+            )
+            events = [*resolved] if existing is not None else [submitted, *resolved]
         results = [r for e in resolved for r in e.results]  # type: ignore[attr-defined]
         missing = rules.missing_of(results)
         if missing:
