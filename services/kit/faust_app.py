@@ -15,14 +15,38 @@ Before it commits offsets, Faust flushes its producer, but the buffer of table
 were still queued. A SIGKILL then lost those writes for good: the events that made
 them are never delivered again. `_Producer.flush` drains the buffer (found by reading
 Faust while chasing the rebalance loss in tests/reliability, which it did not cure).
+
+Three flaws of Faust 0.15 with aiokafka 0.14 lost events around a rebalance or a restart
+(tests/reliability/test_crash_restart.py; docs/threat-model.md has the traces):
+- aiokafka's `seek_to_committed` skips every partition whose committed offset is None or
+  0, and Faust relies on it to take the fetcher back over records it fetched but did not
+  deliver. Such a partition stayed where the fetcher had got to: the records in between
+  were never delivered, and the next commit went past them. `_ConsumerThread` seeks them
+  to where a group without a commit starts (`auto_offset_reset`) or to 0.
+- Faust hands the fetcher its set of active partitions, and empties it when it pauses
+  them all during a rebalance; aiokafka reads an empty set as "every partition". Records
+  of paused partitions came back, Faust dropped them, and the fetcher had moved past them.
+  `_ConsumerThread` fetches nothing while no partition is active.
+- Records were delivered at moments when Faust does not expect any: on a process's first
+  assignment (Faust stops the flow only when partitions are taken away), so events were
+  handled before the tables were recovered; and between the recovery's resuming of the
+  partitions and its seek (`resume_partitions` below). `_Consumer` keeps the flow
+  stopped from each assignment until the recovery has sought the partitions.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import faust
+from aiokafka.consumer.fetcher import OffsetResetStrategy
 from faust.transport.drivers import aiokafka as driver
+from faust.types import TP
+
+# How long a fetch waits when no partition is active (all paused for a rebalance).
+IDLE_FETCH_S = 0.05
 
 
 class _ConsumerThread(driver.AIOKafkaConsumerThread):
@@ -34,10 +58,63 @@ class _ConsumerThread(driver.AIOKafkaConsumerThread):
             consumer._fetch_max_wait_ms = wait_ms
         return consumer
 
+    async def seek_to_committed(self) -> Mapping[TP, int]:
+        committed: Mapping[TP, int] = await self.call_thread(self._seek_to_committed)
+        return committed
+
+    async def _seek_to_committed(self) -> Mapping[TP, int]:  # on the consumer's own thread
+        consumer = self._ensure_consumer()
+        committed: Mapping[TP, int] = await consumer.seek_to_committed()
+        # Changelogs are the recovery's to position; only the topics the agents read.
+        streams = {
+            tp: offset for tp, offset in committed.items() if not self.consumer._is_changelog_tp(tp)
+        }
+        from_start = [tp for tp, offset in streams.items() if offset is None]
+        for tp, offset in streams.items():
+            if offset == 0:
+                consumer.seek(tp, 0)
+        if from_start:
+            if consumer._fetcher._default_reset_strategy == OffsetResetStrategy.LATEST:
+                await consumer.seek_to_end(*from_start)
+            else:
+                await consumer.seek_to_beginning(*from_start)
+        return committed
+
+    async def _fetch_records(
+        self,
+        consumer: Any,
+        active_partitions: set[TP],
+        timeout: float | None = None,  # noqa: ASYNC109 (Faust's signature)
+        max_records: int | None = None,
+    ) -> Any:
+        # On the consumer's own thread. A copy: Faust changes its set while this fetch waits.
+        active = frozenset(active_partitions)
+        if not active:
+            await asyncio.sleep(min(timeout or 0.0, IDLE_FETCH_S))
+            return {}
+        return await super()._fetch_records(
+            consumer, set(active), timeout=timeout, max_records=max_records
+        )
+
 
 class _Consumer(driver.Consumer):
     def _new_consumer_thread(self) -> driver.AIOKafkaConsumerThread:
         return _ConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+    async def on_partitions_assigned(self, assigned: set[TP], generation_id: int = 0) -> None:
+        self.stop_flow()  # until the recovery has the tables back and the offsets sought
+        await super().on_partitions_assigned(assigned, generation_id)
+
+    def resume_partitions(self, tps: Iterable[TP]) -> None:
+        tps = set(tps)
+        if any(not self._is_changelog_tp(tp) for tp in tps):
+            # The recovery resumes the partitions, then seeks them, then resumes the
+            # flow, which it had turned on to read the changelogs. Records fetched in
+            # between came from the old positions, were cleared from the agents' queues
+            # with the flow, and set Faust's read offsets past the records the seek
+            # brings back, which were then dropped as already read.
+            self.stop_flow()
+        super().resume_partitions(tps)
 
 
 class _Producer(driver.Producer):
