@@ -2,7 +2,9 @@
 
 uvicorn drives the loop; the Faust app starts inside FastAPI's lifespan
 (`faust.contrib.asgi`). Liveness answers at once; readiness turns on only after Faust
-has recovered its tables, and the gRPC health service follows readiness.
+has recovered its tables and the consumers have caught up with the service's own topics
+(`catchup.py`: until then every other request is refused with 503 / UNAVAILABLE), and
+the gRPC health service follows readiness.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
-from services.kit import logs
+from services.kit import catchup, logs
 from services.kit.admin import ensure_topics
 from services.kit.auth import install_verifier, verifier_from_settings
 from services.kit.broker import kafka_answers
@@ -138,6 +140,7 @@ class ServiceRuntime:
         self.broker_reachable = True
         # topic -> why its consumer cannot get past an event (see `_without_dying`)
         self.stuck: dict[str, str] = {}
+        self.catch_up: catchup.CatchUp | None = None  # set when the worker starts
         self.grpc_server: grpc.aio.Server | None = None
         self.grpc_port: int | None = None
         self._health = HealthServicer()
@@ -243,7 +246,19 @@ class ServiceRuntime:
 
     @property
     def ready(self) -> bool:
-        return self.broker_reachable and self.recovered and not self.stuck
+        return self.broker_reachable and self.serving() and not self.stuck
+
+    @property
+    def caught_up(self) -> bool:
+        return self.catch_up is not None and self.catch_up.reached
+
+    def serving(self) -> bool:
+        """Whether requests are answered: tables recovered and own topics caught up. A
+        runtime whose worker was never started (built only for its HTTP surface) has no
+        state to wait for."""
+        if self.catch_up is None:
+            return True
+        return self.recovered and self.catch_up.reached
 
     @property
     def recovered(self) -> bool:
@@ -328,7 +343,7 @@ class ServiceRuntime:
         @api.get(
             "/readyz",
             tags=["operations"],
-            summary="Readiness (broker reachable and tables recovered)",
+            summary="Readiness (broker reachable, tables recovered, own topics caught up)",
         )
         async def readyz(response: Response) -> dict[str, Any]:
             if not self.ready:
@@ -338,6 +353,7 @@ class ServiceRuntime:
                 "service": self.name,
                 "broker_reachable": self.broker_reachable,
                 "recovered": self.recovered,
+                "caught_up": self.caught_up,
                 "stuck_consumers": dict(self.stuck),
             }
 
@@ -360,7 +376,9 @@ class ServiceRuntime:
             body, content_type = exposition()
             return Response(body, media_type=content_type)
 
-        @api.middleware("http")
+        catchup.refuse_http_until(api, self.serving)
+
+        @api.middleware("http")  # added last, so it runs first: it sees the refusals too
         async def measure(request: Request, call_next: Any) -> Response:
             started = time.perf_counter()
             response: Response = await call_next(request)
@@ -377,7 +395,7 @@ class ServiceRuntime:
     async def _start_grpc(self) -> None:
         if not self._grpc_registrars:
             return
-        server = grpc.aio.server()
+        server = grpc.aio.server(interceptors=[catchup.RefuseGrpcUntil(self.serving)])
         names = [
             health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
             reflection.SERVICE_NAME,
@@ -403,16 +421,26 @@ class ServiceRuntime:
         )
         await self._health.set("", health_pb2.HealthCheckResponse.NOT_SERVING)
         async with faust_app_running(self.faust, stop_timeout=15):
+            own = [p for p in self._processors if p.spec.owner == self.source]
+            self.catch_up = catchup.CatchUp(self.faust.consumer, own)
             await self._start_grpc()
-            probe = asyncio.create_task(self._probe_broker())
-            watcher = asyncio.create_task(self._watch_readiness())
-            lag = asyncio.create_task(self._watch_lag())
+            tasks = [
+                asyncio.create_task(self._probe_broker()),
+                asyncio.create_task(self._watch_readiness()),
+                asyncio.create_task(self._watch_lag()),
+                asyncio.create_task(
+                    catchup.watch(
+                        self.catch_up,
+                        recovered=lambda: self.recovered,
+                        generation=lambda: self.faust.consumer_generation_id,
+                    )
+                ),
+            ]
             try:
                 yield
             finally:
-                probe.cancel()
-                watcher.cancel()
-                lag.cancel()
+                for task in tasks:
+                    task.cancel()
                 if self.grpc_server is not None:
                     await self.grpc_server.stop(grace=2)
 

@@ -95,7 +95,13 @@ def dossiers(url: str, holders: list[str], kind: str = "enterprise") -> dict[str
     with httpx.Client(base_url=url, timeout=20) as client:
         for holder in holders:
             token = mint_dev_token(kind, holder)
-            reply = client.get("/v1/me/certificates", headers={"Authorization": f"Bearer {token}"})
+            headers = {"Authorization": f"Bearer {token}"}
+            reply = client.get("/v1/me/certificates", headers=headers)
+            deadline = time.monotonic() + 60
+            while reply.status_code == 503 and time.monotonic() < deadline:
+                # catching up after a start or a rebalance: a client waits as told
+                time.sleep(float(reply.headers.get("Retry-After", "1")))
+                reply = client.get("/v1/me/certificates", headers=headers)
             assert reply.status_code == 200, reply.text
             found[holder] = reply.json()["certificates"]
     return found
@@ -112,14 +118,6 @@ def _issued_events(bootstrap: str, topic: str, at_least: int) -> Counter[str]:
     )
 
 
-# Known failure, not yet fixed: since this test waits for every holder (not a sample),
-# some runs end with licences never issued after the restart, the same defect as the
-# two-worker test below (docs/threat-model.md). Not strict: it passes most runs.
-@pytest.mark.xfail(
-    strict=False,
-    reason="intermittent: feed events never applied after the SIGKILL and restart "
-    "(docs/threat-model.md, 'One of several workers dies')",
-)
 def test_certificate_issuance_from_a_feed_survives_a_sigkill_mid_batch(broker, tmp_path):
     count = 1500
     env = environment(broker.bootstrap, tmp_path / "keys")
@@ -224,17 +222,6 @@ def _drive(power: str, app_id: str, deadline: float) -> int:
     raise AssertionError(f"{app_id} not connected in time")
 
 
-# Known failures, not yet fixed (session 2, about 1 run in 4 in all):
-# - an application missing from the applicant's /v1/me/applications after the restart,
-#   although it exists;
-# - before the EvidenceResolved reuse in services/power/commands.py, a second
-#   EvidenceResolved on a retried application.
-# Not strict, because it passes most runs; docs/threat-model.md.
-@pytest.mark.xfail(
-    strict=False,
-    reason="intermittent after SIGKILL: an application missing from the applicant's list "
-    "(docs/threat-model.md, 'A process dies mid-flow')",
-)
 def test_power_applications_complete_once_across_sigkills(broker, tmp_path):
     count = 24
     env = environment(broker.bootstrap, tmp_path / "keys", GOVSHARE_POWER_OVERDUE_SCAN_S="3600")
@@ -441,17 +428,6 @@ def _partitions(proc: ServiceProcess, topic: str) -> int:
     )
 
 
-# Known failure, not yet fixed: in about 1 run in 6, a contiguous range of the killed
-# worker's feed offsets (e.g. partition 0, 67-93) is never applied by the survivor and
-# no certificate exists for it. It happens with either consumer fetch wait (10 ms and
-# 1,500 ms). Faust's per-partition read offsets and its acknowledging of offset "gaps"
-# (Consumer._add_gap, seen firing after the takeover) are the suspects. Not strict,
-# because it passes most runs; docs/threat-model.md.
-@pytest.mark.xfail(
-    strict=False,
-    reason="intermittent: a range of the killed worker's feed events is not applied by "
-    "the survivor (docs/threat-model.md, 'One of several workers dies')",
-)
 def test_two_workers_one_killed_the_survivor_finishes_the_work(broker, tmp_path):
     count = 1500
     env = environment(broker.bootstrap, tmp_path / "keys")

@@ -134,3 +134,12 @@ def test_resuming_stream_partitions_keeps_the_flow_stopped_until_the_seek(tmp_pa
     assert not faust_consumer.flow_active
     faust_consumer.resume_flow()  # what the recovery does once it has sought
     assert faust_consumer.flow_active
+
+
+async def test_a_gap_faust_would_count_as_done_is_logged(tmp_path, caplog):
+    settings = load_settings(env="test", kafka_bootstrap="127.0.0.1:9", data_dir=str(tmp_path))
+    faust_consumer = ServiceRuntime("unit", settings).faust.consumer
+    tp = TP("t.marketreg.v1.events", 1)
+    await faust_consumer._add_gap(tp, 48, 176)
+    assert "t.marketreg.v1.events[1]: offsets 48-175 were never delivered" in caplog.text
+    assert faust_consumer._gap[tp]  # Faust's own bookkeeping is unchanged

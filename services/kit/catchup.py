@@ -1,0 +1,130 @@
+"""A service answers only once its state includes everything already in its own log.
+
+Faust's recovery restores the tables from their changelogs, but the events the service
+had produced and not yet applied when it stopped (offsets not committed) are delivered
+again only after that. A request answered in between reads a state without them: after a
+SIGKILL, an applicant's retried application found its evidence resolution missing and
+resolved it a second time (tests/reliability/test_crash_restart.py). So after each
+assignment the service notes the end offsets of its own topics' partitions, and refuses
+requests (HTTP 503, gRPC UNAVAILABLE, with Retry-After) until its consumers have applied
+up to them. Feeds from other departments are not waited for: a backlog there is lag, not
+an inconsistency of the service's own writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+import grpc
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+log = logging.getLogger(__name__)
+
+REASON = "recovering its state after a start or a rebalance; retry"
+RETRY_AFTER_S = 1
+
+# Answered even while catching up: probes, metrics and the API's own description.
+ALWAYS_ANSWERED_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"})
+ALWAYS_ANSWERED_METHODS = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+
+
+class Progress(Protocol):
+    """What a consumer pipeline reports: partition -> (next offset to apply, produced at)."""
+
+    topic: str
+    progress: dict[int, tuple[int, float]]
+
+
+class CatchUp:
+    """Whether the consumers of the service's own topics have applied, in the current
+    assignment, everything that was in those partitions when it was made."""
+
+    def __init__(self, consumer: Any, processors: Iterable[Progress]) -> None:
+        self.consumer = consumer  # Faust's consumer
+        self.processors = {p.topic: p for p in processors}
+        self.targets: dict[Any, int] = {}
+        self.reached = False
+
+    async def start_over(self) -> None:
+        """A new assignment: note the end offsets of the own partitions now assigned."""
+        self.reached = False
+        tps = [tp for tp in self.consumer.assignment() if tp.topic in self.processors]
+        ends: Mapping[Any, int] = await self.consumer.highwaters(*tps) if tps else {}
+        self.targets = {tp: int(ends.get(tp) or 0) for tp in tps}
+
+    def applied_up_to(self, tp: Any) -> int:
+        """How far this process has applied the partition: its pipeline's progress (kept
+        across assignments: what this process applied is in the changelogs it recovered
+        from) or the committed offset (applied by whichever worker committed it)."""
+        processed = self.processors[tp.topic].progress.get(tp.partition, (0, 0.0))[0]
+        committed = getattr(self.consumer, "_committed_offset", {}).get(tp) or 0
+        return max(processed, committed)
+
+    def check(self) -> bool:
+        if not self.reached:
+            self.reached = all(self.applied_up_to(tp) >= end for tp, end in self.targets.items())
+        return self.reached
+
+
+async def watch(
+    catch_up: CatchUp,
+    recovered: Callable[[], bool],
+    generation: Callable[[], int],
+    every_s: float = 0.05,
+) -> None:
+    """Keep `catch_up` current: start over after each recovery (each new generation)."""
+    noted: int | None = None
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            if not recovered():
+                catch_up.reached, noted = False, None
+                continue
+            if generation() != noted:
+                await catch_up.start_over()
+                noted = generation()
+            catch_up.check()
+        except Exception:  # retried on the next round; readiness stays false meanwhile
+            log.warning("catch-up check failed", exc_info=True)
+            catch_up.reached, noted = False, None
+
+
+def refuse_http_until(api: FastAPI, serving: Callable[[], bool]) -> None:
+    @api.middleware("http")
+    async def until_serving(request: Request, call_next: Any) -> Response:
+        if serving() or request.url.path in ALWAYS_ANSWERED_PATHS:
+            response: Response = await call_next(request)
+            return response
+        return JSONResponse(
+            {"detail": {"field": "service", "reason": REASON}},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+
+
+class RefuseGrpcUntil(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]  # generic in the stubs only
+    def __init__(self, serving: Callable[[], bool]) -> None:
+        self.serving = serving
+
+    async def intercept_service(
+        self,
+        continuation: Callable[
+            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any]]
+        ],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Any, Any]:
+        method: str = handler_call_details.method
+        if self.serving() or method.startswith(ALWAYS_ANSWERED_METHODS):
+            return await continuation(handler_call_details)
+        return _REFUSED
+
+
+async def _refuse(_request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> None:
+    await context.abort(grpc.StatusCode.UNAVAILABLE, REASON)
+
+
+_REFUSED = grpc.unary_unary_rpc_method_handler(_refuse)
