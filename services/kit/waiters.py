@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from google.protobuf.message import Message
@@ -31,18 +32,28 @@ class Waiters:
     async def emit(self, message: Message, *, subject: str, wait: bool, **attrs: Any) -> str:
         """Produce `message`; with `wait`, return only once the agent applied it. Agents
         never wait (they would wait on themselves). Returns the event id."""
-        event_id = attrs.pop("event_id", None) or str(uuid.uuid4())
-        if not wait:
-            await self.bus.publish(message, subject=subject, event_id=event_id, **attrs)
-            return event_id
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending[event_id] = waiter
+        return await self.emit_all([message], subject=subject, wait=wait, **attrs)
+
+    async def emit_all(
+        self, messages: Sequence[Message], *, subject: str, wait: bool, **attrs: Any
+    ) -> str:
+        """Produce `messages` in order on one key (`event_id`, if given, names the last);
+        with `wait`, return once the agent applied the last, and so all of them. Returns
+        the last event's id."""
+        last_id = attrs.pop("event_id", None) or str(uuid.uuid4())
+        waiter: asyncio.Future[None] | None = None
+        if wait:
+            waiter = asyncio.get_running_loop().create_future()
+            self._pending[last_id] = waiter
         try:
-            await self.bus.publish(message, subject=subject, event_id=event_id, **attrs)
-            await asyncio.wait_for(waiter, APPLY_TIMEOUT_S)
+            for message in messages[:-1]:
+                await self.bus.publish(message, subject=subject, **attrs)
+            await self.bus.publish(messages[-1], subject=subject, event_id=last_id, **attrs)
+            if waiter is not None:
+                await asyncio.wait_for(waiter, APPLY_TIMEOUT_S)
         finally:
-            self._pending.pop(event_id, None)
-        return event_id
+            self._pending.pop(last_id, None)
+        return last_id
 
 
 def derived_id(cause: str, purpose: str) -> str:

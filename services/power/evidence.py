@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 
 import grpc
 from govshare.certificates.v1 import certificates_service_pb2 as svc
-from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 
-from services.kit.auth import bearer_metadata
+from services.kit.evidence import EvidenceChannel
 from services.power.catalog import Matter
 from services.power.metrics import EVIDENCE_CALLS, EVIDENCE_RESULTS
 from services.power.rules import EvidenceQuery
@@ -50,17 +49,8 @@ class EvidenceClient:
         token: Callable[[], str],
         timeout_s: float,
     ) -> None:
-        self.address = address
         self.company = company
-        self.token = token
-        self.timeout_s = timeout_s
-        self._stub: svc_grpc.CertificateServiceStub | None = None
-
-    def _service(self) -> svc_grpc.CertificateServiceStub:
-        if self._stub is None:  # an aio channel belongs to the running loop: make it there
-            channel = grpc.aio.insecure_channel(self.address)
-            self._stub = svc_grpc.CertificateServiceStub(channel)  # type: ignore[no-untyped-call]
-        return self._stub
+        self.channel = EvidenceChannel(address, token, timeout_s=timeout_s)
 
     async def resolve(
         self,
@@ -84,9 +74,7 @@ class EvidenceClient:
                 object_id=query.object_id,
             )
             try:
-                reply = await self._service().ResolveEvidence(
-                    request, metadata=bearer_metadata(self.token()), timeout=self.timeout_s
-                )
+                reply = await self.channel.resolve(request)
             except grpc.aio.AioRpcError as error:
                 status = _AS_STATUS.get(error.code())
                 EVIDENCE_CALLS.labels(error.code().name).inc()

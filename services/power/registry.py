@@ -16,11 +16,9 @@ own write.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import logging
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -35,6 +33,7 @@ from services.kit import validation
 from services.kit.envelope import Envelope
 from services.kit.registry import event_type
 from services.kit.runtime import ServiceRuntime
+from services.kit.waiters import Waiters
 from services.power import domain, preparation, rules
 from services.power.catalog import SHARING_PREFIX, Catalog, Matter
 from services.power.domain import Application, DomainError
@@ -51,7 +50,6 @@ from services.power.metrics import (
 )
 
 log = logging.getLogger(__name__)
-APPLY_TIMEOUT_S = 10.0
 
 _INVALIDATIONS = {
     cert_ev.CertificateRevoked: power_types.EVIDENCE_INVALIDATION_REVOKED,
@@ -89,7 +87,7 @@ class Registry:
         self.applications = app.Table("applications", key_type=str, value_type=str)
         self.preparations = app.Table("preparations", key_type=str, value_type=str)
         self.by_holder = app.Table("applications-by-holder", key_type=str, value_type=str)
-        self._waiters: dict[str, asyncio.Future[None]] = {}
+        self.waiters = Waiters(runtime.bus)
         self._overdue_sent: set[tuple[str, str]] = set()
 
     @property
@@ -145,7 +143,7 @@ class Registry:
             else:
                 self._apply_application(message)
         finally:
-            self._wake(env.id)
+            self.waiters.wake(env.id)
 
     def _apply_preparation(self, message: ev.PreparationStarted) -> None:
         merged = preparation.merge(self.preparation(message.parcel_code), message)
@@ -207,11 +205,6 @@ class Registry:
                 await self._emit([event], subject=app_id, wait=False)
         self._overdue_sent = set(due)
 
-    def _wake(self, event_id: str) -> None:
-        waiter = self._waiters.pop(event_id, None)
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
     async def _emit(self, events: list[Message], *, subject: str, wait: bool, **attrs: Any) -> None:
         """Produce `events` in order on one key; with `wait`, return once the agent has
         applied the last one. Agents never wait (they would wait on themselves)."""
@@ -219,20 +212,7 @@ class Registry:
             problems = validation.check(event)
             if problems:  # our bug: never put an event on the log that consumers refuse
                 raise AssertionError(f"{type(event).__name__} breaks its contract: {problems}")
-        if not wait:
-            for event in events:
-                await self.runtime.bus.publish(event, subject=subject, **attrs)
-            return
-        last_id = str(uuid.uuid4())
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters[last_id] = waiter
-        try:
-            for event in events[:-1]:
-                await self.runtime.bus.publish(event, subject=subject, **attrs)
-            await self.runtime.bus.publish(events[-1], subject=subject, event_id=last_id, **attrs)
-            await asyncio.wait_for(waiter, APPLY_TIMEOUT_S)
-        finally:
-            self._waiters.pop(last_id, None)
+        await self.waiters.emit_all(events, subject=subject, wait=wait, **attrs)
 
     async def emit(
         self, app_id: str, events: list[Message], actor: str, matter_code: str

@@ -26,7 +26,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.kit import identifiers
-from services.kit.auth import mint_dev_token
+from services.kit.evidence import department_token
 from services.kit.settings import Environment
 
 
@@ -75,11 +75,9 @@ class PowerSettings(BaseSettings):
     def department_token(self) -> Callable[[], str]:
         """The bearer token for certificates: from the file in production, re-read on
         every call (rotation needs no restart); a dev token elsewhere."""
-        if self.power_certificates_token_file:
-            path = Path(self.power_certificates_token_file)
-            return lambda: path.read_text(encoding="utf-8").strip()
-        uscc = self.power_company_uscc
-        return lambda: mint_dev_token("department", uscc, department="power", ttl_s=300)
+        return department_token(
+            self.power_certificates_token_file, self.power_company_uscc, "power"
+        )
 
 
 def load_power_settings(**overrides: object) -> PowerSettings:

@@ -4,18 +4,14 @@ access log). Turns every answer, including failures, into a review.Evidence."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import grpc
 from govshare.certificates.v1 import certificates_service_pb2 as svc
-from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 
-from services.kit.auth import bearer_metadata, mint_dev_token
+from services.kit.evidence import EvidenceChannel, department_token
 from services.realestate import metrics
 from services.realestate.review import (
     AMBIGUOUS,
@@ -27,8 +23,6 @@ from services.realestate.review import (
     Evidence,
 )
 from services.realestate.settings import RealestateSettings
-
-log = logging.getLogger(__name__)
 
 # 不动产权证书: type code from the certificate catalog (GB/T 36904 type code).
 PROPERTY_CERTIFICATE = "111000000000193186001"
@@ -42,45 +36,35 @@ _STATUS = {
     common.EVIDENCE_STATUS_AMBIGUOUS: AMBIGUOUS,
     common.EVIDENCE_STATUS_DENIED: DENIED,
 }
-_RETRYABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 
 
 def token_source(settings: RealestateSettings) -> Callable[[], str]:
     """The registry's department token: from the configured file in production (read on
     each call, so a rotated token is picked up), a development token otherwise."""
-    if settings.realestate_token_file:
-        path = Path(settings.realestate_token_file)
-        return lambda: path.read_text("utf-8").strip()
-    return lambda: mint_dev_token(
-        "department",
+    return department_token(
+        settings.realestate_token_file,
         settings.realestate_registrar_uscc,
-        department="realestate",
-        name=settings.realestate_registrar_name,
-        ttl_s=300,
+        "realestate",
+        settings.realestate_registrar_name,
     )
 
 
 class EvidenceClient:
     def __init__(self, settings: RealestateSettings, token: Callable[[], str]) -> None:
-        self.address = settings.certificates_grpc
-        self.timeout_s = settings.realestate_evidence_timeout_s
-        self.attempts = settings.realestate_evidence_attempts
-        self.token = token
+        self.channel = EvidenceChannel(
+            settings.certificates_grpc,
+            token,
+            timeout_s=settings.realestate_evidence_timeout_s,
+            attempts=settings.realestate_evidence_attempts,
+        )
         self.requester = common.Party(
             kind=common.PARTY_KIND_DEPARTMENT,
             id=settings.realestate_registrar_uscc,
             name=settings.realestate_registrar_name,
         )
-        self._channel: grpc.aio.Channel | None = None
-
-    def _stub(self) -> svc_grpc.CertificateServiceStub:
-        if self._channel is None:  # created on the running loop, on first use
-            self._channel = grpc.aio.insecure_channel(self.address)
-        return svc_grpc.CertificateServiceStub(self._channel)  # type: ignore[no-untyped-call]
 
     async def close(self) -> None:
-        if self._channel is not None:
-            await self._channel.close(None)
+        await self.channel.close()
 
     def _request(self, case_id: str, seller_id: str, unit_code: str) -> svc.ResolveEvidenceRequest:
         return svc.ResolveEvidenceRequest(
@@ -101,22 +85,10 @@ class EvidenceClient:
 
     async def seller_certificate(self, case_id: str, seller_id: str, unit_code: str) -> Evidence:
         request = self._request(case_id, seller_id, unit_code)
-        evidence = Evidence(UNAVAILABLE, "the certificate registry did not answer")
-        for attempt in range(self.attempts):
-            try:
-                reply = await self._stub().ResolveEvidence(
-                    request, metadata=bearer_metadata(self.token()), timeout=self.timeout_s
-                )
-                evidence = _from_reply(reply)
-                break
-            except grpc.aio.AioRpcError as error:
-                evidence = _from_error(error)
-                if error.code() not in _RETRYABLE:
-                    break
-                log.warning(
-                    "certificate registry unavailable (attempt %d): %s", attempt + 1, error.code()
-                )
-                await asyncio.sleep(0.5 * (attempt + 1))
+        try:
+            evidence = _from_reply(await self.channel.resolve(request))
+        except grpc.aio.AioRpcError as error:
+            evidence = _from_error(error)
         metrics.EVIDENCE_CALLS.labels(evidence.status).inc()
         return evidence
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import random
 import re
 import subprocess
 import sys
@@ -27,9 +26,9 @@ from govshare.common.v1 import types_pb2 as common
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
 from services.kit.broker import free_port
-from services.kit.identifiers import resident_id_check_char
 from services.kit.topics import all_topic_names
 from tests.helpers import ROOT, http_get, wait_until
+from tests.integration.realestate.support import PROPERTY, REGISTRAR, resident_id
 
 try:
     from playwright.sync_api import expect
@@ -51,21 +50,6 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = ROOT / "artifacts" / "portal"
 SERVICES = ("certificates", "realestate", "tax", "power")
-PROPERTY = "111000000000193186001"
-TAX_PAYMENT = "11100000000019334U001"
-REGISTRAR = "123701004931056272"
-
-
-def resident_id() -> str:
-    """A fresh valid resident id (Jinan, born 1980-1999)."""
-    body = f"370102{random.randint(1980, 1999)}0{random.randint(1, 9)}1{random.randint(1, 9)}"
-    body += f"{random.randint(100, 999)}"
-    return body + resident_id_check_char(body)
-
-
-def unit_code() -> str:
-    """A fresh unit in Jinan Tianqiao."""
-    return f"370105012002GB00001F{random.randint(1, 999):04d}{random.randint(1, 9999):04d}"
 
 
 @dataclass

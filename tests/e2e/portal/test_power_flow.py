@@ -18,8 +18,8 @@ from tests.e2e.portal.support import (
     sign_in,
     sign_in_staff,
     sign_out,
-    unit_code,
 )
+from tests.integration.realestate.support import unit_code
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from tests.e2e.portal.support import Platform, citizen, expect, shot, sign_in_staff, unit_code
+from tests.e2e.portal.support import Platform, citizen, expect, shot, sign_in_staff
+from tests.integration.realestate.support import unit_code
 
 pytestmark = pytest.mark.browser
 

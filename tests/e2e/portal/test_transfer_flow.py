@@ -11,8 +11,6 @@ import time
 import pytest
 
 from tests.e2e.portal.support import (
-    PROPERTY,
-    TAX_PAYMENT,
     Platform,
     case_id_of,
     citizen,
@@ -21,8 +19,8 @@ from tests.e2e.portal.support import (
     shot,
     sign_in,
     sign_out,
-    unit_code,
 )
+from tests.integration.realestate.support import PROPERTY, TAX_PAYMENT, unit_code
 
 pytestmark = pytest.mark.browser
 

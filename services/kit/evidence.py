@@ -1,0 +1,79 @@
+"""The departments' side of the certificates service's purpose-bound ResolveEvidence.
+
+A department that needs a certificate (power, realestate) asks as itself, with its
+department token, for one matter and one case. What it asks and what an answer means
+are the department's; this module owns the channel, the token, the deadline and the
+retries of an answer that did not come.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import grpc
+from govshare.certificates.v1 import certificates_service_pb2 as svc
+from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
+
+from services.kit.auth import bearer_metadata, mint_dev_token
+
+log = logging.getLogger(__name__)
+
+# No answer yet: the registry is away, or catching up after a start (services/kit/catchup.py).
+RETRYABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+
+
+def department_token(
+    token_file: str, uscc: str, department: str, name: str = ""
+) -> Callable[[], str]:
+    """The department's bearer token: from `token_file` when set (production), read on
+    every call so a rotated token needs no restart; a development token otherwise."""
+    if token_file:
+        path = Path(token_file)
+        return lambda: path.read_text(encoding="utf-8").strip()
+    return lambda: mint_dev_token("department", uscc, department=department, name=name, ttl_s=300)
+
+
+class EvidenceChannel:
+    def __init__(
+        self,
+        address: str,
+        token: Callable[[], str],
+        *,
+        timeout_s: float,
+        attempts: int = 1,
+        backoff_s: float = 0.5,
+    ) -> None:
+        self.address = address
+        self.token = token
+        self.timeout_s = timeout_s
+        self.attempts = attempts
+        self.backoff_s = backoff_s
+        self._channel: grpc.aio.Channel | None = None
+
+    def _stub(self) -> svc_grpc.CertificateServiceStub:
+        if self._channel is None:  # an aio channel belongs to the running loop: make it there
+            self._channel = grpc.aio.insecure_channel(self.address)
+        return svc_grpc.CertificateServiceStub(self._channel)  # type: ignore[no-untyped-call]
+
+    async def close(self) -> None:
+        if self._channel is not None:
+            await self._channel.close(None)
+
+    async def resolve(self, request: svc.ResolveEvidenceRequest) -> svc.ResolveEvidenceResponse:
+        """The registry's answer; the last `grpc.aio.AioRpcError` when there is none
+        (an error it answered with, or `RETRYABLE` on every attempt)."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                reply: svc.ResolveEvidenceResponse = await self._stub().ResolveEvidence(
+                    request, metadata=bearer_metadata(self.token()), timeout=self.timeout_s
+                )
+                return reply
+            except grpc.aio.AioRpcError as error:
+                if error.code() not in RETRYABLE or attempt == self.attempts:
+                    raise
+                log.warning("certificate registry: %s (attempt %d)", error.code().name, attempt)
+                await asyncio.sleep(self.backoff_s * attempt)
+        raise AssertionError("unreachable: the last attempt returns or raises")
