@@ -267,12 +267,30 @@ def lines(report: dict[str, Any]) -> list[str]:
             f"{restart['verified_after_restart']} verified after)"
         )
     out += cross_service_lines(report, ratio)
+    out += failure_lines(report)
     for target in report["targets"].values():
         verdict = {True: "met", False: "NOT met", None: "not measured at full size"}[target["met"]]
         value = target["value"]
         shown = f"{value:.1%}" if target["bar"] < 1 else f"{value:.1f}"
         out.append(f"target   {target['what']}: {shown} -> {verdict}")
     return out
+
+
+def failure_lines(report: dict[str, Any]) -> list[str]:
+    """Why requests failed (up to 5 samples a figure are kept): a count alone cannot be
+    looked into after the run."""
+    figures: dict[str, Any] = {
+        **{f"verify {k}": v for k, v in report.get("verification_open_loop", {}).items()},
+        "power": report.get("power"),
+        **{f"evidence {k}": v for k, v in report.get("evidence", {}).items()},
+        "transfer": report.get("transfers"),
+    }
+    return [
+        f"failed   {name}: {sample}"
+        for name, f in figures.items()
+        if f
+        for sample in f.get("failure_samples", [])
+    ]
 
 
 def cross_service_lines(report: dict[str, Any], ratio: Callable[[float], str]) -> list[str]:

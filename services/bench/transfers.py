@@ -123,6 +123,8 @@ class Watcher:
         self.waiting[case_id, step] = future
         try:
             return await asyncio.wait_for(future, limit_s)
+        except TimeoutError:
+            raise TimeoutError(f"case {case_id}: no {step} within {limit_s:g} s") from None
         finally:
             self.waiting.pop((case_id, step), None)
 
