@@ -9,6 +9,7 @@ import asyncio
 import functools
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 import grpc
@@ -17,15 +18,13 @@ from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 
 from services.bench.harness import rss_bytes
+from services.kit import samples
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
 from services.kit.launcher import SERVICES, Platform
+from services.kit.samples import MARKETREG, REGISTRAR
 from services.kit.topics import all_topic_names
 
-LICENCE = "11100000000018833X001"
-PROPERTY = "111000000000193186001"
-MARKETREG = "11370100004251392E"
-REGISTRAR = "123701004931056272"  # the real-estate registration authority
 POWER_COMPANY = "91370100863014379C"
 
 
@@ -73,47 +72,23 @@ class Services:
         return out
 
 
+BENCH_ENTERPRISE = "泉城基准测试有限公司"
+
+
 def _party(kind: common.PartyKind, holder: str, name: str) -> common.Party:
     return common.Party(kind=kind, id=holder, name=name)
 
 
 def licence_request(holder: str) -> tuple[str, svc.IssueCertificateRequest]:
-    return MARKETREG, svc.IssueCertificateRequest(
-        request_id=str(uuid.uuid4()),
-        type_code=LICENCE,
-        holder=_party(common.PARTY_KIND_ENTERPRISE, holder, "泉城基准测试有限公司"),
-        issuer_uscc=MARKETREG,
-        valid_from=common.Date(year=2025, month=1, day=1),
-        fields={
-            "name": "泉城基准测试有限公司",
-            "legal_representative": "张三",
-            "entity_type": "有限责任公司",
-            "address": "济南市天桥区",
-            "established_on": "2025-01-01",
-        },
-    )
+    party = _party(common.PARTY_KIND_ENTERPRISE, holder, BENCH_ENTERPRISE)
+    return MARKETREG, samples.licence_request(party, since=date(2025, 1, 1))
 
 
 def property_request(
-    holder: str, unit: str, *, citizen: bool, name: str = "泉城基准测试有限公司"
+    holder: str, unit: str, *, citizen: bool, name: str = BENCH_ENTERPRISE
 ) -> tuple[str, svc.IssueCertificateRequest]:
     kind = common.PARTY_KIND_CITIZEN if citizen else common.PARTY_KIND_ENTERPRISE
-    return REGISTRAR, svc.IssueCertificateRequest(
-        request_id=str(uuid.uuid4()),
-        type_code=PROPERTY,
-        holder=_party(kind, holder, name),
-        issuer_uscc=REGISTRAR,
-        valid_from=common.Date(year=2016, month=8, day=20),
-        fields={
-            "unit_code": unit,
-            "right_holder": name,
-            "location": f"济南市天桥区北园大街1号 {unit[-8:]}",
-            "usage": "住宅" if citizen else "商业",
-            "area_hundredths_m2": "12000",
-            "right_type": "国有建设用地使用权/房屋所有权",
-            "registration_number": f"2016-370105-DJ-{unit[-6:]}",
-        },
-    )
+    return REGISTRAR, samples.property_request(_party(kind, holder, name), unit)
 
 
 async def issue_all(

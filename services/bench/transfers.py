@@ -33,10 +33,12 @@ from govshare.realestate.v1 import events_pb2 as re_events
 from govshare.tax.v1 import events_pb2 as tax_events
 
 from services.bench import openloop
-from services.bench.platform import PROPERTY, Services, issue_all, property_request
+from services.bench.platform import Services, issue_all, property_request
+from services.kit import samples
 from services.kit.admin import partitions_of
 from services.kit.auth import mint_dev_token
 from services.kit.identifiers import resident_id_check_char
+from services.kit.samples import PROPERTY
 
 STEPS = ("filed", "confirmed", "review_passed", "assessed", "paid", "registered", "certificate")
 _WATCHED: dict[str, type[Message]] = {
@@ -74,24 +76,7 @@ def party(n: int, role: str) -> dict[str, str]:
 
 
 def form(n: int) -> dict[str, Any]:
-    code = unit(n)
-    return {
-        "unit_code": code,
-        "seller": party(n, "seller"),
-        "buyer": party(n, "buyer"),
-        "price_fen": 235_000_000,
-        "area_hundredths_m2": 12_000,
-        "usage": "residential",
-        "contract_date": "2025-06-01",
-        "location": {"division_code": "370105", "text": f"济南市天桥区北园大街1号 {code[-8:]}"},
-        "tax_facts": {
-            "buyer_family_existing_homes": 0,
-            "seller_acquisition_date": "2016-08-20",
-            "seller_only_home": True,
-            "original_cost_fen": 128_000_000,
-            "certificate_count": 1,
-        },
-    }
+    return samples.transfer_form(unit(n), party(n, "seller"), party(n, "buyer"))
 
 
 class Watcher:

@@ -10,8 +10,6 @@ would, so that a newcomer can try both flows without other tools.
 from __future__ import annotations
 
 import random
-import uuid
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 import grpc
@@ -21,6 +19,7 @@ from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.kit import samples
 from services.kit.auth import (
     AuthError,
     Principal,
@@ -37,13 +36,9 @@ from services.kit.identifiers import (
     resident_id_check_char,
     uscc_check_char,
 )
+from services.kit.samples import MARKETREG, REGISTRAR
 
 TOKEN_TTL_S = 8 * 3600
-# Issuing departments of the demo certificates (services/certificates/data/issuers.json).
-MARKETREG = "11370100004251392E"
-REGISTRAR = "123701004931056272"
-LICENCE = "11100000000018833X001"
-PROPERTY = "111000000000193186001"
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -88,11 +83,6 @@ def fresh_unit_code(rng: random.Random) -> str:
     value = f"370105012002GB00001F{rng.randint(1, 999):04d}{rng.randint(1, 9999):04d}"
     assert check_unit_code(value).valid
     return value
-
-
-def _today() -> common.Date:
-    now = datetime.now(UTC)
-    return common.Date(year=now.year, month=now.month, day=now.day)
 
 
 def router(
@@ -169,41 +159,13 @@ def router(
             requests.append(
                 (
                     mint_dev_token("department", MARKETREG, department="marketreg"),
-                    svc.IssueCertificateRequest(
-                        request_id=str(uuid.uuid4()),
-                        type_code=LICENCE,
-                        holder=holder,
-                        issuer_uscc=MARKETREG,
-                        valid_from=_today(),
-                        fields={
-                            "name": name,
-                            "legal_representative": "张三",
-                            "entity_type": "有限责任公司",
-                            "address": "济南市天桥区北园大街1号",
-                            "established_on": "2020-01-01",
-                        },
-                    ),
+                    samples.licence_request(holder),
                 )
             )
         requests.append(
             (
                 mint_dev_token("department", REGISTRAR, department="realestate"),
-                svc.IssueCertificateRequest(
-                    request_id=str(uuid.uuid4()),
-                    type_code=PROPERTY,
-                    holder=holder,
-                    issuer_uscc=REGISTRAR,
-                    valid_from=common.Date(year=2016, month=8, day=20),
-                    fields={
-                        "unit_code": unit,
-                        "right_holder": name,
-                        "location": f"济南市天桥区北园大街1号 {unit[-8:-4]}号楼{unit[-4:]}室",
-                        "usage": "住宅" if citizen else "商业",
-                        "area_hundredths_m2": "9000",
-                        "right_type": "国有建设用地使用权/房屋所有权",
-                        "registration_number": f"鲁(2016)济南市不动产权第{unit[-7:]}号",
-                    },
-                ),
+                samples.property_request(holder, unit, area_hundredths_m2=9000),
             )
         )
         issued = []

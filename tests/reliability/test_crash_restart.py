@@ -28,9 +28,10 @@ from aiokafka import AIOKafkaProducer
 
 from services.kit.auth import mint_dev_token
 from services.kit.envelope import encode_headers
+from services.kit.samples import PROPERTY, TAX_PAYMENT
 from tests.helpers import metric_value, read_topic, wait_until
 from tests.integration.power.support import OPERATOR, holder_uscc
-from tests.integration.realestate.support import PROPERTY, TAX_PAYMENT, Party, transfer_form
+from tests.integration.realestate.support import Party, transfer_form
 from tests.integration.realestate.support import Platform as Joint
 from tests.reliability.processes import Platform, ServiceProcess, call, environment, retry
 from tests.samples import sample_of_topic

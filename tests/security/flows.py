@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from services.kit.auth import mint_dev_token
+from services.kit.samples import PROPERTY
 from tests.helpers import wait_until
 from tests.integration.power.support import OPERATOR, Certificates, Http, holder_uscc
-from tests.integration.realestate.support import PROPERTY, Party, transfer_form
+from tests.integration.realestate.support import Party, transfer_form
 from tests.integration.realestate.support import Platform as Joint
 from tests.reliability.processes import Platform, call
 

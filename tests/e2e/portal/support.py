@@ -19,16 +19,17 @@ from typing import Any
 
 import grpc
 import httpx
-from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 
+from services.kit import samples
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
 from services.kit.broker import free_port
+from services.kit.samples import REGISTRAR
 from services.kit.topics import all_topic_names
 from tests.helpers import ROOT, http_get, wait_until
-from tests.integration.realestate.support import PROPERTY, REGISTRAR, resident_id
+from tests.integration.realestate.support import resident_id
 
 try:
     from playwright.sync_api import expect
@@ -101,25 +102,9 @@ class Platform:
         """The seller's e-property certificate, issued as the registry's feed would."""
         with grpc.insecure_channel(self.grpc_address) as channel:
             stub = svc_grpc.CertificateServiceStub(channel)
+            owner = common.Party(kind=common.PARTY_KIND_CITIZEN, id=holder.id, name=holder.name)
             reply = stub.IssueCertificate(
-                svc.IssueCertificateRequest(
-                    request_id=str(uuid.uuid4()),
-                    type_code=PROPERTY,
-                    holder=common.Party(
-                        kind=common.PARTY_KIND_CITIZEN, id=holder.id, name=holder.name
-                    ),
-                    issuer_uscc=REGISTRAR,
-                    valid_from=common.Date(year=2016, month=8, day=20),
-                    fields={
-                        "unit_code": unit,
-                        "right_holder": holder.name,
-                        "location": f"济南市天桥区北园大街1号 {unit[-8:-4]}号楼{unit[-4:]}室",
-                        "usage": "住宅",
-                        "area_hundredths_m2": str(area),
-                        "right_type": "国有建设用地使用权/房屋所有权",
-                        "registration_number": f"2016-370105-DJ-{unit[-6:]}",
-                    },
-                ),
+                samples.property_request(owner, unit, area_hundredths_m2=area),
                 metadata=bearer_metadata(
                     mint_dev_token("department", REGISTRAR, department="realestate")
                 ),
@@ -130,23 +115,7 @@ class Platform:
     def file_transfer(
         self, seller: Person, buyer: Person, unit: str, *, area: int = 12_000
     ) -> dict[str, Any]:
-        form = {
-            "unit_code": unit,
-            "seller": seller.json(),
-            "buyer": buyer.json(),
-            "price_fen": 235_000_000,
-            "area_hundredths_m2": area,
-            "usage": "residential",
-            "contract_date": "2025-06-01",
-            "location": {"division_code": "370105", "text": f"济南市天桥区北园大街1号 {unit[-8:]}"},
-            "tax_facts": {
-                "buyer_family_existing_homes": 0,
-                "seller_acquisition_date": "2016-08-20",
-                "seller_only_home": True,
-                "original_cost_fen": 128_000_000,
-                "certificate_count": 1,
-            },
-        }
+        form = samples.transfer_form(unit, seller.json(), buyer.json(), area_hundredths_m2=area)
         status, case = self.api("POST", "realestate", "/v1/transfers", seller.token, form)
         assert status == 201, case
         return dict(case)

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from services.kit.samples import PROPERTY, TAX_PAYMENT
 from tests.e2e.portal.support import (
     Platform,
     case_id_of,
@@ -20,7 +21,7 @@ from tests.e2e.portal.support import (
     sign_in,
     sign_out,
 )
-from tests.integration.realestate.support import PROPERTY, TAX_PAYMENT, unit_code
+from tests.integration.realestate.support import unit_code
 
 pytestmark = pytest.mark.browser
 

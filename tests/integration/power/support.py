@@ -9,6 +9,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +19,14 @@ from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.certificates.v1 import types_pb2 as t
 from govshare.common.v1 import types_pb2 as common
 
+from services.kit import samples
 from services.kit.auth import bearer_metadata, mint_dev_token
 from services.kit.broker import free_port
 from services.kit.identifiers import resident_id_check_char, uscc_check_char
+from services.kit.samples import MARKETREG, REGISTRAR
 from tests.helpers import ROOT, http_get, running_service
 
-LICENCE = "11100000000018833X001"
-PROPERTY = "111000000000193186001"
-MARKETREG = "11370100004251392E"
-REGISTRAR = "123701004931056272"
+ENTERPRISE = "泉城测试餐饮有限公司"
 MARKETREG_TOKEN = mint_dev_token("department", MARKETREG, department="marketreg")
 REGISTRAR_TOKEN = mint_dev_token("department", REGISTRAR, department="realestate")
 OPERATOR = mint_dev_token(
@@ -92,44 +92,14 @@ class Certificates:
         return reply.certificate
 
     def licence(self, holder: str) -> t.Certificate:
-        return self._issue(
-            MARKETREG_TOKEN,
-            svc.IssueCertificateRequest(
-                request_id=str(uuid.uuid4()),
-                type_code=LICENCE,
-                holder=common.Party(kind=common.PARTY_KIND_ENTERPRISE, id=holder, name="测试"),
-                issuer_uscc=MARKETREG,
-                valid_from=common.Date(year=2025, month=1, day=1),
-                fields={
-                    "name": "泉城测试餐饮有限公司",
-                    "legal_representative": "张三",
-                    "entity_type": "有限责任公司",
-                    "address": "济南市天桥区",
-                    "established_on": "2025-01-01",
-                },
-            ),
-        )
+        party = common.Party(kind=common.PARTY_KIND_ENTERPRISE, id=holder, name=ENTERPRISE)
+        return self._issue(MARKETREG_TOKEN, samples.licence_request(party, since=date(2025, 1, 1)))
 
     def property(self, holder: str, unit: str, *, citizen: bool = False) -> t.Certificate:
         kind = common.PARTY_KIND_CITIZEN if citizen else common.PARTY_KIND_ENTERPRISE
-        return self._issue(
-            REGISTRAR_TOKEN,
-            svc.IssueCertificateRequest(
-                request_id=str(uuid.uuid4()),
-                type_code=PROPERTY,
-                holder=common.Party(kind=kind, id=holder, name="测试"),
-                issuer_uscc=REGISTRAR,
-                valid_from=common.Date(year=2025, month=1, day=1),
-                fields={
-                    "unit_code": unit,
-                    "right_holder": "泉城测试餐饮有限公司",
-                    "location": "济南市天桥区北园大街1号",
-                    "usage": "商业",
-                    "area_hundredths_m2": "12000",
-                    "right_type": "国有建设用地使用权/房屋所有权",
-                },
-            ),
-        )
+        party = common.Party(kind=kind, id=holder, name=ENTERPRISE)
+        request = samples.property_request(party, unit, since=date(2025, 1, 1))
+        return self._issue(REGISTRAR_TOKEN, request)
 
     def revoke(self, certificate_id: str) -> None:
         self.stub.RevokeCertificate(

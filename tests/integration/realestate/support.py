@@ -10,27 +10,26 @@ import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import grpc
 import httpx
 from aiokafka import AIOKafkaProducer
 from google.protobuf.message import Message
-from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 
+from services.kit import samples
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
 from services.kit.broker import free_port
 from services.kit.envelope import make_envelope, to_record
 from services.kit.identifiers import resident_id_check_char
+from services.kit.samples import REGISTRAR
 from services.kit.topics import all_topic_names
 from tests.helpers import ROOT, running_service
 
-PROPERTY = "111000000000193186001"
-TAX_PAYMENT = "11100000000019334U001"
-REGISTRAR = "123701004931056272"
 REGISTRAR_TOKEN = mint_dev_token("department", REGISTRAR, department="realestate")
 
 
@@ -125,28 +124,14 @@ class Platform:
     def issue_property_certificate(
         self, holder: Party, unit: str, *, area: int = 12_000, since: str = "2016-08-20"
     ) -> str:
-        year, month, day = (int(x) for x in since.split("-"))
+        citizen = common.Party(kind=common.PARTY_KIND_CITIZEN, id=holder.id, name=holder.name)
+        request = samples.property_request(
+            citizen, unit, area_hundredths_m2=area, since=date.fromisoformat(since)
+        )
         with grpc.insecure_channel(self.grpc_address) as channel:
             stub = svc_grpc.CertificateServiceStub(channel)
             reply = stub.IssueCertificate(
-                svc.IssueCertificateRequest(
-                    request_id=str(uuid.uuid4()),
-                    type_code=PROPERTY,
-                    holder=common.Party(
-                        kind=common.PARTY_KIND_CITIZEN, id=holder.id, name=holder.name
-                    ),
-                    issuer_uscc=REGISTRAR,
-                    valid_from=common.Date(year=year, month=month, day=day),
-                    fields={
-                        "unit_code": unit,
-                        "right_holder": holder.name,
-                        "location": f"济南市天桥区北园大街1号 {unit[-8:]}",
-                        "usage": "住宅",
-                        "area_hundredths_m2": str(area),
-                        "right_type": "国有建设用地使用权/房屋所有权",
-                        "registration_number": f"2016-370105-DJ-{unit[-6:]}",
-                    },
-                ),
+                request,
                 metadata=bearer_metadata(REGISTRAR_TOKEN),
                 timeout=15,
             )
@@ -173,23 +158,9 @@ class Platform:
 def transfer_form(
     seller: Party, buyer: Party, unit: str, *, area: int = 12_000, contract: str = "2025-06-01"
 ) -> dict[str, Any]:
-    return {
-        "unit_code": unit,
-        "seller": seller.json(),
-        "buyer": buyer.json(),
-        "price_fen": 235_000_000,
-        "area_hundredths_m2": area,
-        "usage": "residential",
-        "contract_date": contract,
-        "location": {"division_code": "370105", "text": f"济南市天桥区北园大街1号 {unit[-8:]}"},
-        "tax_facts": {
-            "buyer_family_existing_homes": 0,
-            "seller_acquisition_date": "2016-08-20",
-            "seller_only_home": True,
-            "original_cost_fen": 128_000_000,
-            "certificate_count": 1,
-        },
-    }
+    return samples.transfer_form(
+        unit, seller.json(), buyer.json(), area_hundredths_m2=area, contract_date=contract
+    )
 
 
 def environment(bootstrap: str, keys_dir: str, prefix: str = "") -> dict[str, str]:

@@ -15,10 +15,9 @@ from govshare.common.v1 import types_pb2 as common
 from govshare.courts.v1 import events_pb2 as courts
 from govshare.courts.v1 import types_pb2 as court_types
 
+from services.kit.samples import PROPERTY, TAX_PAYMENT
 from tests.helpers import metric_value, read_topic, wait_until
 from tests.integration.realestate.support import (
-    PROPERTY,
-    TAX_PAYMENT,
     Party,
     Platform,
     environment,
