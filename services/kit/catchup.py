@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 REASON = "recovering its state after a start or a rebalance; retry"
 RETRY_AFTER_S = 1
+MAX_RETRY_S = 5.0  # between attempts to note the end offsets while the broker fails
 
 # Answered even while catching up: probes, metrics and the API's own description.
 ALWAYS_ANSWERED_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"})
@@ -76,10 +77,13 @@ async def watch(
     generation: Callable[[], int],
     every_s: float = 0.05,
 ) -> None:
-    """Keep `catch_up` current: start over after each recovery (each new generation)."""
+    """Keep `catch_up` current: start over after each recovery (each new generation).
+    Noting the end offsets needs the broker: while it fails, retry with backoff and say
+    so once, not on every round."""
     noted: int | None = None
+    failures = 0
     while True:
-        await asyncio.sleep(every_s)
+        await asyncio.sleep(min(every_s * 2**failures, MAX_RETRY_S))
         try:
             if not recovered():
                 catch_up.reached, noted = False, None
@@ -88,8 +92,11 @@ async def watch(
                 await catch_up.start_over()
                 noted = generation()
             catch_up.check()
-        except Exception:  # retried on the next round; readiness stays false meanwhile
-            log.warning("catch-up check failed", exc_info=True)
+            failures = 0
+        except Exception:  # readiness stays false meanwhile
+            if failures == 0:
+                log.warning("cannot check the catch-up yet; retrying", exc_info=True)
+            failures = min(failures + 1, 16)
             catch_up.reached, noted = False, None
 
 

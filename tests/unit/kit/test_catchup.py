@@ -153,3 +153,26 @@ async def test_grpc_calls_are_refused_unavailable_until_serving_but_health_answe
                 assert unknown.code() == grpc.StatusCode.UNIMPLEMENTED
     finally:
         await server.stop(None)
+
+
+async def test_while_the_end_offsets_cannot_be_read_it_retries_with_backoff_and_says_so_once(
+    caplog,
+):
+    class Unreachable(Consumer):
+        calls = 0
+
+        async def highwaters(self, *tps: TP) -> dict[TP, int]:
+            Unreachable.calls += 1
+            raise ConnectionError("broker away")
+
+    catch_up = CatchUp(Unreachable({TP(OWN, 0): 1}), [Pipeline(OWN)])
+    watching = asyncio.create_task(
+        catchup.watch(catch_up, recovered=lambda: True, generation=lambda: 1, every_s=0.01)
+    )
+    try:
+        await asyncio.sleep(0.5)
+    finally:
+        watching.cancel()
+    assert not catch_up.reached
+    assert 2 <= Unreachable.calls <= 7  # 0.01, 0.02, 0.04, ... s apart, not every 0.01 s
+    assert caplog.text.count("cannot check the catch-up yet") == 1
