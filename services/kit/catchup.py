@@ -57,18 +57,23 @@ class CatchUp:
         ends: Mapping[Any, int] = await self.consumer.highwaters(*tps) if tps else {}
         self.targets = {tp: int(ends.get(tp) or 0) for tp in tps}
 
-    def applied_up_to(self, tp: Any) -> int:
-        """How far this process has applied the partition: its pipeline's progress (kept
-        across assignments: what this process applied is in the changelogs it recovered
-        from) or the committed offset (applied by whichever worker committed it)."""
-        processed = self.processors[tp.topic].progress.get(tp.partition, (0, 0.0))[0]
-        committed = getattr(self.consumer, "_committed_offset", {}).get(tp) or 0
-        return max(processed, committed)
-
     def check(self) -> bool:
         if not self.reached:
-            self.reached = all(self.applied_up_to(tp) >= end for tp, end in self.targets.items())
+            self.reached = all(
+                applied_up_to(self.processors[tp.topic], self.consumer, tp) >= end
+                for tp, end in self.targets.items()
+            )
         return self.reached
+
+
+def applied_up_to(pipeline: Progress, consumer: Any, tp: Any) -> int:
+    """The next offset of `tp` still to apply, as far as this process knows: its
+    pipeline's progress (kept across assignments: what this process applied is in the
+    changelogs it recovered from) or Faust's committed offset (applied by whichever
+    worker committed it), the further of the two."""
+    processed = pipeline.progress.get(tp.partition, (0, 0.0))[0]
+    committed = getattr(consumer, "_committed_offset", {}).get(tp) or 0  # not in the API
+    return max(processed, committed)
 
 
 async def watch(

@@ -68,13 +68,13 @@ class _ConsumerThread(driver.AIOKafkaConsumerThread):
     async def _seek_to_committed(self) -> Mapping[TP, int]:  # on the consumer's own thread
         consumer = self._ensure_consumer()
         committed: Mapping[TP, int] = await consumer.seek_to_committed()
-        # Changelogs are the recovery's to position; only the topics the agents read.
-        streams = {
-            tp: offset for tp, offset in committed.items() if not self.consumer._is_changelog_tp(tp)
-        }
-        from_start = [tp for tp, offset in streams.items() if offset is None]
-        for tp, offset in streams.items():
-            if offset == 0:
+        from_start: list[TP] = []
+        for tp, offset in committed.items():
+            if self.consumer._is_changelog_tp(tp):
+                continue  # changelogs are the recovery's to position
+            if offset is None:
+                from_start.append(tp)
+            elif offset == 0:  # skipped by aiokafka, like None
                 consumer.seek(tp, 0)
         if from_start:
             if consumer._fetcher._default_reset_strategy == OffsetResetStrategy.LATEST:
@@ -91,12 +91,12 @@ class _ConsumerThread(driver.AIOKafkaConsumerThread):
         max_records: int | None = None,
     ) -> Any:
         # On the consumer's own thread. A copy: Faust changes its set while this fetch waits.
-        active = frozenset(active_partitions)
+        active = set(active_partitions)
         if not active:
             await asyncio.sleep(min(timeout or 0.0, IDLE_FETCH_S))
             return {}
         return await super()._fetch_records(
-            consumer, set(active), timeout=timeout, max_records=max_records
+            consumer, active, timeout=timeout, max_records=max_records
         )
 
 

@@ -246,12 +246,13 @@ class ServiceRuntime:
 
     @property
     def ready(self) -> bool:
-        return self.broker_reachable and self.serving() and not self.stuck
+        return self.broker_reachable and self.serving and not self.stuck
 
     @property
     def caught_up(self) -> bool:
         return self.catch_up is not None and self.catch_up.reached
 
+    @property
     def serving(self) -> bool:
         """Whether requests are answered: tables recovered and own topics caught up. A
         runtime whose worker was never started (built only for its HTTP surface) has no
@@ -323,10 +324,8 @@ class ServiceRuntime:
                 continue
             highwaters = await consumer.highwaters(*tps)
             for tp in tps:
-                next_offset, produced = processor.progress.get(tp.partition, (None, 0.0))
-                if next_offset is None:
-                    committed = getattr(consumer, "_committed_offset", {})  # not in the API
-                    next_offset = committed.get(tp) or 0
+                _, produced = processor.progress.get(tp.partition, (0, 0.0))
+                next_offset = catchup.applied_up_to(processor, consumer, tp)
                 waiting = max(0, int(highwaters.get(tp) or 0) - next_offset)
                 labels = (processor.topic, str(tp.partition))
                 CONSUMER_LAG_MESSAGES.labels(*labels).set(waiting)
@@ -376,7 +375,7 @@ class ServiceRuntime:
             body, content_type = exposition()
             return Response(body, media_type=content_type)
 
-        catchup.refuse_http_until(api, self.serving)
+        catchup.refuse_http_until(api, lambda: self.serving)
 
         @api.middleware("http")  # added last, so it runs first: it sees the refusals too
         async def measure(request: Request, call_next: Any) -> Response:
@@ -395,7 +394,7 @@ class ServiceRuntime:
     async def _start_grpc(self) -> None:
         if not self._grpc_registrars:
             return
-        server = grpc.aio.server(interceptors=[catchup.RefuseGrpcUntil(self.serving)])
+        server = grpc.aio.server(interceptors=[catchup.RefuseGrpcUntil(lambda: self.serving)])
         names = [
             health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
             reflection.SERVICE_NAME,

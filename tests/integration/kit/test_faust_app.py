@@ -58,9 +58,15 @@ async def consumer(broker, prefix, topic) -> AsyncIterator[AIOKafkaConsumer]:
 
 
 def consumer_thread(tmp_path, member: AIOKafkaConsumer):
+    """The service's consumer thread around `member`, its calls run on the test's loop."""
     settings = load_settings(env="test", kafka_bootstrap="127.0.0.1:9", data_dir=str(tmp_path))
     thread = ServiceRuntime("unit", settings).faust.consumer._new_consumer_thread()
     thread._consumer = member
+
+    async def inline(fun, *args, **kwargs):
+        return await fun(*args, **kwargs)
+
+    thread.call_thread = inline
     return thread
 
 
@@ -74,7 +80,7 @@ async def test_seeking_to_committed_takes_back_a_partition_with_no_commit_or_0(
     assert await consumer.seek_to_committed() == {p0: None, p1: 0}
     assert (await consumer.position(p0), await consumer.position(p1)) == (RECORDS, RECORDS)
 
-    committed = await consumer_thread(tmp_path, consumer)._seek_to_committed()
+    committed = await consumer_thread(tmp_path, consumer).seek_to_committed()
 
     assert committed == {p0: None, p1: 0}  # what Faust records as committed: unchanged
     assert (await consumer.position(p0), await consumer.position(p1)) == (0, 0)
@@ -83,7 +89,7 @@ async def test_seeking_to_committed_takes_back_a_partition_with_no_commit_or_0(
 async def test_a_partition_with_a_commit_goes_back_to_it(tmp_path, consumer, topic):
     p0, p1 = TopicPartition(topic, 0), TopicPartition(topic, 1)
     await consumer.commit({p0: 3, p1: 2})
-    await consumer_thread(tmp_path, consumer)._seek_to_committed()
+    await consumer_thread(tmp_path, consumer).seek_to_committed()
     assert (await consumer.position(p0), await consumer.position(p1)) == (3, 2)
 
 

@@ -46,38 +46,34 @@ async def registry() -> AsyncIterator[tuple[Registry, str]]:
 REQUEST = svc.ResolveEvidenceRequest(case_id="c1")
 
 
+async def ask(address: str, attempts: int) -> svc.ResolveEvidenceResponse:
+    channel = EvidenceChannel(address, lambda: "tok", timeout_s=5, attempts=attempts, backoff_s=0)
+    try:
+        return await channel.resolve(REQUEST)
+    finally:
+        await channel.close()
+
+
 async def test_an_answer_that_did_not_come_is_asked_again_with_the_token(registry):
     servicer, address = registry
     servicer.script = [grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.OK]
-    channel = EvidenceChannel(address, lambda: "tok", timeout_s=5, attempts=2, backoff_s=0)
-    try:
-        assert (await channel.resolve(REQUEST)).access_id == "access-c1"
-    finally:
-        await channel.close()
+    assert (await ask(address, attempts=2)).access_id == "access-c1"
     assert servicer.tokens == ["Bearer tok", "Bearer tok"]
 
 
 async def test_the_last_error_is_raised_when_no_attempt_gets_an_answer(registry):
     servicer, address = registry
     servicer.script = [grpc.StatusCode.UNAVAILABLE] * 2
-    channel = EvidenceChannel(address, lambda: "tok", timeout_s=5, attempts=2, backoff_s=0)
-    try:
-        with pytest.raises(grpc.aio.AioRpcError) as raised:
-            await channel.resolve(REQUEST)
-    finally:
-        await channel.close()
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await ask(address, attempts=2)
     assert raised.value.code() == grpc.StatusCode.UNAVAILABLE and not servicer.script
 
 
 async def test_an_answer_is_never_asked_again_even_a_refusal(registry):
     servicer, address = registry
     servicer.script = [grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.OK]
-    channel = EvidenceChannel(address, lambda: "tok", timeout_s=5, attempts=3, backoff_s=0)
-    try:
-        with pytest.raises(grpc.aio.AioRpcError) as raised:
-            await channel.resolve(REQUEST)
-    finally:
-        await channel.close()
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await ask(address, attempts=3)
     assert raised.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert servicer.script == [grpc.StatusCode.OK]  # asked once
 
