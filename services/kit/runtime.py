@@ -23,14 +23,16 @@ from typing import Any
 import faust
 import grpc
 import uvicorn
+from aiokafka.errors import KafkaError
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from faust.contrib.asgi import faust_app_running
+from faust.exceptions import ProducerSendError
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
-from services.kit import catchup, logs
+from services.kit import address, catchup, logs
 from services.kit.admin import ensure_topics
 from services.kit.auth import install_verifier, verifier_from_settings
 from services.kit.broker import kafka_answers
@@ -143,7 +145,8 @@ class ServiceRuntime:
             _LazyProducer(self.faust), source=self.source, topic_prefix=settings.topic_prefix
         )
         self.applied = AppliedEvents(
-            self.faust.Table("applied-events", key_type=str, value_type=float)
+            self.faust.Table("applied-events", key_type=str, value_type=float),
+            flush=self._table_writes_acknowledged,
         )
         # Built at start so a production misconfiguration stops the process at once.
         self.verifier = verifier_from_settings(
@@ -161,6 +164,7 @@ class ServiceRuntime:
         self.catch_up: catchup.CatchUp | None = None  # set when the worker starts
         self.grpc_server: grpc.aio.Server | None = None
         self.grpc_port: int | None = None
+        self.http_port: int | None = None  # bound by `run`
         self._health = HealthServicer()
         self.api = FastAPI(
             title=f"govshare {name}",
@@ -171,6 +175,13 @@ class ServiceRuntime:
         install_verifier(self.api, self.verifier)
         self._add_operational_routes()
         BUILD_INFO.labels(name, VERSION).set(1)
+
+    async def _table_writes_acknowledged(self) -> None:
+        """Return once the broker has every table (changelog) write made so far."""
+        try:
+            await asyncio.wait_for(self.faust.producer.flush(), self.bus.timeout_s)
+        except (TimeoutError, KafkaError, ProducerSendError) as exc:
+            raise BusUnavailable(f"table writes not acknowledged: {exc!r}") from exc
 
     # --- wiring -------------------------------------------------------------------------
 
@@ -440,29 +451,37 @@ class ServiceRuntime:
             self.kafka_security.client_options(),
         )
         await self._health.set("", health_pb2.HealthCheckResponse.NOT_SERVING)
-        async with faust_app_running(self.faust, stop_timeout=15):
-            own = [p for p in self._processors if p.spec.owner == self.source]
-            self.catch_up = catchup.CatchUp(self.faust.consumer, own)
-            await self._start_grpc()
-            tasks = [
-                asyncio.create_task(self._probe_broker()),
-                asyncio.create_task(self._watch_readiness()),
-                asyncio.create_task(self._watch_lag()),
-                asyncio.create_task(
-                    catchup.watch(
-                        self.catch_up,
-                        recovered=lambda: self.recovered,
-                        generation=lambda: self.faust.consumer_generation_id,
-                    )
-                ),
-            ]
-            try:
-                yield
-            finally:
-                for task in tasks:
-                    task.cancel()
-                if self.grpc_server is not None:
-                    await self.grpc_server.stop(grace=2)
+        own = [p for p in self._processors if p.spec.owner == self.source]
+        self.catch_up = catchup.CatchUp(self.faust.consumer, own)
+        await self._start_grpc()  # refuses calls until serving: see catchup.RefuseGrpcUntil
+        address.announce(self.settings.address_file, http=self.http_port, grpc=self.grpc_port)
+        try:
+            async with faust_app_running(self.faust, stop_timeout=15):
+                tasks = [
+                    asyncio.create_task(self._probe_broker()),
+                    asyncio.create_task(self._watch_readiness()),
+                    asyncio.create_task(self._watch_lag()),
+                    asyncio.create_task(
+                        catchup.watch(
+                            self.catch_up,
+                            recovered=lambda: self.recovered,
+                            generation=lambda: self.faust.consumer_generation_id,
+                        )
+                    ),
+                ]
+                try:
+                    yield
+                finally:
+                    for task in tasks:
+                        task.cancel()
+                    await self._stop_grpc()  # before Faust: no call meets a stopping worker
+        finally:
+            await self._stop_grpc()
+
+    async def _stop_grpc(self) -> None:
+        server, self.grpc_server = self.grpc_server, None
+        if server is not None:
+            await server.stop(grace=2)
 
     def run(self) -> None:
         """Serve until SIGINT/SIGTERM, then stop Faust and gRPC cleanly."""
@@ -473,12 +492,7 @@ class ServiceRuntime:
                 "broker, or point it at a Kafka cluster"
             )
         Path(self.faust.conf.datadir).mkdir(parents=True, exist_ok=True)
-        config = uvicorn.Config(
-            self.api,
-            host=self.settings.http_host,
-            port=self.settings.http_port,
-            lifespan="on",
-            log_config=None,
-            access_log=False,
-        )
-        asyncio.run(_Server(config).serve())
+        sock = address.bind_http(self.settings.http_host, self.settings.http_port)
+        self.http_port = int(sock.getsockname()[1])
+        config = uvicorn.Config(self.api, lifespan="on", log_config=None, access_log=False)
+        asyncio.run(_Server(config).serve(sockets=[sock]))

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     grpc_port: int = Field(default=0, ge=0, le=65535)
+    # Where to write the ports actually bound (services/kit/address.py); launchers set it.
+    address_file: str = ""
     data_dir: str = ".govshare-data"
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     # Consumer-group timing. Tansu holds a group join for about half the session timeout,
