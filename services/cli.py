@@ -276,12 +276,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
         evidence=args.evidence,
         evidence_rate=args.evidence_rate,
         evidence_seconds=args.evidence_seconds,
+        idle_seconds=args.idle_seconds,
     )
     settings = load_settings()
     broker = None if settings.kafka_bootstrap else EmbeddedBroker().start()
     bootstrap = settings.kafka_bootstrap or (broker.bootstrap if broker else "")
     try:
-        report = asyncio.run(bench.run(bootstrap, options))
+        report = asyncio.run(bench.run(bootstrap, options, broker.pid if broker else None))
     finally:
         if broker is not None:
             broker.stop()
@@ -418,6 +419,12 @@ def parser() -> argparse.ArgumentParser:
     )
     bench.add_argument(
         "--evidence-seconds", type=float, default=5.0, help="evidence open-loop duration (0 skips)"
+    )
+    bench.add_argument(
+        "--idle-seconds",
+        type=float,
+        default=10.0,
+        help="sample the idle platform's CPU this long (0 skips)",
     )
     bench.add_argument(
         "--full", action="store_true", help="the issue's full sizes (restart with 1,000,000)"

@@ -137,6 +137,41 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class CpuMeter:
+    """CPU time each process of a figure used between `start` and `stop` (the broker's
+    included): what one unit of work (a case, an application) costs each of them."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = pids
+        self._before: dict[str, float] = {}
+        self.used: dict[str, float] = {}
+        self.seconds = 0.0
+
+    def start(self) -> None:
+        self._before = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
+        self._started = time.monotonic()
+
+    def stop(self) -> None:
+        self.seconds = time.monotonic() - self._started
+        self.used = {name: cpu_seconds(pid) - self._before[name] for name, pid in self.pids.items()}
+
+    def per_unit_ms(self, units: int) -> dict[str, float]:
+        """Milliseconds of CPU per unit for each process, and their total."""
+        if not units:
+            return {}
+        out = {name: used / units * 1000 for name, used in self.used.items()}
+        out["total"] = sum(out.values())
+        return out
+
+    def cores(self) -> dict[str, float]:
+        """Share of one core each process used, and their total."""
+        if not self.seconds:
+            return {}
+        out = {name: used / self.seconds for name, used in self.used.items()}
+        out["total"] = sum(out.values())
+        return out
+
+
 def rss_bytes(pid: int) -> int:
     """Resident set size of a process (Linux /proc)."""
     with open(f"/proc/{pid}/status", encoding="ascii") as status:

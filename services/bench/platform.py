@@ -64,6 +64,13 @@ class Services:
     def topic(self, name: str) -> str:
         return self.prefix + name
 
+    def pids(self) -> dict[str, int]:
+        return {
+            name: proc.process.pid
+            for name, proc in self.platform.services.items()
+            if proc.process is not None and proc.process.poll() is None
+        }
+
     def rss_mb(self) -> dict[str, float]:
         out: dict[str, float] = {}
         for name, proc in self.platform.services.items():

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from services.bench import openloop
-from services.bench.harness import synthetic_uscc
+from services.bench.harness import CpuMeter, synthetic_uscc
 from services.bench.platform import Services, issue_all, licence_request, property_request
 from services.kit.auth import mint_dev_token
 
@@ -48,9 +48,13 @@ async def prepare(services: Services, count: int) -> float:
     return time.monotonic() - started
 
 
-async def applications(services: Services, rate: float, seconds: float) -> dict[str, Any]:
+async def applications(
+    services: Services, rate: float, seconds: float, cpu: CpuMeter | None = None
+) -> dict[str, Any]:
     total = max(1, int(rate * seconds))
     prepared = await prepare(services, total)
+    if cpu is not None:
+        cpu.start()  # after the certificates the applicants hold are in place
     tokens = [
         mint_dev_token("enterprise", holder(n), name="泉城基准测试有限公司") for n in range(total)
     ]
@@ -82,7 +86,10 @@ async def applications(services: Services, rate: float, seconds: float) -> dict[
 
         schedule = await openloop.run(rate, total, apply)
     accepted = len(latencies.values)
+    if cpu is not None:
+        cpu.stop()
     return {
+        "cpu_ms_per_application": cpu.per_unit_ms(accepted) if cpu else {},
         "target_per_second": rate,
         "applications": total,
         "accepted": accepted,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from services.bench import ceiling, certificates, evidence, power, transfers
+from services.bench.harness import CpuMeter
 from services.bench.platform import Services
 from services.bench.signatures import openssl_speed
 
@@ -20,6 +21,9 @@ SM2 = "SIGNATURE_SUITE_SM2_SM3"
 ED25519 = "SIGNATURE_SUITE_ED25519"
 SUITES = (SM2, ED25519)
 FULL_RESTART = 1_000_000
+# After the platform is ready, before the idle sample: start-up work is done and the
+# consumers' fetch waits have grown to the idle wait (services/kit/fetch_wait.py).
+IDLE_SETTLE_S = 10.0
 
 
 @dataclass
@@ -42,10 +46,16 @@ class Options:
     evidence: int = 1_000  # sequential ResolveEvidence calls
     evidence_rate: float = 500.0  # open loop: ResolveEvidence requests/s ...
     evidence_seconds: float = 5.0  # ... for this long
+    idle_seconds: float = 10.0  # the idle platform's CPU, sampled this long (0 skips)
 
     @property
     def platform(self) -> bool:
-        return bool(self.power_seconds or self.transfer_seconds or self.evidence_seconds)
+        return bool(
+            self.power_seconds
+            or self.transfer_seconds
+            or self.evidence_seconds
+            or self.idle_seconds
+        )
 
 
 def machine() -> dict[str, Any]:
@@ -70,7 +80,9 @@ def machine() -> dict[str, Any]:
     }
 
 
-async def run(bootstrap: str, options: Options) -> dict[str, Any]:
+async def run(bootstrap: str, options: Options, broker_pid: int | None = None) -> dict[str, Any]:
+    """Every figure; `broker_pid`, when the broker runs here, adds its CPU to the
+    cross-service figures."""
     report: dict[str, Any] = {
         "machine": machine(),
         "options": asdict(options),
@@ -106,23 +118,39 @@ async def run(bootstrap: str, options: Options) -> dict[str, Any]:
                 bootstrap, ED25519, options.restart_certificates, work, options.restart_store
             )
         if options.platform:
-            report.update(await cross_service(bootstrap, options, work))
+            report.update(await cross_service(bootstrap, options, work, broker_pid))
     report["targets"] = targets(report)
     return report
 
 
-async def cross_service(bootstrap: str, options: Options, work: Path) -> dict[str, Any]:
-    """Power applications, evidence resolution and joint transfers on all four services
-    (in that order: evidence uses the power applicants' licences), then each service's
-    RSS after the run."""
+async def cross_service(
+    bootstrap: str, options: Options, work: Path, broker_pid: int | None = None
+) -> dict[str, Any]:
+    """The idle platform's CPU, then power applications, evidence resolution and joint
+    transfers on all four services (in that order: evidence uses the power applicants'
+    licences), each with the CPU every process spent per unit, then each service's RSS."""
     out: dict[str, Any] = {}
     services = Services(bootstrap, work)
     try:
         await services.start()
+
+        def meter() -> CpuMeter:
+            pids = services.pids()
+            if broker_pid is not None:
+                pids["broker"] = broker_pid
+            return CpuMeter(pids)
+
+        if options.idle_seconds:
+            idle = meter()
+            await asyncio.sleep(IDLE_SETTLE_S)  # start-up work done, fetch waits grown
+            idle.start()
+            await asyncio.sleep(options.idle_seconds)
+            idle.stop()
+            out["idle"] = {"seconds": idle.seconds, "cores": idle.cores()}
         applicants = max(1, int(options.power_rate * options.power_seconds))
         if options.power_seconds:
             out["power"] = await power.applications(
-                services, options.power_rate, options.power_seconds
+                services, options.power_rate, options.power_seconds, meter()
             )
         if options.evidence_seconds or options.evidence:
             if not options.power_seconds:
@@ -140,7 +168,7 @@ async def cross_service(bootstrap: str, options: Options, work: Path) -> dict[st
                 )
         if options.transfer_seconds:
             out["transfers"] = await transfers.cases(
-                services, options.transfer_rate, options.transfer_seconds
+                services, options.transfer_rate, options.transfer_seconds, meter()
             )
         out["rss_mb"] = services.rss_mb()
     finally:
@@ -293,6 +321,10 @@ def failure_lines(report: dict[str, Any]) -> list[str]:
     ]
 
 
+def _by_process(figures: dict[str, float], shown: str) -> str:
+    return ", ".join(f"{name} {shown.format(v)}" for name, v in figures.items() if name != "total")
+
+
 def cross_service_lines(report: dict[str, Any], ratio: Callable[[float], str]) -> list[str]:
     """The figures measured on all four services (see `cross_service`)."""
     out: list[str] = []
@@ -315,6 +347,27 @@ def cross_service_lines(report: dict[str, Any], ratio: Callable[[float], str]) -
             f"evidence {'ResolveEvidence ' + mode:<26} {f['per_second']:9.1f} requests/s     "
             f"({ratio(f['per_second'])}; p50 {f['p50_ms']:.2f} ms  p99 {f['p99_ms']:.2f} ms, "
             f"{detail})"
+        )
+    f = report.get("idle")
+    if f:
+        out.append(
+            f"idle     {'platform, no traffic':<26} {f['cores']['total']:9.1%} of one core  "
+            f"(sampled {f['seconds']:.0f} s: " + _by_process(f["cores"], "{:.1%}") + ")"
+        )
+    f = report.get("power")
+    if f and f.get("cpu_ms_per_application"):
+        out.append(
+            f"cpu      {'per power application':<26} "
+            f"{f['cpu_ms_per_application']['total']:9.1f} ms           ("
+            + _by_process(f["cpu_ms_per_application"], "{:.1f}")
+            + f"; ceiling {report['ceiling']['cpu_us_per_event'] / 1000:.3f} ms per event)"
+        )
+    f = report.get("transfers")
+    if f and f.get("cpu_ms_per_case"):
+        out.append(
+            f"cpu      {'per joint case':<26} {f['cpu_ms_per_case']['total']:9.1f} ms           ("
+            + _by_process(f["cpu_ms_per_case"], "{:.1f}")
+            + f"; ceiling {report['ceiling']['cpu_us_per_event'] / 1000:.3f} ms per event)"
         )
     f = report.get("transfers")
     if f:

@@ -33,6 +33,7 @@ from govshare.realestate.v1 import events_pb2 as re_events
 from govshare.tax.v1 import events_pb2 as tax_events
 
 from services.bench import openloop
+from services.bench.harness import CpuMeter
 from services.bench.platform import Services, issue_all, property_request
 from services.kit import samples
 from services.kit.admin import partitions_of
@@ -184,9 +185,13 @@ async def prepare(services: Services, count: int) -> float:
     return time.monotonic() - started
 
 
-async def cases(services: Services, rate: float, seconds: float) -> dict[str, Any]:
+async def cases(
+    services: Services, rate: float, seconds: float, cpu: CpuMeter | None = None
+) -> dict[str, Any]:
     total = max(1, int(rate * seconds))
     prepared = await prepare(services, total)
+    if cpu is not None:
+        cpu.start()  # after the seller's certificates are in place
     tokens = {
         (n, role): mint_dev_token("citizen", party(n, role)["id"], name=party(n, role)["name"])
         for n in range(total)
@@ -263,6 +268,8 @@ async def cases(services: Services, rate: float, seconds: float) -> dict[str, An
                 done.fail(f"{type(error).__name__}: {error}")
 
         schedule = await openloop.run(rate, total, guarded)
+    if cpu is not None:
+        cpu.stop()  # every case registered and certified, or failed
     await watcher.stop()
     span = (max(finished) - schedule.start) if finished else 0.0
     figures = done.figures()
@@ -271,6 +278,7 @@ async def cases(services: Services, rate: float, seconds: float) -> dict[str, An
         summary = openloop.Latencies(values).figures()
         per_step[step] = {"p50_ms": summary["p50_ms"], "p99_ms": summary["p99_ms"]}
     return {
+        "cpu_ms_per_case": cpu.per_unit_ms(int(figures["count"])) if cpu else {},
         "target_per_second": rate,
         "cases": total,
         "completed": figures["count"],

@@ -101,6 +101,10 @@ class EmbeddedBroker:
         return f"{self.host}:{self.port}"
 
     @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    @property
     def kcat_bootstrap(self) -> str:
         """Where librdkafka 2.0 clients (Debian's kcat) connect: see kafka_compat."""
         if self._proxy is None:

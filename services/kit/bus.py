@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
@@ -84,11 +85,24 @@ def staging_outbox() -> Outbox | None:
     return _staging.get()
 
 
+@dataclass(frozen=True)
+class Placed:
+    """A record the broker acknowledged, and where it put it."""
+
+    record: Record
+    partition: int
+    offset: int
+
+
 class EventBus:
     """Turns a domain event into a keyed, enveloped record and produces it.
 
     `topic_prefix` namespaces every topic (tests run services on their own topics).
+    `apply_here` (set by the runtime) applies records a command produced in this worker
+    without waiting for the consumer to fetch them back (runtime.ServiceRuntime).
     """
+
+    apply_here: Callable[[Sequence[Placed]], None] | None = None
 
     def __init__(
         self, producer: Producer, *, source: str, topic_prefix: str = "", timeout_s: float = 5.0
@@ -104,22 +118,28 @@ class EventBus:
         return self.topic_prefix + name
 
     async def publish(self, message: Message, *, subject: str, **attrs: Any) -> Envelope:
+        return (await self.publish_placed(message, subject=subject, **attrs))[0]
+
+    async def publish_placed(
+        self, message: Message, *, subject: str, **attrs: Any
+    ) -> tuple[Envelope, Placed | None]:
+        """Publish; also say where the broker put the record (None when staged)."""
         env = make_envelope(message, source=self.source, subject=subject, **attrs)
         record = to_record(message, env)
-        await self.send(
+        placed = await self.send(
             Record(self.topic(record.topic), record.key, record.value, record.headers),
             type_label=env.type,
         )
-        return env
+        return env, placed
 
-    async def send(self, record: Record, *, type_label: str | None = None) -> None:
+    async def send(self, record: Record, *, type_label: str | None = None) -> Placed | None:
         label = type_label or _type_of(record)
         outbox = _staging.get()
         if outbox is not None:
             outbox.stage(record, label)
-            return
+            return None
         try:
-            await asyncio.wait_for(
+            metadata = await asyncio.wait_for(
                 self.producer.send_and_wait(
                     record.topic, record.key, record.value, None, None, record.headers
                 ),
@@ -128,6 +148,10 @@ class EventBus:
         except (TimeoutError, KafkaError, ProducerSendError) as exc:
             raise _failure(self.timeout_s, exc) from exc
         EVENTS_PRODUCED.labels(record.topic, label).inc()
+        partition, offset = getattr(metadata, "partition", None), getattr(metadata, "offset", None)
+        if not isinstance(partition, int) or not isinstance(offset, int):
+            return None  # a producer that does not say (test fakes)
+        return Placed(record, partition, offset)
 
     @contextlib.contextmanager
     def staging(self) -> Iterator[Outbox]:

@@ -20,7 +20,7 @@ import hashlib
 import logging
 import time
 import weakref
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +32,12 @@ from services.kit import validation
 from services.kit.bus import BusUnavailable, EventBus, Outbox, staging_outbox
 from services.kit.envelope import Envelope, EnvelopeError, Headers, Record, decode
 from services.kit.idempotency import AppliedEvents
-from services.kit.metrics import EVENT_HANDLING_SECONDS, EVENTS_CONSUMED, EVENTS_DEAD_LETTERED
+from services.kit.metrics import (
+    EVENT_HANDLING_SECONDS,
+    EVENTS_APPLIED_HERE,
+    EVENTS_CONSUMED,
+    EVENTS_DEAD_LETTERED,
+)
 from services.kit.topics import BY_NAME, dlq_topic
 
 log = logging.getLogger(__name__)
@@ -47,6 +52,9 @@ Handler = Callable[[Envelope, Message], Awaitable[None]]
 DEAD_LETTER_BUDGET_BYTES = 1_000_000
 DEAD_LETTER_PREFIX_BYTES = 64 * 1024
 DEAD_LETTER_HEADER_BYTES = 4 * 1024
+
+# The outcome of a record the consumer skips: a command applied it in this worker first.
+APPLIED_HERE = "applied_here"
 
 # How long a consumer waits before it retries an event while the broker is away.
 RETRY_FIRST_S = 1.0
@@ -127,6 +135,39 @@ class _Pipeline:
         self.group = group
         # partition -> (next offset to process, produce time of the last processed record)
         self.progress: dict[int, tuple[int, float]] = {}
+        # One record of a partition at a time, whether the consumer or a command applies it.
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # partition -> offsets a command applied here that the consumer has not reached
+        self._applied_here: defaultdict[int, set[int]] = defaultdict(set)
+
+    async def apply_here(self, delivery: Delivery, next_to_apply: Callable[[], int]) -> bool:
+        """Apply a record a command of this worker produced, before the consumer fetches
+        it, if it is the next one of its partition to apply (everything before it is
+        applied: the order of events stays the log's). The consumer then skips it."""
+        async with self._locks[delivery.partition]:
+            if next_to_apply() != delivery.offset:
+                return False
+            with table_scope(delivery):
+                await self._apply_one(delivery)
+            self._applied_here[delivery.partition].add(delivery.offset)
+            EVENTS_APPLIED_HERE.labels(self.topic, _type_of(delivery)).inc()
+            return True
+
+    async def _apply_one(self, delivery: Delivery) -> None:
+        raise NotImplementedError
+
+    def _passed_here(self, delivery: Delivery) -> bool:
+        """Whether a command already applied this record here (under the partition's
+        lock); forgets what the consumer has now passed."""
+        here = self._applied_here.get(delivery.partition)
+        if not here:
+            return False
+        passed = {o for o in here if o <= delivery.offset}
+        here -= passed
+        if delivery.offset not in passed:
+            return False
+        self.progress[delivery.partition] = (delivery.offset + 1, delivery.timestamp)
+        return True
 
     def _accept(self, delivery: Delivery) -> tuple[Envelope, Message, str]:
         env, message, kind = decode(delivery.headers, delivery.value)
@@ -206,7 +247,16 @@ class EventProcessor(_Pipeline):
         self.handler = handler
 
     async def process(self, delivery: Delivery) -> str:
-        """Handle one record; return the outcome label."""
+        """Handle one record the consumer fetched; return the outcome label."""
+        async with self._locks[delivery.partition]:
+            if self._passed_here(delivery):
+                return APPLIED_HERE
+            return await self._process(delivery)
+
+    async def _apply_one(self, delivery: Delivery) -> None:
+        await self._process(delivery)
+
+    async def _process(self, delivery: Delivery) -> str:
         started = time.perf_counter()
         type_label = "unknown"
         try:
@@ -256,6 +306,21 @@ class BatchProcessor(_Pipeline):
 
     async def process(self, deliveries: Sequence[Delivery]) -> list[str]:
         """Handle records in order; return each one's outcome label."""
+        async with contextlib.AsyncExitStack() as locked:
+            for partition in sorted({d.partition for d in deliveries}):
+                await locked.enter_async_context(self._locks[partition])
+            skipped = [self._passed_here(d) for d in deliveries]
+            fresh = iter(
+                await self._process([d for d, s in zip(deliveries, skipped, strict=True) if not s])
+            )
+            return [APPLIED_HERE if s else next(fresh) for s in skipped]
+
+    async def _apply_one(self, delivery: Delivery) -> None:
+        await self._process([delivery])
+
+    async def _process(self, deliveries: Sequence[Delivery]) -> list[str]:
+        if not deliveries:
+            return []
         started = time.perf_counter()
         outcomes = ["handled"] * len(deliveries)
         labels = ["unknown"] * len(deliveries)
@@ -380,6 +445,13 @@ def each_event(handler: Handler) -> BatchHandler:
                 item.rejected = exc
 
     return handle
+
+
+def _type_of(delivery: Delivery) -> str:
+    for name, value in delivery.headers:
+        if name == "ce_type" and value is not None:
+            return value.decode("utf-8", "replace")
+    return "unknown"
 
 
 def _bounded(delivery: Delivery) -> tuple[Headers, bytes]:

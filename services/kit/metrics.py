@@ -23,6 +23,12 @@ EVENTS_CONSUMED = Counter(
     "Events taken from a topic, by outcome (handled, duplicate, dead_lettered).",
     ["topic", "type", "outcome"],
 )
+EVENTS_APPLIED_HERE = Counter(
+    "govshare_events_applied_here_total",
+    "Events a command applied in the worker that produced them, before the consumer "
+    "fetched them back (counted in events_consumed as well).",
+    ["topic", "type"],
+)
 EVENTS_PRODUCED = Counter(
     "govshare_events_produced_total", "Events written to a topic.", ["topic", "type"]
 )

@@ -15,9 +15,10 @@ import gc
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import faust
@@ -28,6 +29,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from faust.contrib.asgi import faust_app_running
 from faust.exceptions import ProducerSendError
+from faust.types import TP
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
@@ -36,12 +38,13 @@ from services.kit import address, catchup, logs
 from services.kit.admin import ensure_topics
 from services.kit.auth import install_verifier, verifier_from_settings
 from services.kit.broker import kafka_answers
-from services.kit.bus import BusUnavailable, EventBus, EventTooLarge
+from services.kit.bus import BusUnavailable, EventBus, EventTooLarge, Placed
 from services.kit.consumer import (
     RETRY_FIRST_S,
     RETRY_MAX_S,
     BatchHandler,
     BatchProcessor,
+    Delivery,
     EventProcessor,
     Handler,
     delivery_of,
@@ -78,6 +81,17 @@ class _LazyProducer:
 
     async def send_and_wait(self, *args: Any) -> Any:
         return await self.app.producer.send_and_wait(*args)
+
+
+class _Produced:
+    """Stands for the Faust event of a record applied before the consumer fetched it:
+    Faust writes table changes to the changelog partition of the current event's
+    message, and here the record's own partition is that partition."""
+
+    def __init__(self, topic: str, partition: int, offset: int) -> None:
+        self.message = SimpleNamespace(
+            topic=topic, partition=partition, offset=offset, tp=TP(topic, partition)
+        )
 
 
 async def waiting_batches(stream: Any, max_events: int) -> AsyncIterator[list[Any]]:
@@ -158,6 +172,9 @@ class ServiceRuntime:
         )
         self._grpc_registrars: list[GrpcRegistrar] = []
         self._processors: list[EventProcessor | BatchProcessor] = []
+        self._by_topic: dict[str, EventProcessor | BatchProcessor] = {}
+        self._applying_here: set[asyncio.Task[None]] = set()
+        self.bus.apply_here = self._apply_here_soon
         self.broker_reachable = True
         # topic -> why its consumer cannot get past an event (see `_without_dying`)
         self.stuck: dict[str, str] = {}
@@ -203,6 +220,7 @@ class ServiceRuntime:
 
         self.faust.agent(self._channel(name), name=f"{self.group}.{topic}")(agent)
         self._processors.append(processor)
+        self._by_topic[name] = processor
         return processor
 
     def consume_batch(
@@ -236,7 +254,48 @@ class ServiceRuntime:
 
         self.faust.agent(self._channel(name), name=f"{self.group}.{topic}")(agent)
         self._processors.append(processor)
+        self._by_topic[name] = processor
         return processor
+
+    # --- commands applied where they are decided -----------------------------------------
+
+    def _apply_here_soon(self, placed: Sequence[Placed]) -> None:
+        """Apply records a command just produced, in order, in a task of their own (a
+        caller that gives up waiting does not cut an application short)."""
+        task = asyncio.create_task(self._apply_here(placed))
+        self._applying_here.add(task)
+        task.add_done_callback(self._applying_here.discard)
+
+    async def _apply_here(self, placed: Sequence[Placed]) -> None:
+        """Without this, a command's answer waits for the consumer to fetch its own
+        record back: a broker round trip plus, after an idle spell, up to the idle fetch
+        wait (services/kit/fetch_wait.py). This worker may apply a record itself when it
+        owns the partition, is serving, and has applied every record before it; else
+        (and for the records after one it may not apply) the consumer does, as before."""
+        for item in placed:
+            processor = self._by_topic.get(item.record.topic)
+            if processor is None or not self.serving:
+                return
+            consumer = self.faust.consumer
+            tp = TP(item.record.topic, item.partition)
+            if tp not in consumer.assignment():
+                return
+            record = item.record
+            delivery = Delivery(
+                record.topic,
+                item.partition,
+                item.offset,
+                record.key,
+                record.value,
+                record.headers,
+                time.time(),
+                _Produced(record.topic, item.partition, item.offset),
+            )
+            applied = await processor.apply_here(
+                delivery, partial(catchup.applied_up_to, processor, consumer, tp)
+            )
+            if not applied:
+                return
 
     async def _without_dying(self, topic: str, attempt: Callable[[], Awaitable[Any]]) -> None:
         """The pipelines park every bad event, so an exception here is a fault of ours or

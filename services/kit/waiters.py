@@ -2,6 +2,9 @@
 
 A command handler (REST, gRPC) publishes and waits; the service's own agent calls `wake`
 after applying the event, so the caller's next read sees its write. Agents never wait.
+Where the worker may apply the events itself (runtime.ServiceRuntime.apply_here: it owns
+the partition and has applied everything before them), it does so at once instead of
+waiting for its consumer to fetch them back.
 """
 
 from __future__ import annotations
@@ -46,10 +49,21 @@ class Waiters:
             waiter = asyncio.get_running_loop().create_future()
             self._pending[last_id] = waiter
         try:
-            for message in messages[:-1]:
-                await self.bus.publish(message, subject=subject, **attrs)
-            await self.bus.publish(messages[-1], subject=subject, event_id=last_id, **attrs)
+            placed = [
+                (await self.bus.publish_placed(message, subject=subject, **attrs))[1]
+                for message in messages[:-1]
+            ]
+            placed.append(
+                (
+                    await self.bus.publish_placed(
+                        messages[-1], subject=subject, event_id=last_id, **attrs
+                    )
+                )[1]
+            )
             if waiter is not None:
+                if self.bus.apply_here is not None and all(placed):
+                    # This worker may apply them itself: no wait for its consumer's fetch.
+                    self.bus.apply_here([p for p in placed if p is not None])
                 await asyncio.wait_for(waiter, APPLY_TIMEOUT_S)
         finally:
             self._pending.pop(last_id, None)

@@ -146,3 +146,32 @@ async def test_an_event_is_marked_applied_only_once_its_table_writes_are_acknowl
     processor.applied = AppliedEvents(Marks(log), flush=flush)
     assert await processor.process(good(0)) == "handled"
     assert log == ["handled", "flush", "flush", "mark"]
+
+
+async def test_a_command_applies_its_record_here_only_when_everything_before_it_is_applied():
+    handled: list[str] = []
+
+    async def handler(env: Envelope, _: Any) -> None:
+        handled.append(env.id)
+
+    processor = pipeline(handler, Producer(), {})
+    # offset 5 while offset 4 is still to apply: the log's order wins, the consumer does it
+    assert not await processor.apply_here(good(5), next_to_apply=lambda: 4)
+    assert handled == []
+    assert await processor.apply_here(good(4), next_to_apply=lambda: 4)
+    assert handled == ["event-4"]
+    assert processor.progress[good(4).partition][0] == 5
+
+
+async def test_the_consumer_skips_what_a_command_applied_here_and_handles_the_rest():
+    handled: list[str] = []
+
+    async def handler(env: Envelope, _: Any) -> None:
+        handled.append(env.id)
+
+    processor = pipeline(handler, Producer(), {})
+    assert await processor.apply_here(good(4), next_to_apply=lambda: 4)
+    assert await processor.process(good(4)) == "applied_here"
+    assert await processor.process(good(6)) == "handled"
+    assert handled == ["event-4", "event-6"]  # once each
+    assert not any(processor._applied_here.values())  # nothing kept once passed
