@@ -152,7 +152,11 @@ class CertificateServiceServicer:
         """Purpose-bound evidence resolution: for each requested type, exactly one current
         certificate (with only the fields the matter needs) or an explicit status. Denied
         by default, and as a whole when any requested type is not allowed for the matter;
-        every grant and denial is logged on `certificates.v1.access-log`.
+        every grant and denial is logged on `certificates.v1.access-log`. The catalog is
+        checked before the holder is looked up: a denial is the same (PERMISSION_DENIED,
+        same message; its access id in the `govshare-access-id` trailer) whether or not the
+        registry knows the holder, and a granted request about an unknown holder answers
+        MISSING for each type.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
