@@ -461,6 +461,21 @@ def resolve(
     return resolution
 
 
+# --- an issuer's own uses ----------------------------------------------------------------
+
+
+def issuer_use_basis(catalog: Catalog, use: int, certs: Iterable[t.Certificate]) -> tuple[str, str]:
+    """The default purpose and the legal basis logged for an issuing department's read of
+    what it issued: the catalog's general basis, then the law each certificate type was
+    issued under (its `source`)."""
+    uses = catalog.issuer_uses
+    sources = dict.fromkeys(
+        catalog.types[c.type_code].source for c in certs if c.type_code in catalog.types
+    )
+    basis = "; ".join([uses.legal_basis, *sources])
+    return uses.default_purposes.get(t.DataUse.Name(use), ""), basis
+
+
 # --- signatures ------------------------------------------------------------------------
 
 

@@ -132,6 +132,18 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
         async def body(p: Principal) -> svc.GetCertificateResponse:
             cert = self.registry.find(request.certificate_id)
             self.registry._check_department(cert, p.department)  # others use ResolveEvidence
+            # The issuer reading what it issued still uses the holder's data: logged.
+            actor = _actor(p)
+            await self.registry.record_use(
+                cert.holder.id,
+                t.DATA_USE_CERTIFICATE_READ,
+                [cert],
+                user=actor.on_behalf_of,
+                actor=actor,
+                purpose=request.purpose,
+                case_id=request.case_id,
+                attribution=_attribution(p),
+            )
             return svc.GetCertificateResponse(certificate=cert)
 
         return await self._call(context, "GetCertificate", body)
@@ -230,6 +242,9 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
                 for i in self.registry.catalog.issuers.values()
                 if i.department == p.department
             }
+            verdict = identifiers.check_holder_id(request.holder_id)
+            if not verdict.valid:
+                raise domain.invalid("holder_id", verdict.reason or "invalid identifier")
             certs = [
                 c
                 for c in self.registry.dossier(request.holder_id).certificates
@@ -237,6 +252,19 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
                 and (request.include_history or c.status in (domain.ACTIVE, domain.SUSPENDED))
                 and (not request.type_codes or c.type_code in request.type_codes)
             ]
+            # Logged whether or not anything matched: asking about a person is a use of
+            # their identifier, and the holder sees it either way.
+            actor = _actor(p)
+            await self.registry.record_use(
+                request.holder_id,
+                t.DATA_USE_DOSSIER_LISTED,
+                certs,
+                user=actor.on_behalf_of,
+                actor=actor,
+                purpose=request.purpose,
+                case_id=request.case_id,
+                attribution=_attribution(p),
+            )
             return svc.ListDossierResponse(certificates=certs)
 
         return await self._call(context, "ListDossier", body)

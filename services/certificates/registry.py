@@ -400,6 +400,44 @@ class Registry:
             domain.check_status(stored.status, result)
         return _response(result, stored.status if stored is not None else 0)
 
+    async def record_use(
+        self,
+        holder_id: str,
+        use: int,
+        certs: Sequence[t.Certificate],
+        *,
+        user: common.Party,
+        actor: common.Actor,
+        purpose: str = "",
+        case_id: str = "",
+        attribution: Attribution | None = None,
+    ) -> str:
+        """Log an issuing department's own read of a holder's data in the holder's access
+        log (PersonalDataUsed); returns the access id. Published before the data is
+        returned: a read that cannot be logged is not answered."""
+        default_purpose, legal_basis = domain.issuer_use_basis(self.catalog, use, certs)
+        access_id = str(uuid.uuid4())
+        event = log_pb.PersonalDataUsed(
+            holder_id=holder_id,
+            access_id=access_id,
+            user=user,
+            used_by=actor,
+            use=use,  # type: ignore[arg-type]
+            purpose=purpose or default_purpose,
+            legal_basis=legal_basis,
+            case_id=case_id,
+            certificates=[domain.ref(c) for c in certs],
+            occurred_at=domain.timestamp(datetime.now(UTC)),
+        )
+        attrs = {
+            "department": user.id,
+            **(attribution or {}),
+            "case_id": case_id or None,
+            "purpose": t.DataUse.Name(use),
+        }
+        await self.runtime.bus.publish(event, subject=holder_id, **attrs)
+        return access_id
+
     async def resolve(
         self,
         request: svc.ResolveEvidenceRequest,

@@ -431,6 +431,46 @@ async def _all_records(bootstrap: str, topic: str) -> list[Any]:
         await consumer.stop()
 
 
+def test_the_issuers_own_reads_are_in_the_holders_access_log(service):
+    """Issue 15, deliverable 4: every use of a person's data, by any department, is an
+    access-log event the person can read (DESIGN.md, Security), with the department, the
+    actor, the purpose and the legal basis: here the issuer reading what it issued."""
+    holder = holder_uscc()
+    cert = service.issue(holder)
+    marketreg = bearer_metadata(MARKETREG_TOKEN)
+    read = svc.GetCertificateRequest(certificate_id=cert.id, purpose="年报抽查", case_id="MR-7")
+    assert service.stub.GetCertificate(read, metadata=marketreg, timeout=10).certificate == cert
+    listing = svc.ListDossierRequest(holder_id=holder)
+    assert list(service.stub.ListDossier(listing, metadata=marketreg, timeout=10).certificates) == [
+        cert
+    ]
+    with pytest.raises(grpc.RpcError) as refused:  # not the issuer: nothing read, nothing used
+        service.stub.GetCertificate(read, metadata=bearer_metadata(POWER_TOKEN), timeout=10)
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+    token = mint_dev_token("enterprise", holder)
+
+    def uses() -> list[dict]:
+        return service.get("/v1/me/access-log", token)[1]["entries"]  # type: ignore[no-any-return]
+
+    wait_until(lambda: len(uses()) == 2, 15, "both reads in the holder's access log")
+    listed, got = uses()  # newest first
+    for entry in (listed, got):
+        assert entry["outcome"] == "used"
+        assert entry["requester"]["id"] == MARKETREG
+        assert entry["actor"]["onBehalfOf"]["id"] == MARKETREG
+        assert entry["legal_basis"].startswith("《个人信息保护法》第十三条第一款第三项")
+        assert "《市场主体登记管理条例》第二十一条" in entry["legal_basis"]  # the licence's law
+        assert [c["certificateId"] for c in entry["certificates"]] == [cert.id]
+    assert (got["use"], got["purpose"], got["case_id"]) == (
+        "DATA_USE_CERTIFICATE_READ",
+        "年报抽查",
+        "MR-7",
+    )
+    assert listed["use"] == "DATA_USE_DOSSIER_LISTED"
+    assert listed["purpose"] == "发证机关查询本机关向该持证主体签发的电子证照 (一企一档)"
+
+
 async def test_a_licence_feed_event_delivered_twice_issues_one_certificate(service, broker):
     sample = sample_of_topic("marketreg.v1.events")
     holder = holder_uscc()

@@ -12,7 +12,9 @@ shared/seed/000_809523ec6351e18d.txt; DESIGN.md). Its items, quoted:
 
 import re
 
-from services.certificates import catalog
+from govshare.certificates.v1 import types_pb2 as t
+
+from services.certificates import catalog, domain
 
 CATALOG = catalog.load()
 POWER_CO = "91370100863014379C"
@@ -36,3 +38,15 @@ def test_each_sharing_entry_cites_the_plan_item_that_provides_for_it():
 def test_every_sharing_entry_names_its_legal_basis_and_purpose():
     for entry in CATALOG.sharing:
         assert entry.legal_basis.strip() and entry.purpose.strip(), entry.requester_id
+
+
+def test_an_issuers_own_read_is_logged_with_its_legal_basis_and_the_types_law():
+    licence = t.Certificate(type_code="11100000000018833X001")
+    purpose, basis = domain.issuer_use_basis(CATALOG, t.DATA_USE_CERTIFICATE_READ, [licence])
+    assert purpose == "发证机关查阅本机关签发的电子证照 (核对)"
+    assert basis == (
+        "《个人信息保护法》第十三条第一款第三项、第三十四条 (国家机关为履行法定职责处理个人信息); "
+        "《市场主体登记管理条例》第二十一条"
+    )
+    _, nothing_matched = domain.issuer_use_basis(CATALOG, t.DATA_USE_DOSSIER_LISTED, [])
+    assert nothing_matched == CATALOG.issuer_uses.legal_basis

@@ -100,7 +100,8 @@ class CertificateServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetCertificate(self, request, context):
-        """Returns the current registry copy of a certificate version (with its status).
+        """Returns the current registry copy of a certificate version (with its status), to
+        the issuing department only; each read is logged in the holder's access log.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -142,7 +143,8 @@ class CertificateServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListDossier(self, request, context):
-        """Lists a holder's certificates, current and past (一企一档).
+        """Lists a holder's certificates, current and past (一企一档), that the caller's
+        department issued; each listing is logged in the holder's access log.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
