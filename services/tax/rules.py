@@ -222,6 +222,16 @@ def parse(raw: dict[str, Any]) -> RuleBook:
     for earlier, later in pairwise(sets):
         if earlier.effective_until is None or earlier.effective_until >= later.effective_from:
             raise RulesError(f"rule sets {earlier.id} and {later.id} overlap")
+    for rule_set in sets:
+        reliefs = sorted(rule_set.surcharges.reliefs, key=lambda r: r.effective_from)
+        for relief in reliefs:
+            if not 0 < relief.reduction_ppm <= 1_000_000:
+                raise RulesError(f"rule set {rule_set.id}: a relief must reduce by 1..1000000 ppm")
+            if relief.effective_until < relief.effective_from:
+                raise RulesError(f"rule set {rule_set.id}: a relief ends before it starts")
+        for earlier_relief, later_relief in pairwise(reliefs):
+            if earlier_relief.effective_until >= later_relief.effective_from:
+                raise RulesError(f"rule set {rule_set.id}: surcharge reliefs overlap")
     return RuleBook(sets, raw["rounding"], raw["holding_period"])
 
 

@@ -6,8 +6,10 @@ comments show the arithmetic. The facts are the engine tests' flat (235 000 000 
 200 000 000 fen a year before, and whose only home it is not.
 """
 
+import json
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -242,3 +244,13 @@ def test_the_rule_sets_leave_no_gap_from_the_first_to_today():
         assert earlier.effective_until is not None
         assert (later.effective_from - earlier.effective_until).days == 1, later.id
     assert BOOK.for_date(date(2016, 2, 21)) is None  # before 财税〔2016〕23号: not covered
+
+
+def test_overlapping_surcharge_reliefs_are_refused():
+    raw = json.loads((Path(rules.__file__).parent / "data" / "transfer_rules.json").read_text())
+    reliefs = raw["rule_sets"][-1]["surcharges"]["reliefs"]
+    reliefs.append({**reliefs[0], "effective_from": "2027-06-01", "effective_until": "2028-12-31"})
+    with pytest.raises(rules.RulesError, match="reliefs overlap"):
+        rules.parse(raw)
+    reliefs[-1]["effective_from"] = "2028-01-01"  # a later renewal, back to back: fine
+    assert rules.parse(raw).for_date(date(2028, 6, 1)) is not None
