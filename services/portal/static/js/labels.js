@@ -204,6 +204,10 @@ export const DENIALS = {
   ACCESS_DENIAL_REASON_REQUESTER_MISMATCH: "请求方与目录不符",
   ACCESS_DENIAL_REASON_ENTRY_NOT_IN_FORCE: "目录条目未生效",
 };
+export const DATA_USES = {
+  DATA_USE_CERTIFICATE_READ: "发证机关查阅证照",
+  DATA_USE_DOSSIER_LISTED: "发证机关查询证照目录",
+};
 
 export function label(table, key, fallback = key) {
   const value = table[key];
