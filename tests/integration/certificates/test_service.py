@@ -28,7 +28,7 @@ from services.kit.auth import bearer_metadata, mint_dev_token
 from services.kit.broker import free_port
 from services.kit.envelope import encode_headers
 from services.kit.topics import all_topic_names
-from tests.helpers import ROOT, read_topic, running_service, wait_until
+from tests.helpers import ROOT, metric_value, read_topic, running_service, wait_until
 from tests.samples import sample_of_topic
 
 LICENCE = "11100000000018833X001"
@@ -347,6 +347,17 @@ def _refused(service: Service, holder: str, token: str, requester: str) -> grpc.
     return refused.value
 
 
+def _denials_counted(service: Service) -> float:
+    with urllib.request.urlopen(service.url + "/metrics", timeout=5) as reply:
+        text = reply.read().decode()
+    return metric_value(
+        text,
+        "govshare_certificates_access_decisions_total",
+        decision="denied",
+        matter="power.lv-nonresident-new",
+    )
+
+
 def _trailer(error: grpc.RpcError, key: str) -> str:
     return dict(error.trailing_metadata() or ())[key]  # type: ignore[attr-defined]
 
@@ -361,8 +372,10 @@ async def test_an_outsider_cannot_tell_a_registered_holder_from_an_unregistered_
     service.issue(registered)
     outsider = "91310110666007217T"
     token = mint_dev_token("department", outsider, department="outsider")
+    denied_before = _denials_counted(service)
     first = _refused(service, registered, token, outsider)
     second = _refused(service, unregistered, token, outsider)
+    assert _denials_counted(service) == denied_before + 2  # counted alike, no holder label
     assert first.code() == second.code() == grpc.StatusCode.PERMISSION_DENIED
     assert first.details() == second.details()  # byte for byte
     assert first.details() == (
