@@ -306,6 +306,9 @@ def surcharge_lines(facts: TransferFacts, rules: RuleSet, turnover: Line) -> lis
         OTHER_AREA: sur.urban_maintenance_other_ppm,
     }[facts.urban_area]
     relief = sur.relief_on(facts.contract_date)
+    # An individual is a small-scale VAT taxpayer (实施细则 第二十九条); whether an enterprise
+    # seller is one (or a 小型微利企业) the facts do not say: it pays in full here, and
+    # claims the relief with tax staff (the rules file's not_covered).
     relieved = relief is not None and facts.seller_is_individual and sur.relief_for_individuals
     paid_on = "增值税" if turnover.kind == VAT else "营业税"
     area = _AREA_TEXT[facts.urban_area]
