@@ -12,7 +12,7 @@ from govshare.certificates.v1 import types_pb2 as t
 from services.certificates import domain
 from services.certificates.domain import DomainError
 from services.certificates.registry import Registry, today
-from services.kit import problems
+from services.kit import identifiers, problems
 from services.kit.auth import CurrentPrincipal, Principal
 from services.kit.signatures import Suite
 
@@ -124,31 +124,62 @@ def router(registry: Registry) -> APIRouter:
     async def my_access_log(principal: CurrentPrincipal) -> dict[str, Any]:
         if principal.kind not in ("citizen", "enterprise"):
             raise HTTPException(403, {"field": "token", "reason": "holders only"})
-        entries = []
-        for item in reversed(registry.access_log.get(principal.subject) or []):
-            data = item["data"]
-            entries.append(
-                {
-                    "access_id": data.get("accessId"),
-                    "outcome": "granted" if item["type"].endswith("Granted") else "denied",
-                    "requester": data.get("requester", {}),
-                    "matter": data.get("matterCode"),
-                    "purpose": data.get("purpose", ""),
-                    "legal_basis": data.get("legalBasis", ""),
-                    "case_id": data.get("caseId", ""),
-                    "when": data.get("occurredAt"),
-                    "released": [
-                        {
-                            "type_code": r["result"]["typeCode"],
-                            "status": r["result"]["status"],
-                            "fields": r.get("releasedFields", []),
-                        }
-                        for r in data.get("released", [])
-                    ],
-                    "denial": data.get("reason"),
-                    "detail": data.get("detail", ""),
-                }
-            )
+        entries = [
+            _log_entry(item) for item in reversed(registry.access_log.get(principal.subject) or [])
+        ]
         return {"holder_id": principal.subject, "entries": entries}
 
     return api
+
+
+def _actor(actor: dict[str, Any]) -> dict[str, Any]:
+    """The acting person or system. A staff member is named, and their resident id is
+    masked: the holder learns who acted, not the official's own identifier."""
+    if "personId" in actor:
+        return {**actor, "personId": identifiers.mask(actor["personId"])}
+    return actor
+
+
+def _log_entry(item: dict[str, Any]) -> dict[str, Any]:
+    """One access-log event as the holder reads it: who (department and actor), what,
+    why (purpose, legal basis, case) and when. Evidence requests are granted or denied;
+    a department's other uses (PersonalDataUsed) are `used`."""
+    data = item["data"]
+    if item["type"].endswith("PersonalDataUsed"):
+        return {
+            "access_id": data.get("accessId"),
+            "outcome": "used",
+            "use": data.get("use"),
+            "requester": data.get("user", {}),
+            "actor": _actor(data.get("usedBy", {})),
+            "matter": None,
+            "purpose": data.get("purpose", ""),
+            "legal_basis": data.get("legalBasis", ""),
+            "case_id": data.get("caseId", ""),
+            "when": data.get("occurredAt"),
+            "certificates": data.get("certificates", []),
+            "released": [],
+            "denial": None,
+            "detail": "",
+        }
+    return {
+        "access_id": data.get("accessId"),
+        "outcome": "granted" if item["type"].endswith("Granted") else "denied",
+        "requester": data.get("requester", {}),
+        "actor": _actor(data.get("requestedBy", {})),
+        "matter": data.get("matterCode"),
+        "purpose": data.get("purpose", ""),
+        "legal_basis": data.get("legalBasis", ""),
+        "case_id": data.get("caseId", ""),
+        "when": data.get("occurredAt"),
+        "released": [
+            {
+                "type_code": r["result"]["typeCode"],
+                "status": r["result"]["status"],
+                "fields": r.get("releasedFields", []),
+            }
+            for r in data.get("released", [])
+        ],
+        "denial": data.get("reason"),
+        "detail": data.get("detail", ""),
+    }

@@ -47,10 +47,19 @@ class SharingEntry:
 
 
 @dataclass(frozen=True)
+class IssuerUses:
+    """The legal basis and default purposes of an issuing department's own reads."""
+
+    legal_basis: str
+    default_purposes: dict[str, str]  # DataUse enum name -> purpose
+
+
+@dataclass(frozen=True)
 class Catalog:
     types: dict[str, CertificateType]
     issuers: dict[str, Issuer]
     sharing: tuple[SharingEntry, ...]
+    issuer_uses: IssuerUses
 
     def type_by_key(self, key: str) -> CertificateType:
         return next(t for t in self.types.values() if t.key == key)
@@ -97,6 +106,10 @@ def parse(types: Any, issuers: Any, sharing: Any) -> Catalog:
                 fields_by_type={k: tuple(v) for k, v in e["types"].items()},
             )
             for e in sharing["entries"]
+        ),
+        issuer_uses=IssuerUses(
+            legal_basis=sharing["issuer_uses"]["legal_basis"],
+            default_purposes=dict(sharing["issuer_uses"]["default_purposes"]),
         ),
     )
 

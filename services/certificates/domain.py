@@ -343,6 +343,56 @@ def _in_force(cert: t.Certificate, on: date) -> bool:
     return cert.status == ACTIVE and check.valid
 
 
+def admit(
+    catalog: Catalog,
+    *,
+    caller_id: str,
+    requester_id: str,
+    case_id: str,
+    matter: str,
+    type_codes: Iterable[str],
+) -> Resolution:
+    """The decision on the request alone, taken before any holder data is read.
+
+    Nothing here depends on the holder, so a denial reads the same (and takes the same
+    path) whether or not the registry knows the holder: a department outside the catalog
+    learns nothing, not even that the person exists (DESIGN.md, Security).
+    """
+    if requester_id != caller_id:
+        return Resolution(
+            None,
+            t.ACCESS_DENIAL_REASON_REQUESTER_MISMATCH,
+            f"the caller {caller_id} may not ask on behalf of {requester_id}",
+        )
+    if not case_id:
+        return Resolution(
+            None, t.ACCESS_DENIAL_REASON_NO_CASE, "every use of evidence must name its case id"
+        )
+    return _catalog_decision(catalog, requester_id, matter, type_codes)
+
+
+def _catalog_decision(
+    catalog: Catalog, requester_id: str, matter: str, type_codes: Iterable[str]
+) -> Resolution:
+    """Deny by default: the requester needs an entry for the matter that allows every type."""
+    entries = catalog.sharing_entries(requester_id, matter)
+    if not entries:
+        return Resolution(
+            None,
+            t.ACCESS_DENIAL_REASON_NOT_IN_CATALOG,
+            f"no catalog entry lets {requester_id} obtain evidence for {matter!r}",
+        )
+    entry = entries[0]
+    refused = [code for code in dict.fromkeys(type_codes) if code not in entry.fields_by_type]
+    if refused:
+        return Resolution(
+            entry,
+            t.ACCESS_DENIAL_REASON_TYPE_NOT_ALLOWED,
+            f"{matter!r} does not allow types {', '.join(refused)}",
+        )
+    return Resolution(entry)
+
+
 def resolve(
     catalog: Catalog,
     *,
@@ -354,24 +404,14 @@ def resolve(
     object_id: str = "",
 ) -> Resolution:
     """Deny by default; otherwise one answer per type: found (only the catalog's fields),
-    missing, not current (revoked, suspended, expired) or ambiguous."""
+    missing, not current (revoked, suspended, expired) or ambiguous. A holder the registry
+    does not know has an empty dossier: every type answers MISSING."""
     wanted = list(dict.fromkeys(type_codes))
-    entries = catalog.sharing_entries(requester_id, matter)
-    if not entries:
-        return Resolution(
-            None,
-            t.ACCESS_DENIAL_REASON_NOT_IN_CATALOG,
-            f"no catalog entry lets {requester_id} obtain evidence for {matter!r}",
-        )
-    entry = entries[0]
-    refused = [code for code in wanted if code not in entry.fields_by_type]
-    if refused:
-        return Resolution(
-            entry,
-            t.ACCESS_DENIAL_REASON_TYPE_NOT_ALLOWED,
-            f"{matter!r} does not allow types {', '.join(refused)}",
-        )
-    resolution = Resolution(entry)
+    resolution = _catalog_decision(catalog, requester_id, matter, wanted)
+    if not resolution.granted:
+        return resolution
+    entry = resolution.entry
+    assert entry is not None
     for code in wanted:
         kind = catalog.types.get(code)
         name = kind.name if kind else code
@@ -419,6 +459,21 @@ def resolve(
             t.ReleasedEvidence(result=result, released_fields=released_fields)
         )
     return resolution
+
+
+# --- an issuer's own uses ----------------------------------------------------------------
+
+
+def issuer_use_basis(catalog: Catalog, use: int, certs: Iterable[t.Certificate]) -> tuple[str, str]:
+    """The default purpose and the legal basis logged for an issuing department's read of
+    what it issued: the catalog's general basis, then the law each certificate type was
+    issued under (its `source`)."""
+    uses = catalog.issuer_uses
+    sources = dict.fromkeys(
+        catalog.types[c.type_code].source for c in certs if c.type_code in catalog.types
+    )
+    basis = "; ".join([uses.legal_basis, *sources])
+    return uses.default_purposes.get(t.DataUse.Name(use), ""), basis
 
 
 # --- signatures ------------------------------------------------------------------------

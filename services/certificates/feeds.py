@@ -19,11 +19,22 @@ from govshare.projects.v1 import events_pb2 as projects
 from govshare.realestate.v1 import events_pb2 as realestate
 from govshare.realestate.v1 import types_pb2 as realestate_types
 from govshare.tax.v1 import events_pb2 as tax
+from govshare.tax.v1 import types_pb2 as tax_types
 
 from services.certificates.catalog import Catalog
 from services.certificates.domain import IssueCommand, to_date
 
 BUSINESS_LICENCE = "business_licence"
+
+# Lines of a cleared payment that are not tax: the registration fee and the fee per extra
+# certificate are non-tax revenue of the registration agency (发改价格规〔2016〕2559号),
+# collected with the taxes in one payment (plan item 37) but vouched for by the non-tax
+# payment platform's own receipt. The tax payment certificate (完税证明, 《税收征收管理法
+# 实施细则》第四十五条) attests tax collected by the tax authority, so they never count in
+# its total (shared/DOMAIN.md; issue 15, errors of record).
+NON_TAX_LINES = frozenset(
+    {tax_types.LINE_KIND_REGISTRATION_FEE, tax_types.LINE_KIND_EXTRA_CERTIFICATE_FEE}
+)
 
 
 @dataclass(frozen=True)
@@ -226,6 +237,8 @@ def actions_for(message: Message, request_id: str, catalog: Catalog) -> list[Act
         when = message.cleared_at.ToDatetime().date()
         by_payer: dict[str, tuple[common.Party, int]] = {}
         for line in message.lines:
+            if line.kind in NON_TAX_LINES:
+                continue
             party, total = by_payer.get(line.payer.id, (line.payer, 0))
             by_payer[line.payer.id] = (party, total + line.amount.fen)
         issuer = _issuer(catalog, message.tax_authority.id, "tax", "tax_payment_certificate")

@@ -30,8 +30,20 @@ Context = grpc.aio.ServicerContext[Any, Any]
 Reply = TypeVar("Reply")
 
 
+class EvidenceRefused(DomainError):
+    """A refused evidence request. Its access-log id travels in the `govshare-access-id`
+    trailer, not the message, so that the message reads the same for every holder."""
+
+    def __init__(self, reason: str, access_id: str) -> None:
+        super().__init__("PERMISSION_DENIED", "matter_code", reason)
+        self.access_id = access_id
+
+
 async def abort(context: Context, error: DomainError) -> NoReturn:
-    context.set_trailing_metadata((("govshare-field", error.field),))
+    trailers = [("govshare-field", error.field)]
+    if isinstance(error, EvidenceRefused):
+        trailers.append(("govshare-access-id", error.access_id))
+    context.set_trailing_metadata(tuple(trailers))
     await context.abort(getattr(grpc.StatusCode, error.code), f"{error.field}: {error.reason}")
     raise AssertionError("unreachable")  # abort raises
 
@@ -120,6 +132,18 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
         async def body(p: Principal) -> svc.GetCertificateResponse:
             cert = self.registry.find(request.certificate_id)
             self.registry._check_department(cert, p.department)  # others use ResolveEvidence
+            # The issuer reading what it issued still uses the holder's data: logged.
+            actor = _actor(p)
+            await self.registry.record_use(
+                cert.holder.id,
+                t.DATA_USE_CERTIFICATE_READ,
+                [cert],
+                user=actor.on_behalf_of,
+                actor=actor,
+                purpose=request.purpose,
+                case_id=request.case_id,
+                attribution=_attribution(p),
+            )
             return svc.GetCertificateResponse(certificate=cert)
 
         return await self._call(context, "GetCertificate", body)
@@ -218,6 +242,9 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
                 for i in self.registry.catalog.issuers.values()
                 if i.department == p.department
             }
+            verdict = identifiers.check_holder_id(request.holder_id)
+            if not verdict.valid:
+                raise domain.invalid("holder_id", verdict.reason or "invalid identifier")
             certs = [
                 c
                 for c in self.registry.dossier(request.holder_id).certificates
@@ -225,6 +252,19 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
                 and (request.include_history or c.status in (domain.ACTIVE, domain.SUSPENDED))
                 and (not request.type_codes or c.type_code in request.type_codes)
             ]
+            # Logged whether or not anything matched: asking about a person is a use of
+            # their identifier, and the holder sees it either way.
+            actor = _actor(p)
+            await self.registry.record_use(
+                request.holder_id,
+                t.DATA_USE_DOSSIER_LISTED,
+                certs,
+                user=actor.on_behalf_of,
+                actor=actor,
+                purpose=request.purpose,
+                case_id=request.case_id,
+                attribution=_attribution(p),
+            )
             return svc.ListDossierResponse(certificates=certs)
 
         return await self._call(context, "ListDossier", body)
@@ -236,13 +276,13 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
             for name in ("holder_id", "matter_code"):
                 if not getattr(request, name):
                     raise domain.invalid(name, "required")
+            # Only the form of the id is checked here (anyone can compute a check char);
+            # whether the registry knows the holder is never an answer of its own: a
+            # department outside the catalog is refused first, and one inside it gets
+            # MISSING for every type (DESIGN.md, Security: no probing).
             verdict = identifiers.check_holder_id(request.holder_id)
             if not verdict.valid:
                 raise domain.invalid("holder_id", verdict.reason or "invalid identifier")
-            if not self.registry.dossier(request.holder_id).certificates:
-                raise DomainError(
-                    "NOT_FOUND", "holder_id", "the registry holds no certificate of this holder"
-                )
             if not request.type_codes:
                 raise domain.invalid("type_codes", "name at least one certificate type")
             resolution, access_id = await self.registry.resolve(
@@ -250,11 +290,7 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
             )
             if not resolution.granted:
                 reason = t.AccessDenialReason.Name(resolution.denial)
-                raise DomainError(
-                    "PERMISSION_DENIED",
-                    "matter_code",
-                    f"{reason}: {resolution.detail} (logged as {access_id})",
-                )
+                raise EvidenceRefused(f"{reason}: {resolution.detail}", access_id)
             assert resolution.entry is not None
             return svc.ResolveEvidenceResponse(
                 access_id=access_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import os
 import uuid
 from collections.abc import Mapping, Sequence
@@ -35,6 +36,8 @@ from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.signatures import SigningKey, Suite
 from services.kit.waiters import Waiters
+
+log = logging.getLogger(__name__)
 
 ACCESS_LOG_LIMIT = 1000  # newest entries kept per holder in the table
 
@@ -397,6 +400,44 @@ class Registry:
             domain.check_status(stored.status, result)
         return _response(result, stored.status if stored is not None else 0)
 
+    async def record_use(
+        self,
+        holder_id: str,
+        use: int,
+        certs: Sequence[t.Certificate],
+        *,
+        user: common.Party,
+        actor: common.Actor,
+        purpose: str = "",
+        case_id: str = "",
+        attribution: Attribution | None = None,
+    ) -> str:
+        """Log an issuing department's own read of a holder's data in the holder's access
+        log (PersonalDataUsed); returns the access id. Published before the data is
+        returned: a read that cannot be logged is not answered."""
+        default_purpose, legal_basis = domain.issuer_use_basis(self.catalog, use, certs)
+        access_id = str(uuid.uuid4())
+        event = log_pb.PersonalDataUsed(
+            holder_id=holder_id,
+            access_id=access_id,
+            user=user,
+            used_by=actor,
+            use=use,  # type: ignore[arg-type]
+            purpose=purpose or default_purpose,
+            legal_basis=legal_basis,
+            case_id=case_id,
+            certificates=[domain.ref(c) for c in certs],
+            occurred_at=domain.timestamp(datetime.now(UTC)),
+        )
+        attrs = {
+            "department": user.id,
+            **(attribution or {}),
+            "case_id": case_id or None,
+            "purpose": t.DataUse.Name(use),
+        }
+        await self.runtime.bus.publish(event, subject=holder_id, **attrs)
+        return access_id
+
     async def resolve(
         self,
         request: svc.ResolveEvidenceRequest,
@@ -404,19 +445,25 @@ class Registry:
         caller_id: str,
         attribution: Attribution | None = None,
     ) -> tuple[domain.Resolution, str]:
-        """Purpose-bound evidence resolution; every grant and denial goes to the access log."""
+        """Purpose-bound evidence resolution; every grant and denial goes to the access log.
+
+        The request is decided before the holder's dossier is read (`domain.admit`), and a
+        denial is published the same way whether or not the registry knows the holder:
+        the requester cannot tell the two apart by the answer, its timing or what it
+        causes, while the holder (anyone who logs in with that identity) reads the denial
+        in their access log. The log event does not say whether the holder was known,
+        since the Merkle log and its witnesses see every event.
+        """
         access_id = str(uuid.uuid4())
-        if request.requester.id != caller_id:
-            resolution = domain.Resolution(
-                None,
-                t.ACCESS_DENIAL_REASON_REQUESTER_MISMATCH,
-                f"the caller {caller_id} may not ask on behalf of {request.requester.id}",
-            )
-        elif not request.case_id:
-            resolution = domain.Resolution(
-                None, t.ACCESS_DENIAL_REASON_NO_CASE, "every use of evidence must name its case id"
-            )
-        else:
+        resolution = domain.admit(
+            self.catalog,
+            caller_id=caller_id,
+            requester_id=request.requester.id,
+            case_id=request.case_id,
+            matter=request.matter_code,
+            type_codes=request.type_codes,
+        )
+        if resolution.granted:
             resolution = domain.resolve(
                 self.catalog,
                 requester_id=request.requester.id,
@@ -468,6 +515,16 @@ class Registry:
             "granted" if resolution.granted else "denied",
             request.matter_code if listed else "unlisted",
         ).inc()
+        if not resolution.granted:
+            # For the operators (counted above): who was refused what, and the access id
+            # that finds the entry; the holder is named only in their own access log.
+            log.warning(
+                "evidence request %s refused: %s asked for %r (%s)",
+                access_id,
+                request.requester.id,
+                request.matter_code,
+                t.AccessDenialReason.Name(resolution.denial),
+            )
         return resolution, access_id
 
 

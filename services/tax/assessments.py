@@ -33,6 +33,21 @@ def timestamp(moment: datetime) -> Timestamp:
     return stamp
 
 
+def urban_area_of(unit_code: str) -> tuple[str, str]:
+    """Where the unit lies for the urban maintenance tax rate, from its county code
+    (GB/T 2260: 01-20 districts and 81-99 county-level cities are 市区; 21-80 counties),
+    and the note every such inferred rate carries: the code cannot tell a county town
+    from the countryside (1%), nor a district's rural part."""
+    county = unit_code[4:6]
+    area = engine.COUNTY_TOWN if county.isdigit() and 21 <= int(county) <= 80 else engine.CITY
+    note = (
+        f"the urban maintenance tax rate follows where the unit lies, inferred from its county "
+        f"code {unit_code[:6]} (GB/T 2260) as {area}; a unit outside any city, county town "
+        "or town pays 1%: tax staff to confirm"
+    )
+    return area, note
+
+
 def facts_of(applied: re_events.TransferApplied) -> TransferFacts:
     """The engine's facts from the application the parties filed (and confirmed)."""
     facts = applied.tax_facts
@@ -40,6 +55,7 @@ def facts_of(applied: re_events.TransferApplied) -> TransferFacts:
     if facts.fee_exemption != re_types.FEE_EXEMPTION_UNSPECIFIED:
         name = re_types.FeeExemption.Name(facts.fee_exemption)
         exemption = name.removeprefix("FEE_EXEMPTION_").lower()
+    area, area_note = urban_area_of(applied.unit_code)
     return TransferFacts(
         contract_date=to_date(applied.contract_date),
         price_fen=applied.price.fen,
@@ -55,6 +71,8 @@ def facts_of(applied: re_events.TransferApplied) -> TransferFacts:
         certificate_count=facts.certificate_count,
         fee_exemption=exemption,
         fee_exemption_detail=facts.fee_exemption_detail,
+        urban_area=area,
+        urban_area_unconfirmed=area_note,
     )
 
 

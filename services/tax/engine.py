@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from services.tax.rules import RuleBook, RuleSet
+from services.tax.rules import BusinessTaxRules, RuleBook, RuleSet
 
 PPM = 1_000_000
 BUYER = "buyer"
@@ -24,6 +24,15 @@ LAND_VAT = "land_vat"
 STAMP_DUTY = "stamp_duty"
 REGISTRATION_FEE = "registration_fee"
 EXTRA_CERTIFICATE_FEE = "extra_certificate_fee"
+BUSINESS_TAX = "business_tax"
+URBAN_MAINTENANCE_TAX = "urban_maintenance_tax"
+EDUCATION_SURCHARGE = "education_surcharge"
+LOCAL_EDUCATION_SURCHARGE = "local_education_surcharge"
+
+# Where the unit lies, for the urban maintenance tax rate (城市维护建设税法 第四条).
+CITY = "city"  # 市区
+COUNTY_TOWN = "county_town"  # 县城、镇
+OTHER_AREA = "other"  # 不在市区、县城或者镇
 
 RATE = "rate"
 FIXED = "fixed"
@@ -57,6 +66,9 @@ class TransferFacts:
     certificate_count: int = 1
     fee_exemption: str | None = None  # a key of the rule set's fee exemptions
     fee_exemption_detail: str = ""
+    urban_area: str = CITY  # CITY, COUNTY_TOWN or OTHER_AREA: where the unit lies
+    urban_area_unconfirmed: str = ""  # set when the area was inferred, not stated
+    ordinary_housing: bool | None = None  # 普通住房 (business tax only); None: not stated
 
 
 @dataclass(frozen=True)
@@ -146,6 +158,8 @@ def check(facts: TransferFacts, book: RuleBook) -> RuleSet:
         raise FactsError("certificate_count", "must be 1..99 (the first certificate is free)")
     if facts.seller_acquisition_date > facts.contract_date:
         raise FactsError("seller_acquisition_date", "is after the contract date")
+    if facts.urban_area not in (CITY, COUNTY_TOWN, OTHER_AREA):
+        raise FactsError("urban_area", f"must be {CITY}, {COUNTY_TOWN} or {OTHER_AREA}")
     rules = book.for_date(facts.contract_date)
     if rules is None:
         raise FactsError(
@@ -170,8 +184,72 @@ def _housing_of_individual(facts: TransferFacts) -> bool:
     return facts.residential and facts.seller_is_individual
 
 
+def turnover_tax_line(facts: TransferFacts, rules: RuleSet) -> Line:
+    """VAT, or business tax on contracts before VAT reached real estate (2016-05-01)."""
+    if rules.business_tax is not None:
+        return business_tax_line(facts, rules.business_tax)
+    return vat_line(facts, rules)
+
+
+def business_tax_line(facts: TransferFacts, bt: BusinessTaxRules) -> Line:
+    # Business tax is part of the price (营业额 = the price received), unlike VAT: nothing
+    # is divided out, and the deed-tax base stays the full price.
+    years = bt.housing_exempt_after_years
+    cost = facts.original_cost_fen
+    if _housing_of_individual(facts):
+        if not held_at_least(facts, years):
+            return Line(
+                BUSINESS_TAX,
+                SELLER,
+                RATE,
+                apply_rate(facts.price_fen, bt.rate_ppm),
+                bt.housing_source,
+                f"个人将购买不足 {years} 年的住房对外销售, "
+                f"按 {percent(bt.rate_ppm)} 全额征收营业税",
+                base_fen=facts.price_fen,
+                rate_ppm=bt.rate_ppm,
+            )
+        if facts.ordinary_housing is False:
+            base = max(facts.price_fen - cost, 0) if cost is not None else facts.price_fen
+            how = "差额 (售价 - 购买价款)" if cost is not None else "全额 (购买价款未证明)"
+            return Line(
+                BUSINESS_TAX,
+                SELLER,
+                RATE,
+                apply_rate(base, bt.rate_ppm),
+                bt.non_ordinary_source,
+                f"个人将购买 {years} 年以上 (含 {years} 年) 的非普通住房对外销售, "
+                f"按{how}征收营业税 {percent(bt.rate_ppm)}",
+                base_fen=base,
+                rate_ppm=bt.rate_ppm,
+            )
+        return Line(
+            BUSINESS_TAX,
+            SELLER,
+            EXEMPT,
+            0,
+            bt.housing_source,
+            f"个人将购买 {years} 年以上 (含 {years} 年) 的普通住房对外销售, 免征营业税",
+            base_fen=facts.price_fen,
+            unconfirmed=bt.ordinary_unconfirmed if facts.ordinary_housing is None else "",
+        )
+    base = max(facts.price_fen - cost, 0) if cost is not None else facts.price_fen
+    how = "差额 (售价 - 购置原价)" if cost is not None else "全额 (购置原价未证明)"
+    return Line(
+        BUSINESS_TAX,
+        SELLER,
+        RATE,
+        apply_rate(base, bt.rate_ppm),
+        bt.other_source,
+        f"转让购置的不动产, 按{how}征收营业税 {percent(bt.rate_ppm)}",
+        base_fen=base,
+        rate_ppm=bt.rate_ppm,
+    )
+
+
 def vat_line(facts: TransferFacts, rules: RuleSet) -> Line:
     vat = rules.vat
+    assert vat is not None  # turnover_tax_line chose VAT
     years = vat.housing_exempt_after_years
     if _housing_of_individual(facts):
         if held_at_least(facts, years):
@@ -212,6 +290,72 @@ def vat_line(facts: TransferFacts, rules: RuleSet) -> Line:
         base_fen=base,
         rate_ppm=vat.rate_ppm,
     )
+
+
+_AREA_TEXT = {CITY: "市区", COUNTY_TOWN: "县城、镇", OTHER_AREA: "不在市区、县城或者镇"}
+
+
+def surcharge_lines(facts: TransferFacts, rules: RuleSet, turnover: Line) -> list[Line]:
+    """附加税费 on the VAT (business tax) the seller pays: none when none is paid."""
+    if turnover.amount_fen == 0:
+        return []
+    sur = rules.surcharges
+    urban_rate = {
+        CITY: sur.urban_maintenance_city_ppm,
+        COUNTY_TOWN: sur.urban_maintenance_county_town_ppm,
+        OTHER_AREA: sur.urban_maintenance_other_ppm,
+    }[facts.urban_area]
+    relief = sur.relief_on(facts.contract_date)
+    # An individual is a small-scale VAT taxpayer (实施细则 第二十九条); whether an enterprise
+    # seller is one (or a 小型微利企业) the facts do not say: it pays in full here, and
+    # claims the relief with tax staff (the rules file's not_covered).
+    relieved = relief is not None and facts.seller_is_individual and sur.relief_for_individuals
+    paid_on = "增值税" if turnover.kind == VAT else "营业税"
+    area = _AREA_TEXT[facts.urban_area]
+    items = [
+        (
+            URBAN_MAINTENANCE_TAX,
+            "城市维护建设税",
+            urban_rate,
+            sur.urban_maintenance_source,
+            f" (不动产所在地: {area})",
+            facts.urban_area_unconfirmed,
+        ),
+        (EDUCATION_SURCHARGE, "教育费附加", sur.education_ppm, sur.education_source, "", ""),
+        (
+            LOCAL_EDUCATION_SURCHARGE,
+            "地方教育附加",
+            sur.local_education_ppm,
+            sur.local_education_source,
+            "",
+            sur.local_education_unconfirmed,
+        ),
+    ]
+    lines = []
+    for kind, name, rate, source, where, unconfirmed in items:
+        explanation = f"{name}: 实际缴纳的{paid_on} × {percent(rate)}{where}"
+        notes = [unconfirmed]
+        if relieved:
+            assert relief is not None
+            reduced = round_half_up(rate * (PPM - relief.reduction_ppm), PPM)
+            explanation += f", 减征 {percent(relief.reduction_ppm)} 后 {percent(reduced)}"
+            source = f"{source}; {relief.source}"
+            notes += [relief.unconfirmed, sur.relief_individuals_unconfirmed]
+            rate = reduced
+        lines.append(
+            Line(
+                kind,
+                SELLER,
+                RATE,
+                apply_rate(turnover.amount_fen, rate),
+                source,
+                explanation,
+                base_fen=turnover.amount_fen,
+                rate_ppm=rate,
+                unconfirmed="; ".join(n for n in notes if n),
+            )
+        )
+    return lines
 
 
 def deed_tax_line(facts: TransferFacts, rules: RuleSet, vat_fen: int) -> Line:
@@ -408,16 +552,27 @@ def assess(facts: TransferFacts, book: RuleBook) -> Bill:
     """Every tax line (exempt ones included, so the payer sees why nothing is due) and
     the registration fee, under the rule set in force on the contract date."""
     rules = check(facts, book)
-    vat = vat_line(facts, rules)
-    land = land_vat_line(facts, rules, vat.amount_fen)
-    seller_stamp = stamp_duty_line(facts, rules, vat.amount_fen, SELLER)
+    turnover = turnover_tax_line(facts, rules)
+    surcharges = surcharge_lines(facts, rules, turnover)
+    # VAT is outside the price the other taxes are levied on (财税〔2016〕43号); business
+    # tax is inside it, and deducted from the income-tax gain like the other taxes.
+    vat_fen = turnover.amount_fen if turnover.kind == VAT else 0
+    land = land_vat_line(facts, rules, vat_fen)
+    seller_stamp = stamp_duty_line(facts, rules, vat_fen, SELLER)
+    seller_taxes = (
+        land.amount_fen
+        + seller_stamp.amount_fen
+        + sum(x.amount_fen for x in surcharges)
+        + (turnover.amount_fen if turnover.kind == BUSINESS_TAX else 0)
+    )
     lines = [
-        deed_tax_line(facts, rules, vat.amount_fen),
-        vat,
+        deed_tax_line(facts, rules, vat_fen),
+        turnover,
+        *surcharges,
         # Taxes the seller pays on the transfer are deductible from the income-tax gain.
-        income_tax_line(facts, rules, vat.amount_fen, land.amount_fen + seller_stamp.amount_fen),
+        income_tax_line(facts, rules, vat_fen, seller_taxes),
         land,
-        stamp_duty_line(facts, rules, vat.amount_fen, BUYER),
+        stamp_duty_line(facts, rules, vat_fen, BUYER),
         seller_stamp,
         *fee_lines(facts, rules),
     ]

@@ -58,6 +58,16 @@ class QuoteRequest(BaseModel):
         Literal["small_micro_enterprise", "public_or_resettlement_housing", "other"] | None
     ) = None
     fee_exemption_detail: str = ""
+    urban_area: Literal["city", "county_town", "other"] = Field(
+        default="city",
+        description="Where the unit lies, for the urban maintenance tax (城市维护建设税法 "
+        "第四条): city 市区 7%, county_town 县城、镇 5%, other 1%",
+    )
+    ordinary_housing: StrictBool | None = Field(
+        default=None,
+        description="Ordinary housing (普通住房); matters only for business tax, on contracts "
+        "before 2016-05-01. Absent: taken as ordinary, and the line says so",
+    )
 
     def facts(self) -> TransferFacts:
         return TransferFacts(
@@ -75,6 +85,8 @@ class QuoteRequest(BaseModel):
             certificate_count=self.certificate_count,
             fee_exemption=self.fee_exemption,
             fee_exemption_detail=self.fee_exemption_detail,
+            urban_area=self.urban_area,
+            ordinary_housing=self.ordinary_housing,
         )
 
 

@@ -16,18 +16,19 @@ from typing import Any
 
 import grpc
 import pytest
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from govshare.certificates.v1 import access_log_pb2 as access_log_pb
 from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.certificates.v1 import types_pb2 as t
 from govshare.common.v1 import types_pb2 as common
 
-from services.kit.admin import ensure_topics
+from services.kit.admin import ensure_topics, partitions_of
 from services.kit.auth import bearer_metadata, mint_dev_token
 from services.kit.broker import free_port
 from services.kit.envelope import encode_headers
 from services.kit.topics import all_topic_names
-from tests.helpers import ROOT, read_topic, running_service, wait_until
+from tests.helpers import ROOT, metric_value, read_topic, running_service, wait_until
 from tests.samples import sample_of_topic
 
 LICENCE = "11100000000018833X001"
@@ -232,9 +233,10 @@ def test_errors_are_specific(service):
             timeout=10,
         )
     assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
-    with pytest.raises(grpc.RpcError) as nobody:
-        service.resolve(holder_uscc())
-    assert nobody.value.code() == grpc.StatusCode.NOT_FOUND
+    # A holder the registry does not know is no error of its own (that would tell who is
+    # registered): inside the catalog each type answers MISSING, and the use is logged.
+    (nobody,) = service.resolve(holder_uscc()).results
+    assert nobody.result.status == common.EVIDENCE_STATUS_MISSING
     with pytest.raises(grpc.RpcError) as anonymous:
         service.stub.IssueCertificate(svc.IssueCertificateRequest(), timeout=10)
     assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
@@ -337,6 +339,149 @@ def test_resolution_grants_catalog_fields_denies_others_and_logs_both(service):
         service.get("/v1/me/access-log", mint_dev_token("enterprise", holder_uscc()))[1]["entries"]
         == []
     )
+
+
+def _refused(service: Service, holder: str, token: str, requester: str) -> grpc.RpcError:
+    with pytest.raises(grpc.RpcError) as refused:
+        service.resolve(holder, token=token, requester=requester)
+    return refused.value
+
+
+def _denials_counted(service: Service) -> float:
+    with urllib.request.urlopen(service.url + "/metrics", timeout=5) as reply:
+        text = reply.read().decode()
+    return metric_value(
+        text,
+        "govshare_certificates_access_decisions_total",
+        decision="denied",
+        matter="power.lv-nonresident-new",
+    )
+
+
+def _trailer(error: grpc.RpcError, key: str) -> str:
+    return dict(error.trailing_metadata() or ())[key]  # type: ignore[attr-defined]
+
+
+async def test_an_outsider_cannot_tell_a_registered_holder_from_an_unregistered_one(
+    service, broker
+):
+    """Issue 15, acceptance: a department outside the sharing catalog gets the same denial
+    for a registered and an unregistered holder, and both are logged (DESIGN.md, Security:
+    "a department outside the catalog learns nothing, not even whether the person exists")."""
+    registered, unregistered = holder_uscc(), holder_uscc()
+    service.issue(registered)
+    outsider = "91310110666007217T"
+    token = mint_dev_token("department", outsider, department="outsider")
+    denied_before = _denials_counted(service)
+    first = _refused(service, registered, token, outsider)
+    second = _refused(service, unregistered, token, outsider)
+    assert _denials_counted(service) == denied_before + 2  # counted alike, no holder label
+    assert first.code() == second.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert first.details() == second.details()  # byte for byte
+    assert first.details() == (
+        "matter_code: ACCESS_DENIAL_REASON_NOT_IN_CATALOG: no catalog entry lets "
+        "91310110666007217T obtain evidence for 'power.lv-nonresident-new'"
+    )
+    ids = {
+        holder: _trailer(e, "govshare-access-id")
+        for holder, e in ((registered, first), (unregistered, second))
+    }
+    assert len(set(ids.values())) == 2  # each denial has its own access-log entry
+
+    # Each holder reads theirs: the registered one and the one the registry does
+    # not know (anyone who logs in with that identity is the data subject).
+    for holder, access_id in ids.items():
+        holder_token = mint_dev_token("enterprise", holder)
+
+        def denials(token: str = holder_token) -> list[dict]:
+            entries = service.get("/v1/me/access-log", token)[1]["entries"]
+            return [e for e in entries if e["outcome"] == "denied"]
+
+        wait_until(lambda: len(denials()) == 1, 15, "the denial in the holder's log")
+        (entry,) = denials()
+        assert entry["access_id"] == access_id
+        assert entry["requester"]["id"] == outsider
+        assert entry["denial"] == "ACCESS_DENIAL_REASON_NOT_IN_CATALOG"
+
+    # Both are events on the access log of record, alike but for the holder and the ids:
+    # nothing in them says whether the registry knew the holder.
+    records = await _all_records(broker.bootstrap, service.prefix + "certificates.v1.access-log")
+    events = {}
+    for record in records:
+        if record.key and record.key.decode() in ids:
+            event = access_log_pb.EvidenceAccessDenied.FromString(record.value)
+            assert (
+                dict(record.headers)["ce_type"] == b"govshare.certificates.v1.EvidenceAccessDenied"
+            )
+            events[record.key.decode()] = event
+    assert set(events) == set(ids)
+    for holder, event in events.items():
+        assert (event.holder_id, event.access_id) == (holder, ids[holder])
+        event.ClearField("holder_id")
+        event.ClearField("access_id")
+        event.ClearField("occurred_at")
+    assert events[registered] == events[unregistered]
+
+
+async def _all_records(bootstrap: str, topic: str) -> list[Any]:
+    """Every record now on `topic` (all partitions, up to their end offsets)."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        parts = [TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)]
+        consumer.assign(parts)
+        ends = await consumer.end_offsets(parts)
+        records: list[Any] = []
+        behind = set(parts)
+        while behind:
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                records.extend(batch)
+            behind = {tp for tp in behind if await consumer.position(tp) < ends[tp]}
+        return records
+    finally:
+        await consumer.stop()
+
+
+def test_the_issuers_own_reads_are_in_the_holders_access_log(service):
+    """Issue 15, deliverable 4: every use of a person's data, by any department, is an
+    access-log event the person can read (DESIGN.md, Security), with the department, the
+    actor, the purpose and the legal basis: here the issuer reading what it issued."""
+    holder = holder_uscc()
+    cert = service.issue(holder)
+    marketreg = bearer_metadata(MARKETREG_TOKEN)
+    read = svc.GetCertificateRequest(certificate_id=cert.id, purpose="年报抽查", case_id="MR-7")
+    assert service.stub.GetCertificate(read, metadata=marketreg, timeout=10).certificate == cert
+    listing = svc.ListDossierRequest(holder_id=holder)
+    assert list(service.stub.ListDossier(listing, metadata=marketreg, timeout=10).certificates) == [
+        cert
+    ]
+    with pytest.raises(grpc.RpcError) as refused:  # not the issuer: nothing read, nothing used
+        service.stub.GetCertificate(read, metadata=bearer_metadata(POWER_TOKEN), timeout=10)
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+    token = mint_dev_token("enterprise", holder)
+
+    def uses() -> list[dict]:
+        return service.get("/v1/me/access-log", token)[1]["entries"]  # type: ignore[no-any-return]
+
+    wait_until(lambda: len(uses()) == 2, 15, "both reads in the holder's access log")
+    listed, got = uses()  # newest first
+    for entry in (listed, got):
+        assert entry["outcome"] == "used"
+        assert entry["requester"]["id"] == MARKETREG
+        assert entry["actor"]["onBehalfOf"]["id"] == MARKETREG
+        assert entry["legal_basis"].startswith("《个人信息保护法》第十三条第一款第三项")
+        assert "《市场主体登记管理条例》第二十一条" in entry["legal_basis"]  # the licence's law
+        assert [c["certificateId"] for c in entry["certificates"]] == [cert.id]
+    assert (got["use"], got["purpose"], got["case_id"]) == (
+        "DATA_USE_CERTIFICATE_READ",
+        "年报抽查",
+        "MR-7",
+    )
+    assert listed["use"] == "DATA_USE_DOSSIER_LISTED"
+    assert listed["purpose"] == "发证机关查询本机关向该持证主体签发的电子证照 (一企一档)"
 
 
 async def test_a_licence_feed_event_delivered_twice_issues_one_certificate(service, broker):

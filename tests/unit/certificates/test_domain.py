@@ -208,3 +208,23 @@ def test_missing_ambiguous_and_not_current_are_explicit():
     expiring, _ = signed(replace(COMMAND, request_id="r3", valid_until=date(2025, 3, 1)))
     expired = _resolve(Dossier([expiring])).results[0].result
     assert expired.status == common.EVIDENCE_STATUS_NOT_CURRENT and "expired" in expired.detail
+
+
+def test_admission_is_decided_on_the_request_alone():
+    """DESIGN.md, Security: a department outside the catalog learns nothing, not even
+    whether the person exists. `admit` takes no holder data, so it cannot differ."""
+    outsider = "91310110666007217T"
+    ask = dict(type_codes=(LICENCE,), case_id="PWR-1", matter="power.lv-nonresident-new")
+    denied = domain.admit(CATALOG, caller_id=outsider, requester_id=outsider, **ask)
+    assert denied.denial == t.ACCESS_DENIAL_REASON_NOT_IN_CATALOG
+    assert denied.detail == (
+        "no catalog entry lets 91310110666007217T obtain evidence for 'power.lv-nonresident-new'"
+    )
+    posing = domain.admit(CATALOG, caller_id=outsider, requester_id=POWER_CO, **ask)
+    assert posing.denial == t.ACCESS_DENIAL_REASON_REQUESTER_MISMATCH
+    no_case = domain.admit(
+        CATALOG, caller_id=POWER_CO, requester_id=POWER_CO, **{**ask, "case_id": ""}
+    )
+    assert no_case.denial == t.ACCESS_DENIAL_REASON_NO_CASE
+    admitted = domain.admit(CATALOG, caller_id=POWER_CO, requester_id=POWER_CO, **ask)
+    assert admitted.granted and admitted.entry is not None and not admitted.results

@@ -49,11 +49,11 @@ def test_only_home_120_m2_pays_1_5_percent_in_2024_and_1_percent_in_2025():
     before = replace(FLAT, contract_date=date(2024, 6, 1))
     old = line(before, engine.DEED_TAX)
     new = line(FLAT, engine.DEED_TAX)
-    assert engine.assess(before, BOOK).rule_set == "transfer-2016-02-22"
+    assert engine.assess(before, BOOK).rule_set == "transfer-2021-09-01"
     assert engine.assess(FLAT, BOOK).rule_set == "transfer-2024-12-01"
     assert (old.rate_ppm, old.amount_fen) == (15_000, 3_525_000)  # 235 000 000 x 1.5 %
     assert (new.rate_ppm, new.amount_fen) == (10_000, 2_350_000)  # 235 000 000 x 1 %
-    assert old.legal_source == "财税〔2016〕23号"
+    assert old.legal_source.startswith("财税〔2016〕23号")
     assert new.legal_source == "财政部 税务总局 住房城乡建设部公告2024年第16号"
 
 
@@ -116,12 +116,21 @@ def test_vat_under_two_years_is_levied_and_excluded_from_the_deed_tax_base():
     deed = line(facts, engine.DEED_TAX)
     # base 235 000 000 - 11 190 476 = 223 809 524; x 1 % = 2 238 095.24
     assert (deed.base_fen, deed.amount_fen) == (223_809_524, 2_238_095)
+    # Surcharges on the VAT, halved for an individual (公告2023年第12号): 3.5 %, 1.5 %, 1 %
+    # 11 190 476 x 3.5 % = 391 666.66; x 1.5 % = 167 857.14; x 1 % = 111 904.76
+    surcharges = [x for x in bill.lines if x.base_fen == 11_190_476 and x.kind != engine.VAT]
+    assert [(x.rate_ppm, x.amount_fen) for x in surcharges] == [
+        (35_000, 391_667),
+        (15_000, 167_857),
+        (10_000, 111_905),
+    ]
     iit = line(facts, engine.INCOME_TAX)
-    # gain 223 809 524 - 200 000 000 = 23 809 524; x 20 % = 4 761 904.8
-    assert (iit.base_fen, iit.rate_ppm, iit.amount_fen) == (23_809_524, 200_000, 4_761_905)
+    # gain 223 809 524 - 200 000 000 - 671 429 (the surcharges, 国税发〔2006〕108号)
+    # = 23 138 095; x 20 % = 4 627 619
+    assert (iit.base_fen, iit.rate_ppm, iit.amount_fen) == (23_138_095, 200_000, 4_627_619)
     extra = line(facts, engine.EXTRA_CERTIFICATE_FEE)
     assert (extra.quantity, extra.unit_amount_fen, extra.amount_fen) == (1, 1_000, 1_000)
-    assert bill.total_fen == 2_238_095 + 11_190_476 + 4_761_905 + 8_000 + 1_000
+    assert bill.total_fen == 2_238_095 + 11_190_476 + 671_429 + 4_627_619 + 8_000 + 1_000
 
 
 def test_vat_exempt_from_the_second_anniversary():
@@ -175,17 +184,23 @@ def test_non_residential_bill():
     # VAT on the difference: 20 000 000 / 1.05 = 19 047 619.05 -> 19 047 619; x 5 % = 952 380.95
     # deed-tax base 100 000 000 - 952 381 = 99 047 619; x 3 % = 2 971 428.57
     # land VAT deemed 5 % of 99 047 619 = 4 952 380.95; stamp duty 0.05 % = 49 523.81 each
-    # income: 99 047 619 - 80 000 000 - 4 952 381 - 49 524 = 14 045 714; x 20 % = 2 809 142.8
+    # surcharges on 952 381, halved for an individual: x 3.5 % = 33 333.34; x 1.5 % =
+    # 14 285.72; x 1 % = 9 523.81 (together 57 143)
+    # income: 99 047 619 - 80 000 000 - 4 952 381 - 49 524 - 57 143 = 13 988 571;
+    # x 20 % = 2 797 714.2
     assert amounts(shop) == {
         ("deed_tax", "buyer"): 2_971_429,
         ("vat", "seller"): 952_381,
-        ("individual_income_tax", "seller"): 2_809_143,
+        ("urban_maintenance_tax", "seller"): 33_333,
+        ("education_surcharge", "seller"): 14_286,
+        ("local_education_surcharge", "seller"): 9_524,
+        ("individual_income_tax", "seller"): 2_797_714,
         ("land_vat", "seller"): 4_952_381,
         ("stamp_duty", "buyer"): 49_524,
         ("stamp_duty", "seller"): 49_524,
         ("registration_fee", "buyer"): 55_000,  # 550 yuan per non-residential case
     }
-    assert bill.total_fen == 11_839_382
+    assert bill.total_fen == 11_839_382 + 57_143 - (2_809_143 - 2_797_714)
 
 
 def test_registration_fee_exemptions():

@@ -42,7 +42,7 @@ def test_cli_json_follows_the_contract_date(facts_file, capsys):
     bill = json.loads(capsys.readouterr().out)
     deed = bill["lines"][0]
     assert (bill["rule_set"], deed["kind"], deed["rate_ppm"], deed["amount_fen"]) == (
-        "transfer-2016-02-22",
+        "transfer-2021-09-01",
         "deed_tax",
         15_000,
         3_525_000,

@@ -73,10 +73,14 @@ class IssueCertificateResponse(_message.Message):
     def __init__(self, certificate: _Optional[_Union[_types_pb2.Certificate, _Mapping]] = ...) -> None: ...
 
 class GetCertificateRequest(_message.Message):
-    __slots__ = ("certificate_id",)
+    __slots__ = ("certificate_id", "purpose", "case_id")
     CERTIFICATE_ID_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
     certificate_id: str
-    def __init__(self, certificate_id: _Optional[str] = ...) -> None: ...
+    purpose: str
+    case_id: str
+    def __init__(self, certificate_id: _Optional[str] = ..., purpose: _Optional[str] = ..., case_id: _Optional[str] = ...) -> None: ...
 
 class GetCertificateResponse(_message.Message):
     __slots__ = ("certificate",)
@@ -188,18 +192,22 @@ class SupersedeCertificateResponse(_message.Message):
     def __init__(self, certificate: _Optional[_Union[_types_pb2.Certificate, _Mapping]] = ..., superseded_certificate_id: _Optional[str] = ...) -> None: ...
 
 class ListDossierRequest(_message.Message):
-    __slots__ = ("holder_id", "include_history", "type_codes", "page_size", "page_token")
+    __slots__ = ("holder_id", "include_history", "type_codes", "page_size", "page_token", "purpose", "case_id")
     HOLDER_ID_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_HISTORY_FIELD_NUMBER: _ClassVar[int]
     TYPE_CODES_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
     holder_id: str
     include_history: bool
     type_codes: _containers.RepeatedScalarFieldContainer[str]
     page_size: int
     page_token: str
-    def __init__(self, holder_id: _Optional[str] = ..., include_history: _Optional[bool] = ..., type_codes: _Optional[_Iterable[str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    purpose: str
+    case_id: str
+    def __init__(self, holder_id: _Optional[str] = ..., include_history: _Optional[bool] = ..., type_codes: _Optional[_Iterable[str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., purpose: _Optional[str] = ..., case_id: _Optional[str] = ...) -> None: ...
 
 class ListDossierResponse(_message.Message):
     __slots__ = ("certificates", "next_page_token")

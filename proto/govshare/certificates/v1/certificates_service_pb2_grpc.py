@@ -100,7 +100,8 @@ class CertificateServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetCertificate(self, request, context):
-        """Returns the current registry copy of a certificate version (with its status).
+        """Returns the current registry copy of a certificate version (with its status), to
+        the issuing department only; each read is logged in the holder's access log.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -142,7 +143,8 @@ class CertificateServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListDossier(self, request, context):
-        """Lists a holder's certificates, current and past (一企一档).
+        """Lists a holder's certificates, current and past (一企一档), that the caller's
+        department issued; each listing is logged in the holder's access log.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -152,7 +154,11 @@ class CertificateServiceServicer:
         """Purpose-bound evidence resolution: for each requested type, exactly one current
         certificate (with only the fields the matter needs) or an explicit status. Denied
         by default, and as a whole when any requested type is not allowed for the matter;
-        every grant and denial is logged on `certificates.v1.access-log`.
+        every grant and denial is logged on `certificates.v1.access-log`. The catalog is
+        checked before the holder is looked up: a denial is the same (PERMISSION_DENIED,
+        same message; its access id in the `govshare-access-id` trailer) whether or not the
+        registry knows the holder, and a granted request about an unknown holder answers
+        MISSING for each type.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -63,6 +63,12 @@ class AccessDenialReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ACCESS_DENIAL_REASON_NO_CASE: _ClassVar[AccessDenialReason]
     ACCESS_DENIAL_REASON_REQUESTER_MISMATCH: _ClassVar[AccessDenialReason]
     ACCESS_DENIAL_REASON_ENTRY_NOT_IN_FORCE: _ClassVar[AccessDenialReason]
+
+class DataUse(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DATA_USE_UNSPECIFIED: _ClassVar[DataUse]
+    DATA_USE_CERTIFICATE_READ: _ClassVar[DataUse]
+    DATA_USE_DOSSIER_LISTED: _ClassVar[DataUse]
 CERTIFICATE_STATUS_UNSPECIFIED: CertificateStatus
 CERTIFICATE_STATUS_ACTIVE: CertificateStatus
 CERTIFICATE_STATUS_SUSPENDED: CertificateStatus
@@ -94,6 +100,9 @@ ACCESS_DENIAL_REASON_TYPE_NOT_ALLOWED: AccessDenialReason
 ACCESS_DENIAL_REASON_NO_CASE: AccessDenialReason
 ACCESS_DENIAL_REASON_REQUESTER_MISMATCH: AccessDenialReason
 ACCESS_DENIAL_REASON_ENTRY_NOT_IN_FORCE: AccessDenialReason
+DATA_USE_UNSPECIFIED: DataUse
+DATA_USE_CERTIFICATE_READ: DataUse
+DATA_USE_DOSSIER_LISTED: DataUse
 
 class Certificate(_message.Message):
     __slots__ = ("id", "type_code", "type_name", "holder", "issuer_uscc", "issuer_name", "serial", "version", "valid_from", "valid_until", "issued_at", "supersedes_id", "fields", "status", "signature")

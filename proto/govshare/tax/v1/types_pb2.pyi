@@ -18,6 +18,10 @@ class LineKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     LINE_KIND_STAMP_DUTY: _ClassVar[LineKind]
     LINE_KIND_REGISTRATION_FEE: _ClassVar[LineKind]
     LINE_KIND_EXTRA_CERTIFICATE_FEE: _ClassVar[LineKind]
+    LINE_KIND_BUSINESS_TAX: _ClassVar[LineKind]
+    LINE_KIND_URBAN_MAINTENANCE_TAX: _ClassVar[LineKind]
+    LINE_KIND_EDUCATION_SURCHARGE: _ClassVar[LineKind]
+    LINE_KIND_LOCAL_EDUCATION_SURCHARGE: _ClassVar[LineKind]
 
 class Calculation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -48,6 +52,10 @@ LINE_KIND_LAND_VAT: LineKind
 LINE_KIND_STAMP_DUTY: LineKind
 LINE_KIND_REGISTRATION_FEE: LineKind
 LINE_KIND_EXTRA_CERTIFICATE_FEE: LineKind
+LINE_KIND_BUSINESS_TAX: LineKind
+LINE_KIND_URBAN_MAINTENANCE_TAX: LineKind
+LINE_KIND_EDUCATION_SURCHARGE: LineKind
+LINE_KIND_LOCAL_EDUCATION_SURCHARGE: LineKind
 CALCULATION_UNSPECIFIED: Calculation
 CALCULATION_RATE: Calculation
 CALCULATION_FIXED: Calculation

@@ -172,6 +172,10 @@ export const LINE_KINDS = {
   LINE_KIND_STAMP_DUTY: "印花税",
   LINE_KIND_REGISTRATION_FEE: "不动产登记费",
   LINE_KIND_EXTRA_CERTIFICATE_FEE: "证书工本费",
+  LINE_KIND_BUSINESS_TAX: "营业税",
+  LINE_KIND_URBAN_MAINTENANCE_TAX: "城市维护建设税",
+  LINE_KIND_EDUCATION_SURCHARGE: "教育费附加",
+  LINE_KIND_LOCAL_EDUCATION_SURCHARGE: "地方教育附加",
 };
 export const CALCULATIONS = {
   CALCULATION_RATE: "按税率",
@@ -199,6 +203,10 @@ export const DENIALS = {
   ACCESS_DENIAL_REASON_NO_CASE: "没有关联的办件",
   ACCESS_DENIAL_REASON_REQUESTER_MISMATCH: "请求方与目录不符",
   ACCESS_DENIAL_REASON_ENTRY_NOT_IN_FORCE: "目录条目未生效",
+};
+export const DATA_USES = {
+  DATA_USE_CERTIFICATE_READ: "发证机关查阅证照",
+  DATA_USE_DOSSIER_LISTED: "发证机关查询证照目录",
 };
 
 export function label(table, key, fallback = key) {

@@ -1,6 +1,6 @@
 // Who used my data, when, for which matter and purpose, on which legal basis.
 import * as api from "../api.js";
-import { CERTIFICATE_FIELDS, CERTIFICATE_TYPES, DENIALS, MATTERS } from "../labels.js";
+import { CERTIFICATE_FIELDS, CERTIFICATE_TYPES, DATA_USES, DENIALS, MATTERS } from "../labels.js";
 import { $, chip, errorNotice, facts, fmtTime, frame, guard, h, replace } from "../ui.js";
 
 const main = $("#main");
@@ -40,15 +40,19 @@ async function render() {
   }
   replace(list, entries.map((e) =>
     h("section", { class: "card access", dataset: { outcome: e.outcome, case: e.case_id } },
-      h("h3", {}, e.requester.name || e.requester.id, " ", chip(e.outcome === "granted" ? ["已使用", "info"] : ["已拒绝", "bad"])),
+      h("h3", {}, e.requester.name || e.requester.id, " ", chip(e.outcome === "denied" ? ["已拒绝", "bad"] : ["已使用", "info"])),
       facts([
         ["时间", fmtTime(e.when)],
         ["使用方", `${e.requester.name || ""}（${e.requester.id || ""}）`],
-        ["事项", matters[e.matter] || e.matter],
+        // An issuer's own read ("used") has a use, not a catalog matter.
+        ["事项", e.use ? DATA_USES[e.use] || e.use : matters[e.matter] || e.matter],
         ["用途", e.purpose || "—"],
         ["法律依据", e.legal_basis || "—"],
         ["关联办件", caseLink(e.case_id)],
-        ["使用的数据", e.released.length
+        e.certificates ? ["使用的数据", e.certificates.length
+          ? h("ul", { class: "plain" }, e.certificates.map((c) => h("li", {}, CERTIFICATE_TYPES[c.typeCode] || c.typeCode, "：", h("code", {}, c.certificateId))))
+          : "无"] : null,
+        e.certificates ? null : ["使用的数据", e.released.length
           ? h("ul", { class: "plain" }, e.released.map((r) => h("li", {}, CERTIFICATE_TYPES[r.type_code] || r.type_code, "：",
               r.fields.length ? r.fields.map((f) => CERTIFICATE_FIELDS[f] || f).join("、") : "未提供字段（未找到）")))
           : "无"],
