@@ -241,7 +241,10 @@ def _confirmed(case: Case, m: ev.TransferConfirmed) -> bool:
 
 
 def _passed(case: Case, m: ev.ReviewPassed) -> bool:
-    if case.closed or case.review not in (PENDING, REFERRED):
+    # Once a case is referred only staff pass it: an automatic pass computed before a
+    # title change referred the case must not undo the referral.
+    by_staff = m.decided_by.kind == common.ACTOR_KIND_PERSON
+    if case.closed or case.review not in ((PENDING, REFERRED) if by_staff else (PENDING,)):
         return False
     case.review = PASSED
     case.seller_certificate = {
@@ -272,12 +275,24 @@ def _rejected(case: Case, m: ev.ReviewRejected) -> bool:
 
 
 def _referred(case: Case, m: ev.ReviewReferred) -> bool:
-    if case.closed or case.review != PENDING:
+    """Automatic review refers a pending case; the title re-check also stops a passed case
+    (before registration, or when the title changed) and adds its reasons to a case
+    already waiting on staff."""
+    if case.closed or case.review not in (PENDING, PASSED, REFERRED):
         return False
+    new = [f for f in _findings(m.findings) if f not in case.findings]
+    if case.review == REFERRED and not new:
+        return False
+    if case.review == PASSED:
+        case.findings, case.claimed_by = [], None  # a new referral, to be claimed anew
+    elif case.review == PENDING:
+        case.findings = []
+    if case.referred_to != department_name(m.waiting_on):
+        case.claimed_by = None  # now another department's staff must claim it
     case.review = REFERRED
     case.referred_to = department_name(m.waiting_on)
-    case.findings = _findings(m.findings)
-    detail = "; ".join(f["detail"] for f in case.findings)
+    case.findings = case.findings + new
+    detail = "; ".join(f["detail"] for f in new)
     _step(case, "review_referred", iso(m.referred_at), actor_text(m.referred_by), detail)
     return True
 

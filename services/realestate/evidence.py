@@ -28,6 +28,7 @@ from services.realestate.settings import RealestateSettings
 PROPERTY_CERTIFICATE = "111000000000193186001"
 MATTER = "realestate.transfer-review"
 PURPOSE = "不动产转移登记智能审核: 核验出卖人现有不动产权证书"
+RECHECK_PURPOSE = "不动产转移登记登簿前复核: 核验出卖人不动产权证书仍现行有效"
 
 _STATUS = {
     common.EVIDENCE_STATUS_FOUND: FOUND,
@@ -66,7 +67,9 @@ class EvidenceClient:
     async def close(self) -> None:
         await self.channel.close()
 
-    def _request(self, case_id: str, seller_id: str, unit_code: str) -> svc.ResolveEvidenceRequest:
+    def _request(
+        self, case_id: str, seller_id: str, unit_code: str, purpose: str
+    ) -> svc.ResolveEvidenceRequest:
         return svc.ResolveEvidenceRequest(
             requester=self.requester,
             requested_by=common.Actor(
@@ -76,15 +79,17 @@ class EvidenceClient:
                 role="system",
             ),
             matter_code=MATTER,
-            purpose=PURPOSE,
+            purpose=purpose,
             case_id=case_id,
             holder_id=seller_id,
             type_codes=[PROPERTY_CERTIFICATE],
             object_id=unit_code,
         )
 
-    async def seller_certificate(self, case_id: str, seller_id: str, unit_code: str) -> Evidence:
-        request = self._request(case_id, seller_id, unit_code)
+    async def seller_certificate(
+        self, case_id: str, seller_id: str, unit_code: str, purpose: str = PURPOSE
+    ) -> Evidence:
+        request = self._request(case_id, seller_id, unit_code, purpose)
         try:
             evidence = _from_reply(await self.channel.resolve(request))
         except grpc.aio.AioRpcError as error:

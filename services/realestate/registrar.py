@@ -22,9 +22,9 @@ from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters, derived_id
-from services.realestate import cases, deadlines, history, metrics, review
+from services.realestate import cases, deadlines, history, metrics, review, titles
 from services.realestate.cases import Case
-from services.realestate.evidence import EvidenceClient
+from services.realestate.evidence import RECHECK_PURPOSE, EvidenceClient
 from services.realestate.review import Evidence, Finding, Outcome
 from services.realestate.settings import RealestateSettings
 from services.realestate.store import UnitStore
@@ -119,6 +119,8 @@ class Registrar:
         try:
             if isinstance(message, ev.TransferApplied):
                 await self._open(env, message)
+            elif isinstance(message, ev.TitleChangeRecorded):
+                await self._title_changed(env, message)
             else:
                 await self._advance(env, message)
         finally:
@@ -166,7 +168,39 @@ class Registrar:
         ):
             await self._review(env, case)
         if case.ready_to_register:
-            await self._register(case)
+            await self._register(env, case)
+
+    async def _title_changed(self, env: Envelope, message: ev.TitleChangeRecorded) -> None:
+        """The seller's certificate or a court seal changed: stop the unit's open case if
+        it relied on that title (titles.py); the referral names the change."""
+        unit = self.store.unit(message.unit_code)
+        case = unit.case(unit.open_case) if unit.open_case else None
+        change = titles.TitleChange(
+            kind=t.TitleChange.Name(message.change).removeprefix("TITLE_CHANGE_"),
+            detail=message.detail,
+            holder_id=message.holder_id,
+            certificate_id=message.certificate.certificate_id,
+        )
+        if case is None or not titles.affects(case, change):
+            return
+        metrics.TITLE_RECHECKS.labels("changed", "referred").inc()
+        await self._refer(case, [titles.finding(change)], derived_id(env.dedup_key, "title-change"))
+
+    async def _refer(self, case: Case, findings: list[Finding], event_id: str) -> None:
+        """Stop a case and put it in the shared queue, for realestate window staff."""
+        await self.runtime.bus.publish(
+            ev.ReviewReferred(
+                unit_code=case.unit_code,
+                case_id=case.case_id,
+                findings=_findings(findings),
+                waiting_on=_department(cases.REALESTATE),  # type: ignore[arg-type]
+                referred_by=self.system,
+                referred_at=now_stamp(),
+            ),
+            subject=case.unit_code,
+            event_id=event_id,
+            case_id=case.case_id,
+        )
 
     def _record(self, env: Envelope, message: Message) -> None:
         entry = history.of_realestate(message)
@@ -259,25 +293,24 @@ class Registrar:
 
     # --- registration -----------------------------------------------------------------------
 
-    async def _register(self, case: Case) -> None:
-        """Review passed and the bill paid: enter the transfer in the register, unless a
-        court sealed the unit since review (then the transfer cannot be registered)."""
-        seals = review.Outcome()
-        review.check_seals(self.store.seals_of(case.unit_code), today(), seals)
-        if seals.rejections:
-            await self.runtime.bus.publish(
-                ev.ReviewRejected(
-                    unit_code=case.unit_code,
-                    case_id=case.case_id,
-                    findings=_findings(seals.rejections),
-                    decided_by=self.system,
-                    rejected_at=now_stamp(),
-                ),
-                subject=case.unit_code,
-                event_id=derived_id(case.case_id, "sealed-before-registration"),
-                case_id=case.case_id,
-            )
+    async def _register(self, env: Envelope, case: Case) -> None:
+        """Review passed and the bill paid: enter the transfer in the register, unless the
+        title changed since review (the seller's certificate is no longer the current one
+        review relied on, or a court sealed the unit): then the case stops and goes to the
+        window. The registry is asked again rather than trusting the feed, which may not
+        have told us yet."""
+        evidence = await self.evidence.seller_certificate(
+            case.case_id, case.seller["id"], case.unit_code, RECHECK_PURPOSE
+        )
+        recheck = titles.before_registration(
+            case, evidence, self.store.seals_of(case.unit_code), today()
+        )
+        if recheck.doubts:
+            metrics.TITLE_RECHECKS.labels("registration", "referred").inc()
+            # Named by its cause: a redelivered cause re-produces the same referral.
+            await self._refer(case, recheck.doubts, derived_id(env.dedup_key, "title-recheck"))
             return
+        metrics.TITLE_RECHECKS.labels("registration", "held").inc()
         await self.runtime.bus.publish(
             self.registration(case),
             subject=case.unit_code,
