@@ -100,6 +100,12 @@ class Case:
     seller_acquisition_date: str
     certificate_count: int
     location: dict[str, str] | None = None
+    # The reliefs as declared, the spouse whose homes count, and as review checked them
+    # (reliefs.py); stored cases from before these fields take the defaults.
+    declared_family_homes: int = 0
+    declared_seller_only_home: bool = False
+    buyer_spouse: dict[str, Any] | None = None
+    checked_reliefs: dict[str, Any] | None = None
     confirmed: bool = False
     review: str = PENDING
     findings: list[dict[str, str]] = field(default_factory=list)
@@ -202,6 +208,9 @@ def open_case(applied: ev.TransferApplied) -> Case:
         seller_acquisition_date=_date(facts.seller_acquisition_date),
         certificate_count=facts.certificate_count,
         location=_address(applied.location) if applied.HasField("location") else None,
+        declared_family_homes=facts.buyer_family_existing_homes,
+        declared_seller_only_home=facts.seller_only_home,
+        buyer_spouse=party_json(facts.buyer_spouse) if facts.HasField("buyer_spouse") else None,
     )
     _step(case, "applied", case.applied_at, actor_text(applied.applied_by), f"{role} filed")
     return case
@@ -254,6 +263,12 @@ def _passed(case: Case, m: ev.ReviewPassed) -> bool:
     }
     if m.HasField("registered_location"):
         case.registered_location = _address(m.registered_location)
+    if m.HasField("checked_reliefs"):
+        case.checked_reliefs = {
+            "buyer_family_existing_homes": m.checked_reliefs.buyer_family_existing_homes,
+            "seller_only_home": m.checked_reliefs.seller_only_home,
+            "basis": m.checked_reliefs.basis,
+        }
     checks = ", ".join(check_name(c) for c in m.checks_passed)
     _step(case, "review_passed", iso(m.passed_at), actor_text(m.decided_by), m.note or checks)
     return True

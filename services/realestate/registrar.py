@@ -9,8 +9,10 @@ so a redelivered cause re-produces the same, deduplicated, event.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -22,7 +24,7 @@ from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters, derived_id
-from services.realestate import cases, deadlines, history, metrics, review, titles
+from services.realestate import cases, deadlines, history, metrics, reliefs, review, titles
 from services.realestate.cases import Case
 from services.realestate.evidence import RECHECK_PURPOSE, EvidenceClient
 from services.realestate.review import Evidence, Finding, Outcome
@@ -231,18 +233,41 @@ class Registrar:
     # --- smart review -----------------------------------------------------------------------
 
     async def _review(self, env: Envelope, case: Case) -> None:
-        evidence = await self.evidence.seller_certificate(
-            case.case_id, case.seller["id"], case.unit_code
+        evidence, counted = await asyncio.gather(
+            self.evidence.seller_certificate(case.case_id, case.seller["id"], case.unit_code),
+            self._count_reliefs(case),
         )
         # Read after the call: the court feed may have sealed the unit meanwhile.
         unit = self.store.unit(case.unit_code)
         outcome = review.review(
             case, evidence, self.store.seals_of(case.unit_code), unit.open_case, today()
         )
-        await self._publish_outcome(env, case, outcome, evidence)
+        outcome.doubts += counted.findings
+        await self._publish_outcome(env, case, outcome, evidence, counted.reliefs)
+
+    async def _count_reliefs(self, case: Case) -> reliefs.Check:
+        """The homes the reliefs depend on, counted from the registry (reliefs.py): the
+        buyer's and the declared spouse's, and the seller's, asked concurrently."""
+
+        async def holdings(party: dict[str, Any] | None, role: str) -> reliefs.Holdings | None:
+            if party is None:
+                return None
+            return await self.evidence.holdings(case.case_id, party["id"], role)
+
+        buyer, spouse, seller = await asyncio.gather(
+            holdings(case.buyer if reliefs.checks_buyer(case) else None, "buyer"),
+            holdings(case.buyer_spouse if reliefs.checks_buyer(case) else None, "spouse"),
+            holdings(case.seller if reliefs.checks_seller(case) else None, "seller"),
+        )
+        return reliefs.check(case, buyer, spouse, seller)
 
     async def _publish_outcome(
-        self, env: Envelope, case: Case, outcome: Outcome, evidence: Evidence | None = None
+        self,
+        env: Envelope,
+        case: Case,
+        outcome: Outcome,
+        evidence: Evidence | None = None,
+        checked: reliefs.Reliefs | None = None,
     ) -> None:
         event_id = derived_id(env.dedup_key, "review")
         message: Message
@@ -265,13 +290,21 @@ class Registrar:
             )
         else:
             assert evidence is not None and evidence.certificate is not None
-            message = self._passed(case, evidence, outcome.passed, self.system)
+            checks = [*outcome.passed, reliefs.RELIEFS_MATCH_REGISTRY]
+            message = self._passed(case, evidence, checks, self.system, checked=checked)
         await self.runtime.bus.publish(
             message, subject=case.unit_code, event_id=event_id, case_id=case.case_id
         )
 
     def _passed(
-        self, case: Case, evidence: Evidence, checks: list[str], actor: common.Actor, note: str = ""
+        self,
+        case: Case,
+        evidence: Evidence,
+        checks: list[str],
+        actor: common.Actor,
+        note: str = "",
+        *,
+        checked: reliefs.Reliefs | None,
     ) -> ev.ReviewPassed:
         assert evidence.certificate is not None
         passed = ev.ReviewPassed(
@@ -284,6 +317,16 @@ class Registrar:
             note=note,
             passed_at=now_stamp(),
         )
+        if checked is not None:
+            # What the tax office assesses with, instead of the declared figures.
+            passed.checked_reliefs.CopyFrom(
+                t.CheckedReliefs(
+                    buyer_family_existing_homes=checked.buyer_family_existing_homes,
+                    seller_only_home=checked.seller_only_home,
+                    basis=checked.basis,
+                    evidence_access_ids=list(checked.access_ids),
+                )
+            )
         location = evidence.fields.get("location")
         if location:
             passed.registered_location.CopyFrom(
@@ -437,9 +480,12 @@ class Registrar:
         approve: bool,
         note: str,
         by: dict[str, str] | None = None,
+        family_homes: int | None = None,
+        seller_only_home: bool | None = None,
     ) -> Case:
         """A staff decision on a claimed, referred case. Approving re-checks what judgement
-        cannot override (the seller's current certificate, seals, the one open case)."""
+        cannot override (the seller's current certificate, seals, the one open case) and
+        counts the reliefs again; staff may set the relief figures (else the count holds)."""
         if case.review != cases.REFERRED or case.closed:
             raise CommandError(409, "case_id", "only a referred case awaits a decision")
         if case.claimed_by is None or case.claimed_by["staff"] != actor.person_name:
@@ -457,8 +503,9 @@ class Registrar:
                 case,
                 by,
             )
-        evidence = await self.evidence.seller_certificate(
-            case.case_id, case.seller["id"], case.unit_code
+        evidence, counted = await asyncio.gather(
+            self.evidence.seller_certificate(case.case_id, case.seller["id"], case.unit_code),
+            self._count_reliefs(case),
         )
         unit = self.store.unit(case.unit_code)
         blocking = review.hard_checks(
@@ -478,4 +525,7 @@ class Registrar:
             review.NO_OTHER_OPEN_CASE,
             review.BOTH_PARTIES_CONFIRMED,
         ]
-        return await self.emit(self._passed(case, evidence, checks, actor, note), case, by)
+        assert counted.reliefs is not None
+        checked = reliefs.decided(counted.reliefs, family_homes, seller_only_home, note)
+        passed = self._passed(case, evidence, checks, actor, note, checked=checked)
+        return await self.emit(passed, case, by)
