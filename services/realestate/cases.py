@@ -296,7 +296,7 @@ def _referred(case: Case, m: ev.ReviewReferred) -> bool:
     if case.closed or case.review not in (PENDING, PASSED, REFERRED):
         return False
     new = [f for f in _findings(m.findings) if f not in case.findings]
-    if case.review == REFERRED and not new:
+    if case.review == REFERRED and not new and case.referred_to == department_name(m.waiting_on):
         return False
     if case.review == PASSED:
         case.findings, case.claimed_by = [], None  # a new referral, to be claimed anew

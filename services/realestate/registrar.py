@@ -525,6 +525,23 @@ class Registrar:
             review.NO_OTHER_OPEN_CASE,
             review.BOTH_PARTIES_CONFIRMED,
         ]
+        if case.referred_to == cases.REALESTATE and counted.findings:
+            # The relief figures are tax's to decide: realestate staff hand the case over
+            # with their judgement rather than pass it on a disputed count.
+            judged = Finding(review.STAFF_JUDGEMENT, f"不动产窗口审核通过: {note}")
+            handed = [judged, *counted.findings]
+            return await self.emit(
+                ev.ReviewReferred(
+                    unit_code=case.unit_code,
+                    case_id=case.case_id,
+                    findings=_findings(handed),
+                    waiting_on=_department(cases.TAX),  # type: ignore[arg-type]
+                    referred_by=actor,
+                    referred_at=now_stamp(),
+                ),
+                case,
+                by,
+            )
         assert counted.reliefs is not None
         checked = reliefs.decided(counted.reliefs, family_homes, seller_only_home, note)
         passed = self._passed(case, evidence, checks, actor, note, checked=checked)

@@ -105,3 +105,60 @@ def test_declarations_the_registry_confirms_pass_with_the_checked_figures(runnin
     assert "不动产登记信息核验" in case["checked_reliefs"]["basis"]
     line = deed_tax(running, case["case_id"], buyer.token)
     assert line["ratePpm"] == 15_000  # the family's only home, over 140 m²
+
+
+def test_realestate_staff_hand_a_disputed_count_over_to_tax_staff(running: Platform):
+    seller, buyer = Party(), Party()
+    unit = unit_code()
+    # The register says 150.00 m², the parties declare 149.00 m²; and the buyer holds a home
+    # the form leaves out: realestate staff look first, tax staff decide the count.
+    running.issue_property_certificate(seller, unit, area=LARGE)
+    running.issue_property_certificate(buyer, unit_code())
+    status, case = running.post(
+        f"{running.realestate}/v1/transfers",
+        seller.token,
+        transfer_form(seller, buyer, unit, area=14_900),
+    )
+    assert status == 201, case
+    case_id = case["case_id"]
+    running.post(f"{running.realestate}/v1/cases/{case_id}/confirmation", buyer.token)
+    referred = running.wait_case(case_id, buyer.token, "referred")
+    assert referred["waiting_on"] == "realestate"
+    assert {f["check"] for f in referred["findings"]} == {
+        "FACTS_MATCH_CERTIFICATE",
+        "RELIEFS_MATCH_REGISTRY",
+    }
+
+    base = f"{running.realestate}/v1/cases/{case_id}"
+    realestate_staff = staff("realestate")
+    assert running.post(f"{base}/claim", realestate_staff)[0] == 200
+    status, body = running.post(
+        f"{base}/decision",
+        realestate_staff,
+        {"decision": "pass", "note": "面积以证载为准", "buyer_family_existing_homes": 0},
+    )
+    assert status == 422 and body["detail"]["field"] == "buyer_family_existing_homes"
+    status, handed = running.post(
+        f"{base}/decision", realestate_staff, {"decision": "pass", "note": "面积以证载为准"}
+    )
+    assert status == 200, handed
+    assert (handed["stage"], handed["waiting_on"], handed["claimed_by"]) == (
+        "referred",
+        "tax",
+        None,
+    )
+
+    # Tax staff set the figure themselves (say the buyer showed the home was sold).
+    tax_staff = staff("tax")
+    assert running.post(f"{base}/claim", tax_staff)[0] == 200
+    status, passed = running.post(
+        f"{base}/decision",
+        tax_staff,
+        {"decision": "pass", "note": "该住房已于2025-05售出, 登记未更新",
+         "buyer_family_existing_homes": 0},
+    )  # fmt: skip
+    assert status == 200, passed
+    case = running.wait_case(case_id, buyer.token, "awaiting_payment")
+    assert case["checked_reliefs"]["buyer_family_existing_homes"] == 0
+    assert case["checked_reliefs"]["basis"].startswith("窗口核定")
+    assert deed_tax(running, case_id, buyer.token)["ratePpm"] == 15_000

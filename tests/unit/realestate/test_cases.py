@@ -151,3 +151,14 @@ def test_the_queue_lists_open_cases_once_with_filters_and_region():
         queue.queue(everything, now, visible=lambda _: True, city="370200")[0]["city"] == "370200"
     )
     assert queue.queue([], datetime.now(UTC), visible=jinan) == []
+
+
+def test_realestate_staff_hand_a_relief_doubt_over_to_tax_staff():
+    case = opened()
+    cases.apply(case, e.confirmed())
+    cases.apply(case, e.referred())  # realestate first: an area doubt
+    case.claimed_by = {"staff": "王窗口", "department": "realestate"}
+    handed = e.referred(t.DEPARTMENT_TAX)  # the same findings, now for tax staff
+    assert cases.apply(case, handed)
+    assert (case.referred_to, case.claimed_by) == ("tax", None)
+    assert not cases.apply(case, handed)  # a repeat changes nothing
