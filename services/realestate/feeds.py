@@ -198,5 +198,8 @@ class Feeds:
         owner re-checks its open case in order with the case's events (titles.py)."""
         change.caused_by.CopyFrom(common.EventRef(source=env.source, id=env.id, type=env.type))
         await self.runtime.bus.publish(
-            change, subject=change.unit_code, event_id=derived_id(env.dedup_key, "title-change")
+            change,
+            subject=change.unit_code,
+            event_id=derived_id(env.dedup_key, "title-change"),
+            case_id=env.case_id,  # the case that caused the change, if any (audit trail)
         )
