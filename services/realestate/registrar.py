@@ -318,7 +318,8 @@ class Registrar:
             passed_at=now_stamp(),
         )
         if checked is not None:
-            # What the tax office assesses with, instead of the declared figures.
+            # What the tax office assesses with, instead of the declared figures; absent,
+            # the case's bill stands (tax assesses only a pass that carries them).
             passed.checked_reliefs.CopyFrom(
                 t.CheckedReliefs(
                     buyer_family_existing_homes=checked.buyer_family_existing_homes,
@@ -544,5 +545,7 @@ class Registrar:
             )
         assert counted.reliefs is not None
         checked = reliefs.decided(counted.reliefs, family_homes, seller_only_home, note)
-        passed = self._passed(case, evidence, checks, actor, note, checked=checked)
+        # If the bill already rests on these figures, the pass omits them: tax leaves it be.
+        bill = checked if reliefs.needs_assessment(case, checked) else None
+        passed = self._passed(case, evidence, checks, actor, note, checked=bill)
         return await self.emit(passed, case, by)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from govshare.common.v1 import types_pb2 as common
 from govshare.realestate.v1 import types_pb2 as t
 
-from services.realestate.cases import TAX, Case
+from services.realestate.cases import TAX, TAX_ASSESSED, TAX_PAID, Case
 from services.realestate.review import Finding
 
 RELIEFS_MATCH_REGISTRY = "RELIEFS_MATCH_REGISTRY"
@@ -153,3 +153,18 @@ def decided(counted: Reliefs, homes: int | None, only_home: bool | None, note: s
         f"窗口核定: {note}",
         counted.access_ids,
     )
+
+
+def needs_assessment(case: Case, checked: Reliefs) -> bool:
+    """Whether a pass should (re)open the bill with these figures: the first pass does; a
+    pass again after a title re-check only if the figures changed while the bill is
+    unpaid. A paid bill is never silently replaced (tax would refuse the new one)."""
+    if case.tax == TAX_PAID:
+        return False
+    if case.tax != TAX_ASSESSED or case.checked_reliefs is None:
+        return True
+    before = (
+        case.checked_reliefs["buyer_family_existing_homes"],
+        case.checked_reliefs["seller_only_home"],
+    )
+    return before != (checked.buyer_family_existing_homes, checked.seller_only_home)

@@ -87,9 +87,10 @@ class TaxOffice:
             if message.case_id not in open_cases:
                 open_cases[message.case_id] = _b64(message)
                 self.transfers[message.unit_code] = open_cases
-        elif isinstance(message, re_events.ReviewPassed):
+        elif isinstance(message, re_events.ReviewPassed) and message.HasField("checked_reliefs"):
             # Assessed once review passed, not at confirmation: review counts the reliefs
-            # from the registry, and the bill uses those checked figures.
+            # from the registry, and the bill uses those checked figures. A pass without
+            # them (again, after a title re-check) leaves the case's bill as it is.
             await self._assess(env, message)
         elif isinstance(message, re_events.ReviewRejected | re_events.TransferWithdrawn):
             reason = "不予登记" if isinstance(message, re_events.ReviewRejected) else "申请已撤回"
@@ -102,9 +103,8 @@ class TaxOffice:
         if stored is None:
             raise Rejected("case_id", f"no transfer application {passed.case_id} is known")
         applied = re_events.TransferApplied.FromString(base64.b64decode(stored))
-        checked = passed.checked_reliefs if passed.HasField("checked_reliefs") else None
         try:
-            bill = engine.assess(assessments.facts_of(applied, checked), self.book)
+            bill = engine.assess(assessments.facts_of(applied, passed.checked_reliefs), self.book)
         except engine.FactsError as error:
             # Parked with its reason; the case waits on tax staff in the shared queue.
             metrics.ASSESSMENT_FAILURES.labels(error.field).inc()

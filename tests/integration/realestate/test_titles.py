@@ -15,6 +15,7 @@ from govshare.common.v1 import types_pb2 as common
 from govshare.courts.v1 import events_pb2 as courts
 from govshare.courts.v1 import types_pb2 as court_types
 
+from services.kit import samples
 from tests.helpers import metric_value
 from tests.integration.realestate.support import (
     Party,
@@ -151,3 +152,39 @@ def test_a_court_seal_while_the_case_is_open_stops_it(running: Platform):
     # Paying now changes nothing: the case stays stopped until staff decide.
     pay(running, case, buyer)
     assert running.wait_case(case["case_id"], buyer.token, "referred")["tax"] == "paid"
+
+
+def test_a_new_version_stops_the_case_and_staff_pass_it_on_the_same_bill(running: Platform):
+    seller, buyer = Party(), Party()
+    unit = unit_code()
+    certificate = running.issue_property_certificate(seller, unit)
+    case = awaiting_payment(running, seller, buyer, unit)
+    holder = common.Party(kind=common.PARTY_KIND_CITIZEN, id=seller.id, name=seller.name)
+    fields = dict(samples.property_request(holder, unit).fields)
+    fields["location"] += " (更正)"
+    replaced = running.registrar_call(
+        "SupersedeCertificate",
+        svc.SupersedeCertificateRequest(
+            request_id=f"supersede-{uuid.uuid4().hex[:8]}",
+            certificate_id=certificate,
+            valid_from=common.Date(year=2016, month=8, day=20),
+            fields=fields,
+        ),
+    )
+    stopped = running.wait_case(case["case_id"], buyer.token, "referred")
+    assert "新版本" in stopped["findings"][0]["detail"]
+
+    # The title holds again on the new version: staff pass it, the bill stands, it registers.
+    window = staff("realestate")
+    base = f"{running.realestate}/v1/cases/{case['case_id']}"
+    assert running.post(f"{base}/claim", window)[0] == 200
+    status, passed = running.post(
+        f"{base}/decision", window, {"decision": "pass", "note": "更正登记后证书有效"}
+    )
+    assert status == 200, passed
+    again = running.wait_case(case["case_id"], buyer.token, "awaiting_payment")
+    assert again["assessment_id"] == case["assessment_id"]
+    assert again["seller_certificate"]["certificate_id"] == replaced.certificate.id
+    pay(running, again, buyer)
+    done = running.wait_case(case["case_id"], buyer.token, "completed")
+    assert done["registration_number"]

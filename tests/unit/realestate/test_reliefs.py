@@ -129,3 +129,18 @@ def test_the_case_keeps_the_declared_reliefs_and_the_spouse():
     for key in ("declared_family_homes", "declared_seller_only_home", "buyer_spouse"):
         del old[key]
     assert cases.Case.from_json(old).buyer_spouse is None
+
+
+def test_a_pass_reopens_the_bill_only_when_it_must():
+    figures = reliefs.Reliefs(0, True, "不动产登记信息核验")
+    first = case()
+    assert reliefs.needs_assessment(first, figures)  # no bill yet
+    billed = case()
+    billed.tax, billed.checked_reliefs = cases.TAX_ASSESSED, {
+        "buyer_family_existing_homes": 0, "seller_only_home": True, "basis": "",
+    }  # fmt: skip
+    # Passed again after a title re-check, on the same figures: the bill stands.
+    assert not reliefs.needs_assessment(billed, figures)
+    assert reliefs.needs_assessment(billed, reliefs.Reliefs(1, True, "窗口核定"))
+    billed.tax = cases.TAX_PAID  # a paid bill is never silently replaced
+    assert not reliefs.needs_assessment(billed, reliefs.Reliefs(1, True, "窗口核定"))
