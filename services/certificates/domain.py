@@ -337,6 +337,20 @@ def _matches_object(cert: t.Certificate, object_id: str) -> bool:
     ) or cert.fields.get("unit_code", "").startswith(object_id)
 
 
+def _released(cert: t.Certificate, fields: list[str]) -> svc.ReleasedCertificate:
+    released = svc.ReleasedCertificate(
+        ref=ref(cert),
+        type_name=cert.type_name,
+        issuer_uscc=cert.issuer_uscc,
+        status=cert.status,
+        valid_from=cert.valid_from,
+        fields={f: cert.fields[f] for f in fields},
+    )
+    if cert.HasField("valid_until"):
+        released.valid_until.CopyFrom(cert.valid_until)
+    return released
+
+
 def _in_force(cert: t.Certificate, on: date) -> bool:
     check = Verification()
     check_validity(cert, on, check)
@@ -402,10 +416,13 @@ def resolve(
     dossier: Dossier,
     on: date,
     object_id: str = "",
+    every_current: bool = False,
 ) -> Resolution:
     """Deny by default; otherwise one answer per type: found (only the catalog's fields),
     missing, not current (revoked, suspended, expired) or ambiguous. A holder the registry
-    does not know has an empty dossier: every type answers MISSING."""
+    does not know has an empty dossier: every type answers MISSING. With `every_current`
+    (a purpose that counts, e.g. a family's homes) an ambiguous answer also releases each
+    current certificate, again with only the catalog's fields."""
     wanted = list(dict.fromkeys(type_codes))
     resolution = _catalog_decision(catalog, requester_id, matter, wanted)
     if not resolution.granted:
@@ -427,21 +444,17 @@ def resolve(
             result.status = common.EVIDENCE_STATUS_FOUND
             result.certificate.CopyFrom(ref(cert))
             released_fields = [f for f in entry.fields_by_type[code] if f in cert.fields]
-            released = svc.ReleasedCertificate(
-                ref=ref(cert),
-                type_name=cert.type_name,
-                issuer_uscc=cert.issuer_uscc,
-                status=cert.status,
-                valid_from=cert.valid_from,
-                fields={f: cert.fields[f] for f in released_fields},
-            )
-            if cert.HasField("valid_until"):
-                released.valid_until.CopyFrom(cert.valid_until)
-            resolved.certificate.CopyFrom(released)
+            resolved.certificate.CopyFrom(_released(cert, released_fields))
         elif len(usable) > 1:
             result.status = common.EVIDENCE_STATUS_AMBIGUOUS
             result.candidates.extend(ref(c) for c in usable)
             result.detail = f"{len(usable)} current {name} certificates; name the object"
+            if every_current:
+                allowed = entry.fields_by_type[code]
+                for cert in usable:
+                    fields = [f for f in allowed if f in cert.fields]
+                    resolved.candidates.append(_released(cert, fields))
+                    released_fields += [f for f in fields if f not in released_fields]
         elif of_type:
             latest = of_type[-1]
             result.status = common.EVIDENCE_STATUS_NOT_CURRENT

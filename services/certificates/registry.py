@@ -472,6 +472,7 @@ class Registry:
                 dossier=self.dossier(request.holder_id),
                 on=today(),
                 object_id=request.object_id,
+                every_current=request.every_current,
             )
         now = domain.timestamp(datetime.now(UTC))
         attrs = {

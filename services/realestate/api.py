@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Query
 from govshare.common.v1 import types_pb2 as common
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from services.kit import audit, identifiers, problems
 from services.kit.auth import CurrentPrincipal, Principal
@@ -32,6 +32,14 @@ class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
     decision: Literal["pass", "reject"]
     note: str = Field(min_length=1, max_length=500, description="why; shown in the timeline")
+    # Tax window staff may set the relief figures when passing a case referred because the
+    # declaration and the registry's count disagree; otherwise the count holds.
+    buyer_family_existing_homes: StrictInt | None = Field(
+        default=None, ge=0, le=99, description="the family's existing homes, as staff found"
+    )
+    seller_only_home: StrictBool | None = Field(
+        default=None, description="whether the unit is the seller family's only home"
+    )
 
 
 def _error(status: int, field: str, reason: str, **extra: Any) -> HTTPException:
@@ -127,6 +135,7 @@ def case_view(case: Case, registrar: Registrar, viewer: Principal) -> dict[str, 
         "referred_to": case.referred_to,
         "claimed_by": case.claimed_by,
         "seller_certificate": case.seller_certificate,
+        "checked_reliefs": case.checked_reliefs,
         "tax": case.tax,
         "assessment_id": case.assessment_id,
         "total_fen": case.total_fen,
@@ -270,8 +279,21 @@ def router(registrar: Registrar) -> APIRouter:
         window_staff(principal, case)
         actor = staff_actor(principal, registrar)
         approve = body.decision == "pass"
+        figures = (body.buyer_family_existing_homes, body.seller_only_home)
+        if figures != (None, None) and (not approve or principal.department != "tax"):
+            raise _error(
+                422, "buyer_family_existing_homes", "only tax window staff passing a case set them"
+            )
         case = await run(
-            registrar.decide(case, actor, approve=approve, note=body.note, by=_by(principal))
+            registrar.decide(
+                case,
+                actor,
+                approve=approve,
+                note=body.note,
+                by=_by(principal),
+                family_homes=body.buyer_family_existing_homes,
+                seller_only_home=body.seller_only_home,
+            )
         )
         return case_view(case, registrar, principal)
 

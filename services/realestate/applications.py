@@ -63,6 +63,11 @@ class TaxFactsIn(BaseModel):
         Literal["small_micro_enterprise", "public_or_resettlement_housing", "other"] | None
     ) = None
     fee_exemption_detail: str = Field(default="", max_length=200)
+    buyer_spouse: PartyIn | None = Field(
+        default=None,
+        description="The buyer's spouse (a citizen): the family's existing homes are counted "
+        "from the registry for the buyer and the spouse",
+    )
 
 
 class TransferForm(BaseModel):
@@ -100,6 +105,15 @@ def problems(form: TransferForm, today: date) -> list[tuple[str, str]]:
             found.append((f"{role}.id", verdict.reason or "invalid identifier"))
     if form.seller.id == form.buyer.id:
         found.append(("buyer.id", "buyer and seller are the same party"))
+    spouse = form.tax_facts.buyer_spouse
+    if spouse is not None:
+        verdict = identifiers.check_resident_id(spouse.id)
+        if spouse.kind != "citizen" or form.buyer.kind != "citizen":
+            found.append(("tax_facts.buyer_spouse", "a spouse is declared for a citizen buyer"))
+        elif not verdict.valid:
+            found.append(("tax_facts.buyer_spouse.id", verdict.reason or "invalid identifier"))
+        elif spouse.id in (form.buyer.id, form.seller.id):
+            found.append(("tax_facts.buyer_spouse.id", "is the buyer or the seller"))
     if form.contract_date > today:
         found.append(("contract_date", "is in the future"))
     facts = form.tax_facts
@@ -150,6 +164,8 @@ def to_event(
         tax_facts.deductible_expenses.fen = facts.deductible_expenses_fen
     if facts.fee_exemption is not None:
         tax_facts.fee_exemption = _EXEMPTIONS[facts.fee_exemption]
+    if facts.buyer_spouse is not None:
+        tax_facts.buyer_spouse.CopyFrom(_party(facts.buyer_spouse))
     return ev.TransferApplied(
         unit_code=form.unit_code,
         case_id=case_id,

@@ -100,6 +100,12 @@ class Case:
     seller_acquisition_date: str
     certificate_count: int
     location: dict[str, str] | None = None
+    # The reliefs as declared, the spouse whose homes count, and as review checked them
+    # (reliefs.py); stored cases from before these fields take the defaults.
+    declared_family_homes: int = 0
+    declared_seller_only_home: bool = False
+    buyer_spouse: dict[str, Any] | None = None
+    checked_reliefs: dict[str, Any] | None = None
     confirmed: bool = False
     review: str = PENDING
     findings: list[dict[str, str]] = field(default_factory=list)
@@ -202,6 +208,9 @@ def open_case(applied: ev.TransferApplied) -> Case:
         seller_acquisition_date=_date(facts.seller_acquisition_date),
         certificate_count=facts.certificate_count,
         location=_address(applied.location) if applied.HasField("location") else None,
+        declared_family_homes=facts.buyer_family_existing_homes,
+        declared_seller_only_home=facts.seller_only_home,
+        buyer_spouse=party_json(facts.buyer_spouse) if facts.HasField("buyer_spouse") else None,
     )
     _step(case, "applied", case.applied_at, actor_text(applied.applied_by), f"{role} filed")
     return case
@@ -241,7 +250,10 @@ def _confirmed(case: Case, m: ev.TransferConfirmed) -> bool:
 
 
 def _passed(case: Case, m: ev.ReviewPassed) -> bool:
-    if case.closed or case.review not in (PENDING, REFERRED):
+    # Once a case is referred only staff pass it: an automatic pass computed before a
+    # title change referred the case must not undo the referral.
+    by_staff = m.decided_by.kind == common.ACTOR_KIND_PERSON
+    if case.closed or case.review not in ((PENDING, REFERRED) if by_staff else (PENDING,)):
         return False
     case.review = PASSED
     case.seller_certificate = {
@@ -251,6 +263,12 @@ def _passed(case: Case, m: ev.ReviewPassed) -> bool:
     }
     if m.HasField("registered_location"):
         case.registered_location = _address(m.registered_location)
+    if m.HasField("checked_reliefs"):
+        case.checked_reliefs = {
+            "buyer_family_existing_homes": m.checked_reliefs.buyer_family_existing_homes,
+            "seller_only_home": m.checked_reliefs.seller_only_home,
+            "basis": m.checked_reliefs.basis,
+        }
     checks = ", ".join(check_name(c) for c in m.checks_passed)
     _step(case, "review_passed", iso(m.passed_at), actor_text(m.decided_by), m.note or checks)
     return True
@@ -272,12 +290,24 @@ def _rejected(case: Case, m: ev.ReviewRejected) -> bool:
 
 
 def _referred(case: Case, m: ev.ReviewReferred) -> bool:
-    if case.closed or case.review != PENDING:
+    """Automatic review refers a pending case; the title re-check also stops a passed case
+    (before registration, or when the title changed) and adds its reasons to a case
+    already waiting on staff."""
+    if case.closed or case.review not in (PENDING, PASSED, REFERRED):
         return False
+    new = [f for f in _findings(m.findings) if f not in case.findings]
+    if case.review == REFERRED and not new and case.referred_to == department_name(m.waiting_on):
+        return False
+    if case.review == PASSED:
+        case.findings, case.claimed_by = [], None  # a new referral, to be claimed anew
+    elif case.review == PENDING:
+        case.findings = []
+    if case.referred_to != department_name(m.waiting_on):
+        case.claimed_by = None  # now another department's staff must claim it
     case.review = REFERRED
     case.referred_to = department_name(m.waiting_on)
-    case.findings = _findings(m.findings)
-    detail = "; ".join(f["detail"] for f in case.findings)
+    case.findings = case.findings + new
+    detail = "; ".join(f["detail"] for f in new)
     _step(case, "review_referred", iso(m.referred_at), actor_text(m.referred_by), detail)
     return True
 

@@ -4,8 +4,12 @@ in a unit's history (一码关联): land supply, planning, projects, certificate
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta, timezone
+
 from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
 from govshare.certificates.v1 import events_pb2 as cert_events
+from govshare.certificates.v1 import types_pb2 as cert_types
 from govshare.common.v1 import types_pb2 as common
 from govshare.courts.v1 import events_pb2 as courts
 from govshare.realestate.v1 import events_pb2 as ev
@@ -21,9 +25,40 @@ from services.realestate.cases import iso
 from services.realestate.evidence import PROPERTY_CERTIFICATE
 from services.realestate.store import UnitStore
 
+SHANGHAI = timezone(timedelta(hours=8))
+
 
 def _date(value: common.Date) -> str:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def _date_of(value: common.Date) -> date:
+    return date(value.year, value.month, value.day)
+
+
+def today() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+_TITLE_CHANGES = (
+    cert_events.CertificateRevoked,
+    cert_events.CertificateSuspended,
+    cert_events.CertificateSuperseded,
+)
+
+
+def _certificate_change(message: Message) -> tuple[int, str, Timestamp, str]:
+    """The kind of change, its history text, when, and why (for the window staff)."""
+    if isinstance(message, cert_events.CertificateRevoked):
+        reason = cert_types.RevocationReason.Name(message.reason).removeprefix("REVOCATION_REASON_")
+        why = f"{reason}: {message.detail}" if message.detail else reason
+        return t.TITLE_CHANGE_CERTIFICATE_REVOKED, "注销", message.revoked_at, why
+    if isinstance(message, cert_events.CertificateSuspended):
+        why = message.reason
+        return t.TITLE_CHANGE_CERTIFICATE_SUSPENDED, "暂停使用", message.suspended_at, why
+    assert isinstance(message, cert_events.CertificateSuperseded)
+    why = f"新版本 {message.replacement.certificate_id} 第 {message.replacement.version} 版"
+    return t.TITLE_CHANGE_CERTIFICATE_SUPERSEDED, "更新 (旧版本失效)", message.superseded_at, why
 
 
 class Feeds:
@@ -47,6 +82,17 @@ class Feeds:
         entry = history.of_court(message)
         if entry is not None:
             self.store.record_unit(message.unit_code, entry, env.dedup_key)  # type: ignore[attr-defined]
+        if isinstance(message, courts.PropertySealed) and _date_of(message.sealed_until) >= today():
+            await self._title_changed(
+                env,
+                ev.TitleChangeRecorded(
+                    unit_code=message.unit_code,
+                    change=t.TITLE_CHANGE_UNIT_SEALED,
+                    detail=f"{message.court.name} {message.case_number}, "
+                    f"期限至 {_date(message.sealed_until)}",
+                    occurred_at=message.recorded_at,
+                ),
+            )
 
     async def on_tax_event(self, env: Envelope, message: Message) -> None:
         """Tax events are keyed by case id; the case's state is keyed by unit. Re-key the
@@ -125,18 +171,35 @@ class Feeds:
             self.store.record_certificate(
                 message.holder_id, cert.id, unit_code, entry, env.dedup_key
             )
-        elif isinstance(
-            message, cert_events.CertificateRevoked | cert_events.CertificateSuperseded
-        ):
+        elif isinstance(message, _TITLE_CHANGES):
             ref = message.certificate
             if ref.type_code != PROPERTY_CERTIFICATE:
                 return
-            revoked = isinstance(message, cert_events.CertificateRevoked)
-            at = iso(message.revoked_at if revoked else message.superseded_at)  # type: ignore[union-attr]
-            text = "注销" if revoked else "更新 (旧版本失效)"
-            entry = history.entry(
-                history.CERTIFICATE, at, message, f"不动产权证书{text}: {ref.certificate_id}"
-            )
+            kind, text, stamp, detail = _certificate_change(message)
+            summary = f"不动产权证书{text}: {ref.certificate_id}"
+            entry = history.entry(history.CERTIFICATE, iso(stamp), message, summary)
             self.store.record_certificate(
                 message.holder_id, ref.certificate_id, "", entry, env.dedup_key
             )
+            unit_code = self.store.unit_of_certificate(message.holder_id, ref.certificate_id)
+            if unit_code:
+                change = ev.TitleChangeRecorded(
+                    unit_code=unit_code,
+                    change=kind,  # type: ignore[arg-type]
+                    holder_id=message.holder_id,
+                    certificate=ref,
+                    detail=detail or text,
+                    occurred_at=stamp,
+                )
+                await self._title_changed(env, change)
+
+    async def _title_changed(self, env: Envelope, change: ev.TitleChangeRecorded) -> None:
+        """Re-key a change of a unit's title onto our own topic, where the unit's partition
+        owner re-checks its open case in order with the case's events (titles.py)."""
+        change.caused_by.CopyFrom(common.EventRef(source=env.source, id=env.id, type=env.type))
+        await self.runtime.bus.publish(
+            change,
+            subject=change.unit_code,
+            event_id=derived_id(env.dedup_key, "title-change"),
+            case_id=env.case_id,  # the case that caused the change, if any (audit trail)
+        )

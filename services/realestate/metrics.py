@@ -52,6 +52,13 @@ EVIDENCE_CALLS = Counter(
     ["status"],
 )
 
+TITLE_RECHECKS = Counter(
+    "govshare_realestate_title_rechecks_total",
+    "Title re-checks of open cases, by trigger (registration, changed: a certificate or "
+    "court feed) and result (held, referred: the case stopped and went to the window).",
+    ["trigger", "result"],
+)
+
 
 # Both counted from the unit table at scrape time (see StateGauge).
 CASES = StateGauge("govshare_realestate_cases", "Joint cases by current stage.", "stage", STAGES)
@@ -71,3 +78,6 @@ def preinitialise() -> None:
         REVIEWS.labels(outcome, decided_by)
     for outcome in (COMPLETED, REJECTED, WITHDRAWN):
         CASES_CLOSED.labels(outcome)
+    for trigger, result in (("registration", "held"), ("registration", "referred")):
+        TITLE_RECHECKS.labels(trigger, result)
+    TITLE_RECHECKS.labels("changed", "referred")

@@ -9,8 +9,10 @@ so a redelivered cause re-produces the same, deduplicated, event.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -22,9 +24,9 @@ from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters, derived_id
-from services.realestate import cases, deadlines, history, metrics, review
+from services.realestate import cases, deadlines, history, metrics, reliefs, review, titles
 from services.realestate.cases import Case
-from services.realestate.evidence import EvidenceClient
+from services.realestate.evidence import RECHECK_PURPOSE, EvidenceClient
 from services.realestate.review import Evidence, Finding, Outcome
 from services.realestate.settings import RealestateSettings
 from services.realestate.store import UnitStore
@@ -119,6 +121,8 @@ class Registrar:
         try:
             if isinstance(message, ev.TransferApplied):
                 await self._open(env, message)
+            elif isinstance(message, ev.TitleChangeRecorded):
+                await self._title_changed(env, message)
             else:
                 await self._advance(env, message)
         finally:
@@ -166,7 +170,39 @@ class Registrar:
         ):
             await self._review(env, case)
         if case.ready_to_register:
-            await self._register(case)
+            await self._register(env, case)
+
+    async def _title_changed(self, env: Envelope, message: ev.TitleChangeRecorded) -> None:
+        """The seller's certificate or a court seal changed: stop the unit's open case if
+        it relied on that title (titles.py); the referral names the change."""
+        unit = self.store.unit(message.unit_code)
+        case = unit.case(unit.open_case) if unit.open_case else None
+        change = titles.TitleChange(
+            kind=t.TitleChange.Name(message.change).removeprefix("TITLE_CHANGE_"),
+            detail=message.detail,
+            holder_id=message.holder_id,
+            certificate_id=message.certificate.certificate_id,
+        )
+        if case is None or not titles.affects(case, change):
+            return
+        metrics.TITLE_RECHECKS.labels("changed", "referred").inc()
+        await self._refer(case, [titles.finding(change)], derived_id(env.dedup_key, "title-change"))
+
+    async def _refer(self, case: Case, findings: list[Finding], event_id: str) -> None:
+        """Stop a case and put it in the shared queue, for realestate window staff."""
+        await self.runtime.bus.publish(
+            ev.ReviewReferred(
+                unit_code=case.unit_code,
+                case_id=case.case_id,
+                findings=_findings(findings),
+                waiting_on=_department(cases.REALESTATE),  # type: ignore[arg-type]
+                referred_by=self.system,
+                referred_at=now_stamp(),
+            ),
+            subject=case.unit_code,
+            event_id=event_id,
+            case_id=case.case_id,
+        )
 
     def _record(self, env: Envelope, message: Message) -> None:
         entry = history.of_realestate(message)
@@ -197,18 +233,41 @@ class Registrar:
     # --- smart review -----------------------------------------------------------------------
 
     async def _review(self, env: Envelope, case: Case) -> None:
-        evidence = await self.evidence.seller_certificate(
-            case.case_id, case.seller["id"], case.unit_code
+        evidence, counted = await asyncio.gather(
+            self.evidence.seller_certificate(case.case_id, case.seller["id"], case.unit_code),
+            self._count_reliefs(case),
         )
         # Read after the call: the court feed may have sealed the unit meanwhile.
         unit = self.store.unit(case.unit_code)
         outcome = review.review(
             case, evidence, self.store.seals_of(case.unit_code), unit.open_case, today()
         )
-        await self._publish_outcome(env, case, outcome, evidence)
+        outcome.doubts += counted.findings
+        await self._publish_outcome(env, case, outcome, evidence, counted.reliefs)
+
+    async def _count_reliefs(self, case: Case) -> reliefs.Check:
+        """The homes the reliefs depend on, counted from the registry (reliefs.py): the
+        buyer's and the declared spouse's, and the seller's, asked concurrently."""
+
+        async def holdings(party: dict[str, Any] | None, role: str) -> reliefs.Holdings | None:
+            if party is None:
+                return None
+            return await self.evidence.holdings(case.case_id, party["id"], role)
+
+        buyer, spouse, seller = await asyncio.gather(
+            holdings(case.buyer if reliefs.checks_buyer(case) else None, "buyer"),
+            holdings(case.buyer_spouse if reliefs.checks_buyer(case) else None, "spouse"),
+            holdings(case.seller if reliefs.checks_seller(case) else None, "seller"),
+        )
+        return reliefs.check(case, buyer, spouse, seller)
 
     async def _publish_outcome(
-        self, env: Envelope, case: Case, outcome: Outcome, evidence: Evidence | None = None
+        self,
+        env: Envelope,
+        case: Case,
+        outcome: Outcome,
+        evidence: Evidence | None = None,
+        checked: reliefs.Reliefs | None = None,
     ) -> None:
         event_id = derived_id(env.dedup_key, "review")
         message: Message
@@ -231,13 +290,21 @@ class Registrar:
             )
         else:
             assert evidence is not None and evidence.certificate is not None
-            message = self._passed(case, evidence, outcome.passed, self.system)
+            checks = [*outcome.passed, reliefs.RELIEFS_MATCH_REGISTRY]
+            message = self._passed(case, evidence, checks, self.system, checked=checked)
         await self.runtime.bus.publish(
             message, subject=case.unit_code, event_id=event_id, case_id=case.case_id
         )
 
     def _passed(
-        self, case: Case, evidence: Evidence, checks: list[str], actor: common.Actor, note: str = ""
+        self,
+        case: Case,
+        evidence: Evidence,
+        checks: list[str],
+        actor: common.Actor,
+        note: str = "",
+        *,
+        checked: reliefs.Reliefs | None,
     ) -> ev.ReviewPassed:
         assert evidence.certificate is not None
         passed = ev.ReviewPassed(
@@ -250,6 +317,17 @@ class Registrar:
             note=note,
             passed_at=now_stamp(),
         )
+        if checked is not None:
+            # What the tax office assesses with, instead of the declared figures; absent,
+            # the case's bill stands (tax assesses only a pass that carries them).
+            passed.checked_reliefs.CopyFrom(
+                t.CheckedReliefs(
+                    buyer_family_existing_homes=checked.buyer_family_existing_homes,
+                    seller_only_home=checked.seller_only_home,
+                    basis=checked.basis,
+                    evidence_access_ids=list(checked.access_ids),
+                )
+            )
         location = evidence.fields.get("location")
         if location:
             passed.registered_location.CopyFrom(
@@ -259,25 +337,24 @@ class Registrar:
 
     # --- registration -----------------------------------------------------------------------
 
-    async def _register(self, case: Case) -> None:
-        """Review passed and the bill paid: enter the transfer in the register, unless a
-        court sealed the unit since review (then the transfer cannot be registered)."""
-        seals = review.Outcome()
-        review.check_seals(self.store.seals_of(case.unit_code), today(), seals)
-        if seals.rejections:
-            await self.runtime.bus.publish(
-                ev.ReviewRejected(
-                    unit_code=case.unit_code,
-                    case_id=case.case_id,
-                    findings=_findings(seals.rejections),
-                    decided_by=self.system,
-                    rejected_at=now_stamp(),
-                ),
-                subject=case.unit_code,
-                event_id=derived_id(case.case_id, "sealed-before-registration"),
-                case_id=case.case_id,
-            )
+    async def _register(self, env: Envelope, case: Case) -> None:
+        """Review passed and the bill paid: enter the transfer in the register, unless the
+        title changed since review (the seller's certificate is no longer the current one
+        review relied on, or a court sealed the unit): then the case stops and goes to the
+        window. The registry is asked again rather than trusting the feed, which may not
+        have told us yet."""
+        evidence = await self.evidence.seller_certificate(
+            case.case_id, case.seller["id"], case.unit_code, RECHECK_PURPOSE
+        )
+        recheck = titles.before_registration(
+            case, evidence, self.store.seals_of(case.unit_code), today()
+        )
+        if recheck.doubts:
+            metrics.TITLE_RECHECKS.labels("registration", "referred").inc()
+            # Named by its cause: a redelivered cause re-produces the same referral.
+            await self._refer(case, recheck.doubts, derived_id(env.dedup_key, "title-recheck"))
             return
+        metrics.TITLE_RECHECKS.labels("registration", "held").inc()
         await self.runtime.bus.publish(
             self.registration(case),
             subject=case.unit_code,
@@ -404,9 +481,12 @@ class Registrar:
         approve: bool,
         note: str,
         by: dict[str, str] | None = None,
+        family_homes: int | None = None,
+        seller_only_home: bool | None = None,
     ) -> Case:
         """A staff decision on a claimed, referred case. Approving re-checks what judgement
-        cannot override (the seller's current certificate, seals, the one open case)."""
+        cannot override (the seller's current certificate, seals, the one open case) and
+        counts the reliefs again; staff may set the relief figures (else the count holds)."""
         if case.review != cases.REFERRED or case.closed:
             raise CommandError(409, "case_id", "only a referred case awaits a decision")
         if case.claimed_by is None or case.claimed_by["staff"] != actor.person_name:
@@ -424,8 +504,9 @@ class Registrar:
                 case,
                 by,
             )
-        evidence = await self.evidence.seller_certificate(
-            case.case_id, case.seller["id"], case.unit_code
+        evidence, counted = await asyncio.gather(
+            self.evidence.seller_certificate(case.case_id, case.seller["id"], case.unit_code),
+            self._count_reliefs(case),
         )
         unit = self.store.unit(case.unit_code)
         blocking = review.hard_checks(
@@ -445,4 +526,26 @@ class Registrar:
             review.NO_OTHER_OPEN_CASE,
             review.BOTH_PARTIES_CONFIRMED,
         ]
-        return await self.emit(self._passed(case, evidence, checks, actor, note), case, by)
+        if case.referred_to == cases.REALESTATE and counted.findings:
+            # The relief figures are tax's to decide: realestate staff hand the case over
+            # with their judgement rather than pass it on a disputed count.
+            judged = Finding(review.STAFF_JUDGEMENT, f"不动产窗口审核通过: {note}")
+            handed = [judged, *counted.findings]
+            return await self.emit(
+                ev.ReviewReferred(
+                    unit_code=case.unit_code,
+                    case_id=case.case_id,
+                    findings=_findings(handed),
+                    waiting_on=_department(cases.TAX),  # type: ignore[arg-type]
+                    referred_by=actor,
+                    referred_at=now_stamp(),
+                ),
+                case,
+                by,
+            )
+        assert counted.reliefs is not None
+        checked = reliefs.decided(counted.reliefs, family_homes, seller_only_home, note)
+        # If the bill already rests on these figures, the pass omits them: tax leaves it be.
+        bill = checked if reliefs.needs_assessment(case, checked) else None
+        passed = self._passed(case, evidence, checks, actor, note, checked=bill)
+        return await self.emit(passed, case, by)

@@ -117,6 +117,10 @@ class UnitStore:
         ][-HISTORY_LIMIT:]
         self.holders[holder_id] = holder
 
+    def unit_of_certificate(self, holder_id: str, certificate_id: str) -> str:
+        """The unit a property certificate is about, as learned from its issuance."""
+        return str((self.holders.get(holder_id) or {}).get("units", {}).get(certificate_id, ""))
+
     def certificates_of_case(self, holder_id: str, case_id: str) -> list[history.Entry]:
         entries = (self.holders.get(holder_id) or {}).get("entries", [])
         return [e for e in entries if e.get("case_id") == case_id]

@@ -48,9 +48,16 @@ def urban_area_of(unit_code: str) -> tuple[str, str]:
     return area, note
 
 
-def facts_of(applied: re_events.TransferApplied) -> TransferFacts:
-    """The engine's facts from the application the parties filed (and confirmed)."""
+def facts_of(
+    applied: re_events.TransferApplied, checked: re_types.CheckedReliefs | None = None
+) -> TransferFacts:
+    """The engine's facts from the application the parties filed (and confirmed), with
+    the relief figures review checked against the registry in place of the declared ones."""
     facts = applied.tax_facts
+    homes = facts.buyer_family_existing_homes
+    only_home = facts.seller_only_home
+    if checked is not None:
+        homes, only_home = checked.buyer_family_existing_homes, checked.seller_only_home
     exemption = None
     if facts.fee_exemption != re_types.FEE_EXEMPTION_UNSPECIFIED:
         name = re_types.FeeExemption.Name(facts.fee_exemption)
@@ -63,9 +70,9 @@ def facts_of(applied: re_events.TransferApplied) -> TransferFacts:
         residential=applied.usage == re_types.USAGE_RESIDENTIAL,
         buyer_is_individual=applied.buyer.kind == common.PARTY_KIND_CITIZEN,
         seller_is_individual=applied.seller.kind == common.PARTY_KIND_CITIZEN,
-        buyer_family_existing_homes=facts.buyer_family_existing_homes,
+        buyer_family_existing_homes=homes,
         seller_acquisition_date=to_date(facts.seller_acquisition_date),
-        seller_only_home=facts.seller_only_home,
+        seller_only_home=only_home,
         original_cost_fen=facts.original_cost.fen if facts.original_cost_proven else None,
         deductible_expenses_fen=facts.deductible_expenses.fen,
         certificate_count=facts.certificate_count,

@@ -87,7 +87,10 @@ class TaxOffice:
             if message.case_id not in open_cases:
                 open_cases[message.case_id] = _b64(message)
                 self.transfers[message.unit_code] = open_cases
-        elif isinstance(message, re_events.TransferConfirmed):
+        elif isinstance(message, re_events.ReviewPassed) and message.HasField("checked_reliefs"):
+            # Assessed once review passed, not at confirmation: review counts the reliefs
+            # from the registry, and the bill uses those checked figures. A pass without
+            # them (again, after a title re-check) leaves the case's bill as it is.
             await self._assess(env, message)
         elif isinstance(message, re_events.ReviewRejected | re_events.TransferWithdrawn):
             reason = "不予登记" if isinstance(message, re_events.ReviewRejected) else "申请已撤回"
@@ -95,13 +98,13 @@ class TaxOffice:
         elif isinstance(message, re_events.RegistrationCompleted):
             self._forget(message.unit_code, message.case_id)
 
-    async def _assess(self, env: Envelope, confirmed: re_events.TransferConfirmed) -> None:
-        stored = (self.transfers.get(confirmed.unit_code) or {}).get(confirmed.case_id)
+    async def _assess(self, env: Envelope, passed: re_events.ReviewPassed) -> None:
+        stored = (self.transfers.get(passed.unit_code) or {}).get(passed.case_id)
         if stored is None:
-            raise Rejected("case_id", f"no transfer application {confirmed.case_id} is known")
+            raise Rejected("case_id", f"no transfer application {passed.case_id} is known")
         applied = re_events.TransferApplied.FromString(base64.b64decode(stored))
         try:
-            bill = engine.assess(assessments.facts_of(applied), self.book)
+            bill = engine.assess(assessments.facts_of(applied, passed.checked_reliefs), self.book)
         except engine.FactsError as error:
             # Parked with its reason; the case waits on tax staff in the shared queue.
             metrics.ASSESSMENT_FAILURES.labels(error.field).inc()

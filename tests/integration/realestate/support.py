@@ -137,6 +137,15 @@ class Platform:
             )
         return str(reply.certificate.id)
 
+    def registrar_call(self, method: str, request: Message) -> Any:
+        """Call the certificates gRPC API as the registry (the issuer of property
+        certificates), e.g. to revoke or suspend one."""
+        with grpc.insecure_channel(self.grpc_address) as channel:
+            stub = svc_grpc.CertificateServiceStub(channel)
+            return getattr(stub, method)(
+                request, metadata=bearer_metadata(REGISTRAR_TOKEN), timeout=15
+            )
+
     def publish(self, message: Message, subject: str, source: str) -> None:
         """Produce an event as an external department (or a replay) would."""
         env = make_envelope(message, source=source, subject=subject)

@@ -228,3 +228,32 @@ def test_admission_is_decided_on_the_request_alone():
     assert no_case.denial == t.ACCESS_DENIAL_REASON_NO_CASE
     admitted = domain.admit(CATALOG, caller_id=POWER_CO, requester_id=POWER_CO, **ask)
     assert admitted.granted and admitted.entry is not None and not admitted.results
+
+
+def test_a_counting_purpose_gets_every_current_certificate_with_only_the_catalogs_fields():
+    cert, _ = signed()
+    other, _ = signed(replace(COMMAND, request_id="req-2"))
+    plain = _resolve(Dossier([cert, other])).results[0]
+    assert plain.result.status == common.EVIDENCE_STATUS_AMBIGUOUS and not plain.candidates
+    counted = domain.resolve(
+        CATALOG,
+        requester_id=POWER_CO,
+        matter="power.lv-nonresident-new",
+        type_codes=(LICENCE,),
+        dossier=Dossier([cert, other]),
+        on=date(2025, 6, 1),
+        every_current=True,
+    )
+    (answer,) = counted.results
+    assert answer.result.status == common.EVIDENCE_STATUS_AMBIGUOUS
+    assert [c.ref.certificate_id for c in answer.candidates] == [cert.id, other.id]
+    for released in answer.candidates:
+        assert set(released.fields) <= {"name", "legal_representative", "address", "entity_type"}
+        assert "registered_capital_fen" not in released.fields
+    assert set(counted.released[0].released_fields) == set(answer.candidates[0].fields)
+
+
+def test_the_registry_may_count_homes_with_unit_and_usage_only():
+    (entry,) = CATALOG.sharing_entries("123701004931056272", "realestate.transfer-reliefs")
+    assert dict(entry.fields_by_type) == {"111000000000193186001": ("unit_code", "usage")}
+    assert "财税〔2016〕23号" in entry.legal_basis and "278号" in entry.legal_basis

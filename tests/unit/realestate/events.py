@@ -75,22 +75,31 @@ CERT = common.CertificateRef(
 )
 
 
-def passed(case_id: str = CASE) -> ev.ReviewPassed:
+STAFF = common.Actor(
+    kind=common.ACTOR_KIND_PERSON, person_name="王窗口", on_behalf_of=REGISTRY, role="window"
+)
+
+
+def passed(case_id: str = CASE, by: common.Actor = SYSTEM) -> ev.ReviewPassed:
     return ev.ReviewPassed(
         unit_code=UNIT,
         case_id=case_id,
         checks_passed=[t.REVIEW_CHECK_SELLER_HOLDS_CERTIFICATE],
         seller_certificate=CERT,
-        decided_by=SYSTEM,
+        decided_by=by,
         passed_at=at(31),
     )
 
 
-def referred(department: int = t.DEPARTMENT_REALESTATE) -> ev.ReviewReferred:
+def referred(
+    department: int = t.DEPARTMENT_REALESTATE,
+    check: int = t.REVIEW_CHECK_FACTS_MATCH_CERTIFICATE,
+    detail: str = "面积不符",
+) -> ev.ReviewReferred:
     return ev.ReviewReferred(
         unit_code=UNIT,
         case_id=CASE,
-        findings=[t.ReviewFinding(check=t.REVIEW_CHECK_FACTS_MATCH_CERTIFICATE, detail="面积不符")],
+        findings=[t.ReviewFinding(check=check, detail=detail)],
         waiting_on=department,
         referred_by=SYSTEM,
         referred_at=at(31),

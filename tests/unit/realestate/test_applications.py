@@ -53,3 +53,32 @@ def test_every_problem_is_named():
 def test_buyer_and_seller_must_differ():
     same = form(buyer=FORM["seller"])
     assert ("buyer.id", "buyer and seller are the same party") in applications.problems(same, TODAY)
+
+
+SPOUSE = {"kind": "citizen", "id": "11010519491231002X", "name": "王芳"}
+
+
+def test_a_declared_spouse_travels_with_the_tax_facts():
+    declared = form(tax_facts={**FORM["tax_facts"], "buyer_spouse": SPOUSE})
+    assert applications.problems(declared, TODAY) == []
+    event = applications.to_event(
+        declared, case_id="RE-1", applied_by=e.citizen(e.SELLER), now=datetime.now(UTC)
+    )
+    assert validation.check(event) == []
+    assert (event.tax_facts.buyer_spouse.id, event.tax_facts.buyer_spouse.name) == (
+        SPOUSE["id"],
+        "王芳",
+    )
+    assert not applications.to_event(
+        form(), case_id="RE-1", applied_by=e.citizen(e.SELLER), now=datetime.now(UTC)
+    ).tax_facts.HasField("buyer_spouse")
+
+
+def test_a_spouse_must_be_a_valid_other_citizen():
+    def problems(spouse: dict) -> list[str]:
+        facts = {**FORM["tax_facts"], "buyer_spouse": spouse}
+        return [field for field, _ in applications.problems(form(tax_facts=facts), TODAY)]
+
+    assert problems({**SPOUSE, "id": "11010519491231002Y"}) == ["tax_facts.buyer_spouse.id"]
+    assert problems({**SPOUSE, "id": e.BUYER.id}) == ["tax_facts.buyer_spouse.id"]
+    assert problems({**SPOUSE, "kind": "enterprise"}) == ["tax_facts.buyer_spouse"]

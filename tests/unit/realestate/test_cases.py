@@ -66,8 +66,48 @@ def test_a_referred_case_waits_on_the_department_and_staff_decide_once():
     assert cases.apply(case, e.referred(t.DEPARTMENT_TAX))
     assert (cases.current_stage(case), cases.waiting_on(case)) == ("referred", "tax")
     assert case.findings == [{"check": "FACTS_MATCH_CERTIFICATE", "detail": "面积不符"}]
-    assert cases.apply(case, e.passed())
-    assert not cases.apply(case, e.referred())  # a late referral cannot reopen review
+    assert not cases.apply(case, e.passed())  # once referred, only staff pass it
+    assert cases.apply(case, e.passed(by=e.STAFF))
+    assert not cases.apply(case, e.passed(by=e.STAFF))
+
+
+def test_a_title_change_stops_a_passed_case_and_staff_must_claim_it_anew():
+    case = opened()
+    cases.apply(case, e.confirmed())
+    cases.apply(case, e.referred())
+    case.claimed_by = {"staff": "王窗口", "department": "realestate"}
+    cases.apply(case, e.passed(by=e.STAFF))
+    cases.apply(case, e.tax(t.TAX_STAGE_ASSESSED, 32))
+    cases.apply(case, e.tax(t.TAX_STAGE_PAID, 40, "UP-1"))
+    assert case.ready_to_register
+    revoked = e.referred(check=t.REVIEW_CHECK_SELLER_HOLDS_CERTIFICATE, detail="卖方证书已注销")
+    assert cases.apply(case, revoked)
+    assert not case.ready_to_register and case.claimed_by is None
+    assert (cases.current_stage(case), cases.waiting_on(case)) == ("referred", "realestate")
+    assert case.findings == [{"check": "SELLER_HOLDS_CERTIFICATE", "detail": "卖方证书已注销"}]
+    assert case.timeline[-1]["step"] == "review_referred"
+    assert "已注销" in case.timeline[-1]["detail"]
+
+
+def test_a_second_reason_joins_a_referral_and_a_repeated_one_changes_nothing():
+    case = opened()
+    cases.apply(case, e.confirmed())
+    cases.apply(case, e.referred(t.DEPARTMENT_TAX))
+    case.claimed_by = {"staff": "李税务", "department": "tax"}
+    sealed = e.referred(check=t.REVIEW_CHECK_UNIT_NOT_SEALED, detail="单元已被法院查封")
+    assert cases.apply(case, sealed)
+    assert not cases.apply(case, sealed)
+    assert [f["check"] for f in case.findings] == ["FACTS_MATCH_CERTIFICATE", "UNIT_NOT_SEALED"]
+    # Now realestate staff decide: the tax staffer's claim no longer holds.
+    assert case.referred_to == "realestate" and case.claimed_by is None
+
+
+def test_an_automatic_pass_computed_before_a_title_change_does_not_undo_the_referral():
+    case = opened()
+    cases.apply(case, e.confirmed())
+    cases.apply(case, e.referred(check=t.REVIEW_CHECK_SELLER_HOLDS_CERTIFICATE, detail="已暂停"))
+    assert not cases.apply(case, e.passed())
+    assert cases.current_stage(case) == "referred"
 
 
 def test_closed_cases_take_nothing_and_free_the_unit():
@@ -111,3 +151,14 @@ def test_the_queue_lists_open_cases_once_with_filters_and_region():
         queue.queue(everything, now, visible=lambda _: True, city="370200")[0]["city"] == "370200"
     )
     assert queue.queue([], datetime.now(UTC), visible=jinan) == []
+
+
+def test_realestate_staff_hand_a_relief_doubt_over_to_tax_staff():
+    case = opened()
+    cases.apply(case, e.confirmed())
+    cases.apply(case, e.referred())  # realestate first: an area doubt
+    case.claimed_by = {"staff": "王窗口", "department": "realestate"}
+    handed = e.referred(t.DEPARTMENT_TAX)  # the same findings, now for tax staff
+    assert cases.apply(case, handed)
+    assert (case.referred_to, case.claimed_by) == ("tax", None)
+    assert not cases.apply(case, handed)  # a repeat changes nothing

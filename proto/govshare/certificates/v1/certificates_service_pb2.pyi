@@ -218,7 +218,7 @@ class ListDossierResponse(_message.Message):
     def __init__(self, certificates: _Optional[_Iterable[_Union[_types_pb2.Certificate, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ResolveEvidenceRequest(_message.Message):
-    __slots__ = ("requester", "requested_by", "matter_code", "purpose", "case_id", "holder_id", "type_codes", "object_id")
+    __slots__ = ("requester", "requested_by", "matter_code", "purpose", "case_id", "holder_id", "type_codes", "object_id", "every_current")
     REQUESTER_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
     MATTER_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -227,6 +227,7 @@ class ResolveEvidenceRequest(_message.Message):
     HOLDER_ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_CODES_FIELD_NUMBER: _ClassVar[int]
     OBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    EVERY_CURRENT_FIELD_NUMBER: _ClassVar[int]
     requester: _types_pb2_1.Party
     requested_by: _types_pb2_1.Actor
     matter_code: str
@@ -235,7 +236,8 @@ class ResolveEvidenceRequest(_message.Message):
     holder_id: str
     type_codes: _containers.RepeatedScalarFieldContainer[str]
     object_id: str
-    def __init__(self, requester: _Optional[_Union[_types_pb2_1.Party, _Mapping]] = ..., requested_by: _Optional[_Union[_types_pb2_1.Actor, _Mapping]] = ..., matter_code: _Optional[str] = ..., purpose: _Optional[str] = ..., case_id: _Optional[str] = ..., holder_id: _Optional[str] = ..., type_codes: _Optional[_Iterable[str]] = ..., object_id: _Optional[str] = ...) -> None: ...
+    every_current: bool
+    def __init__(self, requester: _Optional[_Union[_types_pb2_1.Party, _Mapping]] = ..., requested_by: _Optional[_Union[_types_pb2_1.Actor, _Mapping]] = ..., matter_code: _Optional[str] = ..., purpose: _Optional[str] = ..., case_id: _Optional[str] = ..., holder_id: _Optional[str] = ..., type_codes: _Optional[_Iterable[str]] = ..., object_id: _Optional[str] = ..., every_current: _Optional[bool] = ...) -> None: ...
 
 class ReleasedCertificate(_message.Message):
     __slots__ = ("ref", "type_name", "issuer_uscc", "status", "valid_from", "valid_until", "fields")
@@ -263,12 +265,14 @@ class ReleasedCertificate(_message.Message):
     def __init__(self, ref: _Optional[_Union[_types_pb2_1.CertificateRef, _Mapping]] = ..., type_name: _Optional[str] = ..., issuer_uscc: _Optional[str] = ..., status: _Optional[_Union[_types_pb2.CertificateStatus, str]] = ..., valid_from: _Optional[_Union[_types_pb2_1.Date, _Mapping]] = ..., valid_until: _Optional[_Union[_types_pb2_1.Date, _Mapping]] = ..., fields: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class ResolvedType(_message.Message):
-    __slots__ = ("result", "certificate")
+    __slots__ = ("result", "certificate", "candidates")
     RESULT_FIELD_NUMBER: _ClassVar[int]
     CERTIFICATE_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     result: _types_pb2_1.EvidenceResult
     certificate: ReleasedCertificate
-    def __init__(self, result: _Optional[_Union[_types_pb2_1.EvidenceResult, _Mapping]] = ..., certificate: _Optional[_Union[ReleasedCertificate, _Mapping]] = ...) -> None: ...
+    candidates: _containers.RepeatedCompositeFieldContainer[ReleasedCertificate]
+    def __init__(self, result: _Optional[_Union[_types_pb2_1.EvidenceResult, _Mapping]] = ..., certificate: _Optional[_Union[ReleasedCertificate, _Mapping]] = ..., candidates: _Optional[_Iterable[_Union[ReleasedCertificate, _Mapping]]] = ...) -> None: ...
 
 class ResolveEvidenceResponse(_message.Message):
     __slots__ = ("access_id", "results", "legal_basis")

@@ -69,7 +69,7 @@ class TransferWithdrawn(_message.Message):
     def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., withdrawn_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., reason: _Optional[str] = ..., withdrawn_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ReviewPassed(_message.Message):
-    __slots__ = ("unit_code", "case_id", "checks_passed", "seller_certificate", "evidence_access_id", "decided_by", "note", "passed_at", "registered_location")
+    __slots__ = ("unit_code", "case_id", "checks_passed", "seller_certificate", "evidence_access_id", "decided_by", "note", "passed_at", "registered_location", "checked_reliefs")
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CHECKS_PASSED_FIELD_NUMBER: _ClassVar[int]
@@ -79,6 +79,7 @@ class ReviewPassed(_message.Message):
     NOTE_FIELD_NUMBER: _ClassVar[int]
     PASSED_AT_FIELD_NUMBER: _ClassVar[int]
     REGISTERED_LOCATION_FIELD_NUMBER: _ClassVar[int]
+    CHECKED_RELIEFS_FIELD_NUMBER: _ClassVar[int]
     unit_code: str
     case_id: str
     checks_passed: _containers.RepeatedScalarFieldContainer[_types_pb2_1.ReviewCheck]
@@ -88,7 +89,8 @@ class ReviewPassed(_message.Message):
     note: str
     passed_at: _timestamp_pb2.Timestamp
     registered_location: _types_pb2.Address
-    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., checks_passed: _Optional[_Iterable[_Union[_types_pb2_1.ReviewCheck, str]]] = ..., seller_certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., evidence_access_id: _Optional[str] = ..., decided_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., note: _Optional[str] = ..., passed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_location: _Optional[_Union[_types_pb2.Address, _Mapping]] = ...) -> None: ...
+    checked_reliefs: _types_pb2_1.CheckedReliefs
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., checks_passed: _Optional[_Iterable[_Union[_types_pb2_1.ReviewCheck, str]]] = ..., seller_certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., evidence_access_id: _Optional[str] = ..., decided_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., note: _Optional[str] = ..., passed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_location: _Optional[_Union[_types_pb2.Address, _Mapping]] = ..., checked_reliefs: _Optional[_Union[_types_pb2_1.CheckedReliefs, _Mapping]] = ...) -> None: ...
 
 class ReviewRejected(_message.Message):
     __slots__ = ("unit_code", "case_id", "findings", "decided_by", "rejected_at")
@@ -189,3 +191,21 @@ class TaxProgressRecorded(_message.Message):
     caused_by: _types_pb2.EventRef
     occurred_at: _timestamp_pb2.Timestamp
     def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., stage: _Optional[_Union[_types_pb2_1.TaxStage, str]] = ..., assessment_id: _Optional[str] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payment_id: _Optional[str] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class TitleChangeRecorded(_message.Message):
+    __slots__ = ("unit_code", "change", "holder_id", "certificate", "detail", "caused_by", "occurred_at")
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    unit_code: str
+    change: _types_pb2_1.TitleChange
+    holder_id: str
+    certificate: _types_pb2.CertificateRef
+    detail: str
+    caused_by: _types_pb2.EventRef
+    occurred_at: _timestamp_pb2.Timestamp
+    def __init__(self, unit_code: _Optional[str] = ..., change: _Optional[_Union[_types_pb2_1.TitleChange, str]] = ..., holder_id: _Optional[str] = ..., certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., detail: _Optional[str] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -26,7 +26,7 @@ from govshare.common.v1 import options_pb2 as govshare_dot_common_dot_v1_dot_opt
 from govshare.common.v1 import types_pb2 as govshare_dot_common_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"govshare/realestate/v1/types.proto\x12\x16govshare.realestate.v1\x1a govshare/common/v1/options.proto\x1a\x1egovshare/common/v1/types.proto\"\xfd\x03\n\x08TaxFacts\x12.\n\x1b\x62uyer_family_existing_homes\x18\x01 \x01(\rB\x04\x88\xb5\x18\x01H\x00\x88\x01\x01\x12?\n\x17seller_acquisition_date\x18\x02 \x01(\x0b\x32\x18.govshare.common.v1.DateB\x04\x88\xb5\x18\x01\x12#\n\x10seller_only_home\x18\x03 \x01(\x08\x42\x04\x88\xb5\x18\x01H\x01\x88\x01\x01\x12\'\n\x14original_cost_proven\x18\x04 \x01(\x08\x42\x04\x88\xb5\x18\x01H\x02\x88\x01\x01\x12\x30\n\roriginal_cost\x18\x05 \x01(\x0b\x32\x19.govshare.common.v1.Money\x12\x36\n\x13\x64\x65\x64uctible_expenses\x18\x06 \x01(\x0b\x32\x19.govshare.common.v1.Money\x12\x1f\n\x11\x63\x65rtificate_count\x18\x07 \x01(\rB\x04\x88\xb5\x18\x01\x12;\n\rfee_exemption\x18\x08 \x01(\x0e\x32$.govshare.realestate.v1.FeeExemption\x12\x1c\n\x14\x66\x65\x65_exemption_detail\x18\t \x01(\tB\x1e\n\x1c_buyer_family_existing_homesB\x13\n\x11_seller_only_homeB\x17\n\x15_original_cost_proven\"_\n\rReviewFinding\x12\x38\n\x05\x63heck\x18\x01 \x01(\x0e\x32#.govshare.realestate.v1.ReviewCheckB\x04\x88\xb5\x18\x01\x12\x14\n\x06\x64\x65tail\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01*P\n\x05Usage\x12\x15\n\x11USAGE_UNSPECIFIED\x10\x00\x12\x15\n\x11USAGE_RESIDENTIAL\x10\x01\x12\x19\n\x15USAGE_NON_RESIDENTIAL\x10\x02*\xa2\x01\n\x0c\x46\x65\x65\x45xemption\x12\x1d\n\x19\x46\x45\x45_EXEMPTION_UNSPECIFIED\x10\x00\x12(\n$FEE_EXEMPTION_SMALL_MICRO_ENTERPRISE\x10\x01\x12\x30\n,FEE_EXEMPTION_PUBLIC_OR_RESETTLEMENT_HOUSING\x10\x02\x12\x17\n\x13\x46\x45\x45_EXEMPTION_OTHER\x10\x03*\xb5\x02\n\x0bReviewCheck\x12\x1c\n\x18REVIEW_CHECK_UNSPECIFIED\x10\x00\x12)\n%REVIEW_CHECK_SELLER_HOLDS_CERTIFICATE\x10\x01\x12 \n\x1cREVIEW_CHECK_UNIT_NOT_SEALED\x10\x02\x12#\n\x1fREVIEW_CHECK_NO_OTHER_OPEN_CASE\x10\x03\x12!\n\x1dREVIEW_CHECK_IDENTITIES_VALID\x10\x04\x12(\n$REVIEW_CHECK_FACTS_MATCH_CERTIFICATE\x10\x05\x12\'\n#REVIEW_CHECK_BOTH_PARTIES_CONFIRMED\x10\x06\x12 \n\x1cREVIEW_CHECK_STAFF_JUDGEMENT\x10\x07*W\n\nDepartment\x12\x1a\n\x16\x44\x45PARTMENT_UNSPECIFIED\x10\x00\x12\x19\n\x15\x44\x45PARTMENT_REALESTATE\x10\x01\x12\x12\n\x0e\x44\x45PARTMENT_TAX\x10\x02*j\n\x08TaxStage\x12\x19\n\x15TAX_STAGE_UNSPECIFIED\x10\x00\x12\x16\n\x12TAX_STAGE_ASSESSED\x10\x01\x12\x12\n\x0eTAX_STAGE_PAID\x10\x02\x12\x17\n\x13TAX_STAGE_CANCELLED\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"govshare/realestate/v1/types.proto\x12\x16govshare.realestate.v1\x1a govshare/common/v1/options.proto\x1a\x1egovshare/common/v1/types.proto\"\xae\x04\n\x08TaxFacts\x12.\n\x1b\x62uyer_family_existing_homes\x18\x01 \x01(\rB\x04\x88\xb5\x18\x01H\x00\x88\x01\x01\x12?\n\x17seller_acquisition_date\x18\x02 \x01(\x0b\x32\x18.govshare.common.v1.DateB\x04\x88\xb5\x18\x01\x12#\n\x10seller_only_home\x18\x03 \x01(\x08\x42\x04\x88\xb5\x18\x01H\x01\x88\x01\x01\x12\'\n\x14original_cost_proven\x18\x04 \x01(\x08\x42\x04\x88\xb5\x18\x01H\x02\x88\x01\x01\x12\x30\n\roriginal_cost\x18\x05 \x01(\x0b\x32\x19.govshare.common.v1.Money\x12\x36\n\x13\x64\x65\x64uctible_expenses\x18\x06 \x01(\x0b\x32\x19.govshare.common.v1.Money\x12\x1f\n\x11\x63\x65rtificate_count\x18\x07 \x01(\rB\x04\x88\xb5\x18\x01\x12;\n\rfee_exemption\x18\x08 \x01(\x0e\x32$.govshare.realestate.v1.FeeExemption\x12\x1c\n\x14\x66\x65\x65_exemption_detail\x18\t \x01(\t\x12/\n\x0c\x62uyer_spouse\x18\n \x01(\x0b\x32\x19.govshare.common.v1.PartyB\x1e\n\x1c_buyer_family_existing_homesB\x13\n\x11_seller_only_homeB\x17\n\x15_original_cost_proven\"\xc6\x01\n\x0e\x43heckedReliefs\x12.\n\x1b\x62uyer_family_existing_homes\x18\x01 \x01(\rB\x04\x88\xb5\x18\x01H\x00\x88\x01\x01\x12#\n\x10seller_only_home\x18\x02 \x01(\x08\x42\x04\x88\xb5\x18\x01H\x01\x88\x01\x01\x12\r\n\x05\x62\x61sis\x18\x03 \x01(\t\x12\x1b\n\x13\x65vidence_access_ids\x18\x04 \x03(\tB\x1e\n\x1c_buyer_family_existing_homesB\x13\n\x11_seller_only_home\"_\n\rReviewFinding\x12\x38\n\x05\x63heck\x18\x01 \x01(\x0e\x32#.govshare.realestate.v1.ReviewCheckB\x04\x88\xb5\x18\x01\x12\x14\n\x06\x64\x65tail\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01*P\n\x05Usage\x12\x15\n\x11USAGE_UNSPECIFIED\x10\x00\x12\x15\n\x11USAGE_RESIDENTIAL\x10\x01\x12\x19\n\x15USAGE_NON_RESIDENTIAL\x10\x02*\xa2\x01\n\x0c\x46\x65\x65\x45xemption\x12\x1d\n\x19\x46\x45\x45_EXEMPTION_UNSPECIFIED\x10\x00\x12(\n$FEE_EXEMPTION_SMALL_MICRO_ENTERPRISE\x10\x01\x12\x30\n,FEE_EXEMPTION_PUBLIC_OR_RESETTLEMENT_HOUSING\x10\x02\x12\x17\n\x13\x46\x45\x45_EXEMPTION_OTHER\x10\x03*\xde\x02\n\x0bReviewCheck\x12\x1c\n\x18REVIEW_CHECK_UNSPECIFIED\x10\x00\x12)\n%REVIEW_CHECK_SELLER_HOLDS_CERTIFICATE\x10\x01\x12 \n\x1cREVIEW_CHECK_UNIT_NOT_SEALED\x10\x02\x12#\n\x1fREVIEW_CHECK_NO_OTHER_OPEN_CASE\x10\x03\x12!\n\x1dREVIEW_CHECK_IDENTITIES_VALID\x10\x04\x12(\n$REVIEW_CHECK_FACTS_MATCH_CERTIFICATE\x10\x05\x12\'\n#REVIEW_CHECK_BOTH_PARTIES_CONFIRMED\x10\x06\x12 \n\x1cREVIEW_CHECK_STAFF_JUDGEMENT\x10\x07\x12\'\n#REVIEW_CHECK_RELIEFS_MATCH_REGISTRY\x10\x08*\xc0\x01\n\x0bTitleChange\x12\x1c\n\x18TITLE_CHANGE_UNSPECIFIED\x10\x00\x12$\n TITLE_CHANGE_CERTIFICATE_REVOKED\x10\x01\x12&\n\"TITLE_CHANGE_CERTIFICATE_SUSPENDED\x10\x02\x12\'\n#TITLE_CHANGE_CERTIFICATE_SUPERSEDED\x10\x03\x12\x1c\n\x18TITLE_CHANGE_UNIT_SEALED\x10\x04*W\n\nDepartment\x12\x1a\n\x16\x44\x45PARTMENT_UNSPECIFIED\x10\x00\x12\x19\n\x15\x44\x45PARTMENT_REALESTATE\x10\x01\x12\x12\n\x0e\x44\x45PARTMENT_TAX\x10\x02*j\n\x08TaxStage\x12\x19\n\x15TAX_STAGE_UNSPECIFIED\x10\x00\x12\x16\n\x12TAX_STAGE_ASSESSED\x10\x01\x12\x12\n\x0eTAX_STAGE_PAID\x10\x02\x12\x17\n\x13TAX_STAGE_CANCELLED\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -43,22 +43,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TAXFACTS'].fields_by_name['original_cost_proven']._serialized_options = b'\210\265\030\001'
   _globals['_TAXFACTS'].fields_by_name['certificate_count']._loaded_options = None
   _globals['_TAXFACTS'].fields_by_name['certificate_count']._serialized_options = b'\210\265\030\001'
+  _globals['_CHECKEDRELIEFS'].fields_by_name['buyer_family_existing_homes']._loaded_options = None
+  _globals['_CHECKEDRELIEFS'].fields_by_name['buyer_family_existing_homes']._serialized_options = b'\210\265\030\001'
+  _globals['_CHECKEDRELIEFS'].fields_by_name['seller_only_home']._loaded_options = None
+  _globals['_CHECKEDRELIEFS'].fields_by_name['seller_only_home']._serialized_options = b'\210\265\030\001'
   _globals['_REVIEWFINDING'].fields_by_name['check']._loaded_options = None
   _globals['_REVIEWFINDING'].fields_by_name['check']._serialized_options = b'\210\265\030\001'
   _globals['_REVIEWFINDING'].fields_by_name['detail']._loaded_options = None
   _globals['_REVIEWFINDING'].fields_by_name['detail']._serialized_options = b'\210\265\030\001'
-  _globals['_USAGE']._serialized_start=737
-  _globals['_USAGE']._serialized_end=817
-  _globals['_FEEEXEMPTION']._serialized_start=820
-  _globals['_FEEEXEMPTION']._serialized_end=982
-  _globals['_REVIEWCHECK']._serialized_start=985
-  _globals['_REVIEWCHECK']._serialized_end=1294
-  _globals['_DEPARTMENT']._serialized_start=1296
-  _globals['_DEPARTMENT']._serialized_end=1383
-  _globals['_TAXSTAGE']._serialized_start=1385
-  _globals['_TAXSTAGE']._serialized_end=1491
+  _globals['_USAGE']._serialized_start=987
+  _globals['_USAGE']._serialized_end=1067
+  _globals['_FEEEXEMPTION']._serialized_start=1070
+  _globals['_FEEEXEMPTION']._serialized_end=1232
+  _globals['_REVIEWCHECK']._serialized_start=1235
+  _globals['_REVIEWCHECK']._serialized_end=1585
+  _globals['_TITLECHANGE']._serialized_start=1588
+  _globals['_TITLECHANGE']._serialized_end=1780
+  _globals['_DEPARTMENT']._serialized_start=1782
+  _globals['_DEPARTMENT']._serialized_end=1869
+  _globals['_TAXSTAGE']._serialized_start=1871
+  _globals['_TAXSTAGE']._serialized_end=1977
   _globals['_TAXFACTS']._serialized_start=129
-  _globals['_TAXFACTS']._serialized_end=638
-  _globals['_REVIEWFINDING']._serialized_start=640
-  _globals['_REVIEWFINDING']._serialized_end=735
+  _globals['_TAXFACTS']._serialized_end=687
+  _globals['_CHECKEDRELIEFS']._serialized_start=690
+  _globals['_CHECKEDRELIEFS']._serialized_end=888
+  _globals['_REVIEWFINDING']._serialized_start=890
+  _globals['_REVIEWFINDING']._serialized_end=985
 # @@protoc_insertion_point(module_scope)

@@ -163,6 +163,7 @@ export const CHECKS = {
   FACTS_MATCH_CERTIFICATE: "申报信息与证书一致",
   BOTH_PARTIES_CONFIRMED: "双方均已确认",
   STAFF_JUDGEMENT: "窗口人员判断",
+  RELIEFS_MATCH_REGISTRY: "住房优惠申报与登记信息一致",
 };
 export const LINE_KINDS = {
   LINE_KIND_DEED_TAX: "契税",
@@ -196,6 +197,7 @@ export const CHANNELS = [
 // access log
 export const MATTERS = {
   "realestate.transfer-review": "二手房转移登记 智能审核",
+  "realestate.transfer-reliefs": "二手房转移登记 涉税住房优惠核验",
 };
 export const DENIALS = {
   ACCESS_DENIAL_REASON_NOT_IN_CATALOG: "共享目录中没有这项用途",
