@@ -58,6 +58,14 @@ TOPICS: tuple[TopicSpec, ...] = (
         "projects.v1.events", "govshare/projects/v1/events.proto", "/dept/projects", "project code"
     ),
     TopicSpec("courts.v1.events", "govshare/courts/v1/events.proto", "/dept/courts", "unit code"),
+    # The payment channel (an acquirer or the treasury): one sub-source per channel, e.g.
+    # /dept/payments/devbank. Keyed by case id so that tax's case owner consumes it.
+    TopicSpec(
+        "payments.v1.events",
+        "govshare/payments/v1/events.proto",
+        "/dept/payments",
+        "case id (the payment order's merchant reference)",
+    ),
 )
 
 BY_NAME: dict[str, TopicSpec] = {t.name: t for t in TOPICS}

@@ -40,6 +40,8 @@ class RefusalReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REFUSAL_REASON_ASSESSMENT_SUPERSEDED: _ClassVar[RefusalReason]
     REFUSAL_REASON_ALREADY_PAID: _ClassVar[RefusalReason]
     REFUSAL_REASON_CASE_CLOSED: _ClassVar[RefusalReason]
+    REFUSAL_REASON_UNKNOWN_ORDER: _ClassVar[RefusalReason]
+    REFUSAL_REASON_ORDER_EXPIRED: _ClassVar[RefusalReason]
 LINE_KIND_UNSPECIFIED: LineKind
 LINE_KIND_DEED_TAX: LineKind
 LINE_KIND_VAT: LineKind
@@ -61,6 +63,8 @@ REFUSAL_REASON_UNKNOWN_ASSESSMENT: RefusalReason
 REFUSAL_REASON_ASSESSMENT_SUPERSEDED: RefusalReason
 REFUSAL_REASON_ALREADY_PAID: RefusalReason
 REFUSAL_REASON_CASE_CLOSED: RefusalReason
+REFUSAL_REASON_UNKNOWN_ORDER: RefusalReason
+REFUSAL_REASON_ORDER_EXPIRED: RefusalReason
 
 class AssessmentLine(_message.Message):
     __slots__ = ("kind", "payer", "calculation", "base", "rate_ppm", "quantity", "unit_amount", "amount", "legal_source", "explanation")
