@@ -31,7 +31,23 @@ CLEARED_FEN = Counter(
     ["account", "account_kind"],
 )
 
-STATUSES = ("none", "assessed", "paid", "cancelled", "refund_due")
+PAYMENT_ORDERS = Counter(
+    "govshare_tax_payment_orders_total",
+    "Payment orders, by what became of them (opened, paid, expired, failed).",
+    ["outcome"],
+)
+REFUNDS = Counter(
+    "govshare_tax_refunds_total",
+    "Refunds through the payment channel, by stage (ordered, completed).",
+    ["stage"],
+)
+CHANNEL_EVENTS_REFUSED = Counter(
+    "govshare_tax_channel_events_refused_total",
+    "Payment-channel events tax could not take (the reason is in the dead letter), by type.",
+    ["type"],
+)
+
+STATUSES = ("none", "assessed", "paid", "cancelled", "refund_due", "refunded")
 
 
 CASES = StateGauge("govshare_tax_cases", "Joint cases known to tax, by status.", "status", STATUSES)
@@ -44,6 +60,10 @@ def preinitialise(book: RuleBook, chart: Chart) -> None:
         ASSESSMENTS.labels(rule_set.id)
     for outcome in ("cleared", "refused", "duplicate"):
         PAYMENTS.labels(outcome)
+    for outcome in ("opened", "paid", "expired", "failed"):
+        PAYMENT_ORDERS.labels(outcome)
+    for stage in ("ordered", "completed"):
+        REFUNDS.labels(stage)
     for code, account in chart.accounts.items():
         if code != chart.clearing:
             CLEARED_FEN.labels(code, account.kind)
