@@ -46,6 +46,7 @@ class Book:
     def __init__(self) -> None:
         self.orders: dict[str, Order] = {}
         self.refunded: set[str] = set()
+        self.received: dict[str, str] = {}  # payment id -> order id, until tax decides
 
     def learn(self, message: Message) -> list[Message]:
         """Apply a tax event; the channel's answers it calls for (a refund ordered from
@@ -66,9 +67,14 @@ class Book:
             if order is not None and order.status == OPEN:
                 order.status = CLOSED
         elif isinstance(message, tax.PaymentReceived):
-            order = self.orders.get(message.order_id)
-            if order is not None and message.channel == CHANNEL:
+            self.received[message.payment_id] = message.order_id
+        elif isinstance(message, tax.PaymentCleared):
+            # Only a clearing closes an order here: a refused payment left it open at tax.
+            order = self.orders.get(self.received.pop(message.payment_id, ""))
+            if order is not None:
                 order.status, order.transaction_id = PAID, message.payment_id
+        elif isinstance(message, tax.PaymentRefused):
+            self.received.pop(message.payment_id, None)
         elif (
             isinstance(message, tax.RefundOrdered)
             and message.channel == CHANNEL

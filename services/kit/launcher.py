@@ -160,3 +160,18 @@ class Platform:
                 proc.process.kill()
                 codes[name] = proc.process.wait()
         return codes
+
+
+# The development payment channel (services/devbank): a stand-in bank that `govshare up`
+# runs before the services, so that tax is told where its cashier page is. Kept out of
+# SERVICES: it is not deployed (the production channel is an external department).
+DEVBANK = "devbank"
+DEVBANK_PORT = 8085
+
+
+def start_payment_channel(platform: Platform) -> ServiceProcess:
+    proc = ServiceProcess(DEVBANK, platform._port(DEVBANK_PORT), None)
+    platform.spawn(proc)
+    platform.services[DEVBANK] = proc
+    platform.env = {**platform.env, "GOVSHARE_TAX_CASHIER_URL": proc.http_url}
+    return proc
