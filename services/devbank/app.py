@@ -73,7 +73,9 @@ class Channel:
     async def publish(self, message: Message, event_id: str | None = None) -> None:
         assert self.producer is not None
         subject = message.case_id  # type: ignore[attr-defined]
-        env = make_envelope(message, source=SOURCE, subject=subject, event_id=event_id)
+        env = make_envelope(
+            message, source=SOURCE, subject=subject, event_id=event_id, case_id=subject
+        )
         record = to_record(message, env)
         await self.producer.send_and_wait(
             self.settings.topic_prefix + record.topic,
