@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -23,6 +23,7 @@ CHANNEL = "devbank"
 SOURCE = f"/dept/payments/{CHANNEL}"
 
 OPEN, PAID, FAILED, CLOSED = "open", "paid", "failed", "closed"
+CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # statement days (no DST)
 
 
 @dataclass
@@ -47,6 +48,40 @@ class Book:
         self.orders: dict[str, Order] = {}
         self.refunded: set[str] = set()
         self.received: dict[str, str] = {}  # payment id -> order id, until tax decides
+        # (kind, transaction id) -> the money it moved: the statements' source
+        self.settled: dict[tuple[int, str], pay_types.StatementEntry] = {}
+
+    def _settle(self, kind: int, transaction_id: str, case_id: str, fen: int, at: Timestamp,
+                refund_id: str = "") -> None:  # fmt: skip
+        self.settled.setdefault(
+            (kind, transaction_id),
+            pay_types.StatementEntry(
+                kind=kind,  # type: ignore[arg-type]
+                transaction_id=transaction_id,
+                case_id=case_id,
+                amount=common.Money(fen=fen),
+                at=at,
+                refund_id=refund_id,
+            ),
+        )
+
+    def statement(self, day: date, now: datetime) -> pay.StatementIssued:
+        """The day's statement (对账单): every movement settled on that China day."""
+        entries: list[pay_types.StatementEntry] = sorted(
+            (
+                e
+                for e in self.settled.values()
+                if e.at.ToDatetime(tzinfo=UTC).astimezone(CHINA).date() == day
+            ),
+            key=lambda e: (e.at.ToNanoseconds(), e.transaction_id),
+        )
+        return pay.StatementIssued(
+            statement_id=f"{CHANNEL}-{day.isoformat()}",
+            channel=CHANNEL,
+            statement_date=common.Date(year=day.year, month=day.month, day=day.day),
+            entries=entries,
+            issued_at=_stamp(now),
+        )
 
     def learn(self, message: Message) -> list[Message]:
         """Apply a tax event; the channel's answers it calls for (a refund ordered from
@@ -68,6 +103,10 @@ class Book:
                 order.status = CLOSED
         elif isinstance(message, tax.PaymentReceived):
             self.received[message.payment_id] = message.order_id
+            if message.channel == CHANNEL and message.confirmed_by.source == SOURCE:
+                # what this channel confirmed before a restart (its book is in memory)
+                self._settle(pay_types.ENTRY_KIND_PAYMENT, message.payment_id, message.case_id,
+                             message.amount.fen, message.received_at)  # fmt: skip
         elif isinstance(message, tax.PaymentCleared):
             # Only a clearing closes an order here: a refused payment left it open at tax.
             order = self.orders.get(self.received.pop(message.payment_id, ""))
@@ -81,6 +120,9 @@ class Book:
             and message.refund_id not in self.refunded
         ):
             self.refunded.add(message.refund_id)
+            now = _stamp(datetime.now(UTC))
+            self._settle(pay_types.ENTRY_KIND_REFUND, message.payment_id, message.case_id,
+                         message.amount.fen, now, message.refund_id)  # fmt: skip
             return [
                 pay.RefundCompleted(
                     case_id=message.case_id,
@@ -88,7 +130,7 @@ class Book:
                     transaction_id=message.payment_id,
                     amount=message.amount,
                     channel=CHANNEL,
-                    refunded_at=_stamp(datetime.now(UTC)),
+                    refunded_at=now,
                 )
             ]
         return []
@@ -104,6 +146,8 @@ class Book:
         if action == "pay":
             order.status = PAID
             order.transaction_id = f"DB{now:%Y%m%d%H%M%S}{uuid.uuid4().hex[:10].upper()}"
+            self._settle(pay_types.ENTRY_KIND_PAYMENT, order.transaction_id, order.case_id,
+                         order.amount_fen, _stamp(now))  # fmt: skip
             return pay.PaymentConfirmed(
                 case_id=order.case_id,
                 order_id=order.order_id,

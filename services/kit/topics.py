@@ -38,7 +38,12 @@ TOPICS: tuple[TopicSpec, ...] = (
         "/govshare/realestate",
         "unit code",
     ),
-    TopicSpec("tax.v1.events", "govshare/tax/v1/events.proto", "/govshare/tax", "case id"),
+    TopicSpec(
+        "tax.v1.events",
+        "govshare/tax/v1/events.proto",
+        "/govshare/tax",
+        "case id (statement id for StatementReconciled)",
+    ),
     TopicSpec(
         "power.v1.events",
         "govshare/power/v1/events.proto",
@@ -64,7 +69,7 @@ TOPICS: tuple[TopicSpec, ...] = (
         "payments.v1.events",
         "govshare/payments/v1/events.proto",
         "/dept/payments",
-        "case id (the payment order's merchant reference)",
+        "case id (the payment order's merchant reference; statement id for statements)",
     ),
 )
 

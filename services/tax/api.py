@@ -129,6 +129,29 @@ def router(office: TaxOffice, *, cashier_url: str = "") -> APIRouter:
             raise _forbidden("tax staff of the unit's region only")
         return _ledger_view(case)
 
+    @api.get(
+        "/reconciliations",
+        summary="The payment channels' daily statements reconciled against the ledger, with "
+        "every mismatch flagged (tax staff)",
+    )
+    async def get_reconciliations(principal: CurrentPrincipal) -> dict[str, Any]:
+        if principal.kind != "staff" or principal.department != "tax":
+            raise _forbidden("tax staff only")
+        return {"reconciliations": office.all_reconciliations()}
+
+    @api.get(
+        "/reconciliations/{statement_id}", summary="One statement's reconciliation (tax staff)"
+    )
+    async def get_reconciliation(statement_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
+        if principal.kind != "staff" or principal.department != "tax":
+            raise _forbidden("tax staff only")
+        found = office.reconciliation(statement_id)
+        if found is None:
+            raise HTTPException(
+                404, {"field": "statement_id", "reason": "no such statement reconciled"}
+            )
+        return found
+
     @api.get("/ledger", summary="Balances per account over every journal (tax staff)")
     async def get_ledger(principal: CurrentPrincipal) -> dict[str, Any]:
         if principal.kind != "staff" or principal.department != "tax":

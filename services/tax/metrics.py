@@ -47,6 +47,19 @@ CHANNEL_EVENTS_REFUSED = Counter(
     ["type"],
 )
 
+RECONCILIATIONS = Counter(
+    "govshare_tax_reconciliations_total",
+    "Payment-channel daily statements reconciled against the ledger, by result "
+    "(balanced, mismatched).",
+    ["result"],
+)
+RECONCILIATION_MISMATCHES = Counter(
+    "govshare_tax_reconciliation_mismatches_total",
+    "Statement lines and ledger movements that disagree, by kind (MISSING_IN_LEDGER, "
+    "MISSING_AT_CHANNEL, AMOUNT_DIFFERS).",
+    ["kind"],
+)
+
 STATUSES = ("none", "assessed", "paid", "cancelled", "refund_due", "refunded")
 
 
@@ -64,6 +77,10 @@ def preinitialise(book: RuleBook, chart: Chart) -> None:
         PAYMENT_ORDERS.labels(outcome)
     for stage in ("ordered", "completed"):
         REFUNDS.labels(stage)
+    for result in ("balanced", "mismatched"):
+        RECONCILIATIONS.labels(result)
+    for kind in ("MISSING_IN_LEDGER", "MISSING_AT_CHANNEL", "AMOUNT_DIFFERS"):
+        RECONCILIATION_MISMATCHES.labels(kind)
     for code, account in chart.accounts.items():
         if code != chart.clearing:
             CLEARED_FEN.labels(code, account.kind)

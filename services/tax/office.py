@@ -12,7 +12,7 @@ import base64
 import logging
 import uuid
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from google.protobuf.message import Message
@@ -21,12 +21,13 @@ from govshare.payments.v1 import events_pb2 as channel_events
 from govshare.payments.v1 import types_pb2 as channel_types
 from govshare.realestate.v1 import events_pb2 as re_events
 from govshare.tax.v1 import events_pb2 as ev
+from govshare.tax.v1 import types_pb2 as tax_types
 
 from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters, derived_id
-from services.tax import assessments, engine, ledger, metrics, payments
+from services.tax import assessments, engine, ledger, metrics, payments, reconciliation
 from services.tax.payments import Decision, TaxCase
 from services.tax.rules import RuleBook
 
@@ -69,6 +70,8 @@ class TaxOffice:
         # unit code -> {case id: TransferApplied (base64)}, while the case is open.
         self.transfers = app.Table("transfers", key_type=str, value_type=None)
         self.cases = app.Table("cases", key_type=str, value_type=None)
+        # statement id -> the last reconciliation of that channel statement
+        self.reconciliations = app.Table("reconciliations", key_type=str, value_type=None)
         self.waiters = Waiters(runtime.bus)
         metrics.CASES.source = self.count_by_status
 
@@ -177,6 +180,8 @@ class TaxOffice:
                 self._apply_refund_ordered(message)
             elif isinstance(message, ev.PaymentRefunded):
                 await self._refunded(env, message)
+            elif isinstance(message, ev.StatementReconciled):
+                self._apply_reconciliation(message)
             # PaymentCleared / PaymentRefused record what _settle already applied.
         finally:
             self.waiters.wake(env.id)
@@ -233,6 +238,7 @@ class TaxOffice:
             assessment_id=payment.assessment_id,
             order_id=payment.order_id,
             channel=payment.channel,
+            at=payment.received_at.ToDatetime(tzinfo=UTC).isoformat(),
         )
         self._store(case)
         metrics.PAYMENTS.labels(decision.outcome).inc()
@@ -415,7 +421,9 @@ class TaxOffice:
                 event_id=derived_id(env.dedup_key, "journal"),
                 case_id=case.case_id,
             )
-        payments.apply_refunded(case, message.refund_id)
+        payments.apply_refunded(
+            case, message.refund_id, at=message.refunded_at.ToDatetime(tzinfo=UTC).isoformat()
+        )
         self._store(case)
         metrics.REFUNDS.labels("completed").inc()
 
@@ -429,6 +437,9 @@ class TaxOffice:
         if env.source != CHANNEL_SOURCE + channel:
             metrics.CHANNEL_EVENTS_REFUSED.labels(type(message).__name__).inc()
             raise Rejected("channel", f"{env.source!r} may not speak for channel {channel!r}")
+        if isinstance(message, channel_events.StatementIssued):
+            await self._reconcile(env, message)
+            return
         attrs: dict[str, Any] = {"subject": message.case_id, "case_id": message.case_id}  # type: ignore[attr-defined]
         if isinstance(message, channel_events.PaymentConfirmed):
             case = self.case(message.case_id)
@@ -475,6 +486,101 @@ class TaxOffice:
                 event_id=derived_id(env.dedup_key, "refunded"),
                 **attrs,
             )
+
+    # --- reconciliation of the channel's daily statements ----------------------------------
+
+    async def _reconcile(self, env: Envelope, statement: channel_events.StatementIssued) -> None:
+        """Compare the statement with what this worker's ledger recorded of that channel
+        and day, and publish the result (flags, counts) for the treasury staff."""
+        day = date(
+            statement.statement_date.year,
+            statement.statement_date.month,
+            statement.statement_date.day,
+        )
+        lines = [
+            reconciliation.Movement(
+                reconciliation.REFUND
+                if entry.kind == channel_types.ENTRY_KIND_REFUND
+                else reconciliation.PAYMENT,
+                entry.transaction_id,
+                entry.case_id,
+                entry.amount.fen,
+            )
+            for entry in statement.entries
+        ]
+        recorded = reconciliation.ledger_movements(self.all_cases(), statement.channel, day)
+        matched, mismatches = reconciliation.reconcile(lines, recorded)
+        result = ev.StatementReconciled(
+            statement_id=statement.statement_id,
+            channel=statement.channel,
+            statement_date=statement.statement_date,
+            entries=len(lines),
+            matched=matched,
+            caused_by=_cause(env),
+            reconciled_at=assessments.timestamp(datetime.now(UTC)),
+        )
+        for found in mismatches:
+            line = result.mismatches.add(
+                kind="MISMATCH_KIND_" + found.kind,
+                movement=found.movement,
+                transaction_id=found.transaction_id,
+                case_id=found.case_id,
+            )
+            if found.channel_fen is not None:
+                line.channel_amount.fen = found.channel_fen
+            if found.ledger_fen is not None:
+                line.ledger_amount.fen = found.ledger_fen
+        await self.runtime.bus.publish(
+            result,
+            subject=statement.statement_id,
+            event_id=derived_id(env.dedup_key, "reconciled"),
+        )
+
+    def _apply_reconciliation(self, message: ev.StatementReconciled) -> None:
+        mismatches = [
+            {
+                "kind": tax_types.MismatchKind.Name(m.kind).removeprefix("MISMATCH_KIND_"),
+                "movement": m.movement,
+                "transaction_id": m.transaction_id,
+                "case_id": m.case_id,
+                "channel_fen": m.channel_amount.fen if m.HasField("channel_amount") else None,
+                "ledger_fen": m.ledger_amount.fen if m.HasField("ledger_amount") else None,
+            }
+            for m in message.mismatches
+        ]
+        self.reconciliations[message.statement_id] = {
+            "statement_id": message.statement_id,
+            "channel": message.channel,
+            "date": f"{message.statement_date.year:04d}-{message.statement_date.month:02d}"
+            f"-{message.statement_date.day:02d}",
+            "entries": message.entries,
+            "matched": message.matched,
+            "mismatches": mismatches,
+            "balanced": not mismatches,
+            "reconciled_at": message.reconciled_at.ToDatetime(tzinfo=UTC).isoformat(),
+        }
+        metrics.RECONCILIATIONS.labels("balanced" if not mismatches else "mismatched").inc()
+        for found in mismatches:
+            log.warning(
+                "statement %s: %s %s %s (channel %s fen, ledger %s fen)",
+                message.statement_id,
+                found["kind"],
+                found["movement"],
+                found["transaction_id"],
+                found["channel_fen"],
+                found["ledger_fen"],
+            )
+            metrics.RECONCILIATION_MISMATCHES.labels(found["kind"]).inc()
+
+    def reconciliation(self, statement_id: str) -> dict[str, Any] | None:
+        found = self.reconciliations.get(statement_id)
+        return dict(found) if found else None
+
+    def all_reconciliations(self) -> list[dict[str, Any]]:
+        return sorted(
+            (dict(r) for r in self.reconciliations.values()),
+            key=lambda r: (r["date"], r["statement_id"]),
+        )
 
     # --- commands ---------------------------------------------------------------------------
 

@@ -237,15 +237,17 @@ def record(
     assessment_id: str,
     order_id: str = "",
     channel: str = "",
+    at: str = "",
 ) -> None:
-    """Remember the decision for the payment id; a clearing settles the case and its
-    order."""
+    """Remember the decision for the payment id (and when the channel took the money,
+    ISO 8601, for reconciliation); a clearing settles the case and its order."""
     case.payments[payment_id] = {
         **decision.to_json(),
         "amount_fen": amount_fen,
         "assessment_id": assessment_id,
         "order_id": order_id,
         "channel": channel,
+        "at": at,
     }
     if decision.outcome == CLEARED:
         case.status = PAID
@@ -282,12 +284,14 @@ def apply_refund_ordered(
     return True
 
 
-def apply_refunded(case: TaxCase, refund_id: str) -> bool:
-    """The channel returned the money; a refunded clearing leaves the case refunded."""
+def apply_refunded(case: TaxCase, refund_id: str, at: str = "") -> bool:
+    """The channel returned the money (at `at`, ISO 8601); a refunded clearing leaves the
+    case refunded."""
     refund = case.refunds.get(refund_id)
     if refund is None or refund["status"] != REFUND_ORDERED:
         return False
     refund["status"] = REFUND_DONE
+    refund["refunded_at"] = at
     if refund["reverses_clearing"] and case.status == REFUND_DUE:
         case.status = REFUNDED
     return True

@@ -2,7 +2,8 @@
 realestate, tax and the development payment channel as real processes on the session
 broker. A party opens a payment order; only the channel's confirmation, from its own
 identity, clears the bill; anyone else's is dead-lettered with the reason; a paid case
-withdrawn is refunded through the channel and the ledger still balances."""
+withdrawn is refunded through the channel and the ledger still balances; the channel's
+daily statement is reconciled against the ledger, mismatches flagged and counted."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from govshare.common.v1 import types_pb2 as common
 from govshare.payments.v1 import events_pb2 as pay
+from govshare.payments.v1 import types_pb2 as pay_types
 
-from tests.helpers import read_topic, wait_until
+from services.tax.reconciliation import CHINA
+from tests.helpers import metric_value, read_topic, wait_until
 from tests.integration.realestate.support import (
     Party,
     Platform,
@@ -159,3 +162,64 @@ def test_a_withdrawn_paid_case_is_refunded_and_the_ledger_still_balances(running
     assert set(net.values()) == {0}, net  # every account nets to zero
     status, whole = running.get(f"{running.tax}/v1/ledger", staff("tax"))
     assert status == 200 and whole["balanced"]
+
+
+def test_the_channels_daily_statement_is_reconciled_and_mismatches_are_flagged(
+    running: Platform,
+):
+    _, buyer, case_id, _ = billed(running)
+    paid = running.pay(case_id, buyer.token)
+    bill = running.wait_bill(case_id, buyer.token, "paid")
+    txn = paid["transaction_id"]
+    day = datetime.fromisoformat(bill["payments"][txn]["at"]).astimezone(CHINA).date()
+    tax_staff = staff("tax")
+
+    def reconciled(statement_id: str) -> dict:
+        found: dict = {}
+
+        def done() -> bool:
+            nonlocal found
+            status, found = running.get(f"{running.tax}/v1/reconciliations/{statement_id}",
+                                        tax_staff)  # fmt: skip
+            return status == 200
+
+        wait_until(done, 20, f"statement {statement_id} reconciled")
+        return found
+
+    # The channel's own statement of the day agrees with the ledger, line by line.
+    status, issued = running.post(f"{running.devbank}/v1/statements?day={day.isoformat()}")
+    assert status == 200 and issued["entries"] >= 1, issued
+    agreed = reconciled(issued["statement_id"])
+    assert agreed["balanced"] and agreed["matched"] == agreed["entries"] == issued["entries"]
+
+    # A statement that disagrees: a wrong amount, a payment tax never heard of, and the
+    # rest of the day's movements missing. Each is flagged and counted.
+    forged = pay.StatementIssued(
+        statement_id=f"devbank-{day.isoformat()}-corrected",
+        channel="devbank",
+        statement_date=common.Date(year=day.year, month=day.month, day=day.day),
+        issued_at=now(),
+    )
+    forged.entries.add(kind=pay_types.ENTRY_KIND_PAYMENT, transaction_id=txn, case_id=case_id,
+                       amount=common.Money(fen=1), at=now())  # fmt: skip
+    forged.entries.add(kind=pay_types.ENTRY_KIND_PAYMENT, transaction_id="DB-NOBODY",
+                       case_id=case_id, amount=common.Money(fen=500), at=now())  # fmt: skip
+    running.publish(forged, forged.statement_id, "/dept/payments/devbank")
+    flagged = reconciled(forged.statement_id)
+    assert not flagged["balanced"] and flagged["matched"] == 0
+    kinds = {(m["kind"], m["transaction_id"]) for m in flagged["mismatches"]}
+    assert ("AMOUNT_DIFFERS", txn) in kinds and ("MISSING_IN_LEDGER", "DB-NOBODY") in kinds
+    missing = [m for m in flagged["mismatches"] if m["kind"] == "MISSING_AT_CHANNEL"]
+    assert len(missing) == issued["entries"] - 1  # every other movement of the day
+    metrics_text = running.text(f"{running.tax}/metrics")
+    for kind in ("AMOUNT_DIFFERS", "MISSING_IN_LEDGER"):
+        assert (
+            metric_value(metrics_text, "govshare_tax_reconciliation_mismatches_total", kind=kind)
+            >= 1
+        )
+    assert metric_value(metrics_text, "govshare_tax_reconciliations_total", result="balanced") >= 1
+    # Only tax staff see reconciliations.
+    assert running.get(f"{running.tax}/v1/reconciliations", buyer.token)[0] == 403
+    status, listed = running.get(f"{running.tax}/v1/reconciliations", tax_staff)
+    ids = {r["statement_id"] for r in listed["reconciliations"]}
+    assert status == 200 and {issued["statement_id"], forged.statement_id} <= ids

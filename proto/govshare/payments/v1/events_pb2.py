@@ -28,7 +28,7 @@ from govshare.common.v1 import types_pb2 as govshare_dot_common_dot_v1_dot_types
 from govshare.payments.v1 import types_pb2 as govshare_dot_payments_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!govshare/payments/v1/events.proto\x12\x14govshare.payments.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a govshare/common/v1/options.proto\x1a\x1egovshare/common/v1/types.proto\x1a govshare/payments/v1/types.proto\"\x8e\x02\n\x10PaymentConfirmed\x12\x19\n\x07\x63\x61se_id\x18\x01 \x01(\tB\x08\x88\xb5\x18\x01\x98\xb5\x18\x01\x12\x16\n\x08order_id\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01\x12\x1c\n\x0etransaction_id\x18\x03 \x01(\tB\x04\x88\xb5\x18\x01\x12/\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x19.govshare.common.v1.MoneyB\x04\x88\xb5\x18\x01\x12.\n\x05payer\x18\x05 \x01(\x0b\x32\x19.govshare.common.v1.PartyB\x04\x88\xb5\x18\x01\x12\x15\n\x07\x63hannel\x18\x06 \x01(\tB\x04\x88\xb5\x18\x01\x12\x31\n\x07paid_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\x88\xb5\x18\x01\"\xd9\x01\n\rPaymentFailed\x12\x19\n\x07\x63\x61se_id\x18\x01 \x01(\tB\x08\x88\xb5\x18\x01\x98\xb5\x18\x01\x12\x16\n\x08order_id\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01\x12\x39\n\x06reason\x18\x03 \x01(\x0e\x32#.govshare.payments.v1.FailureReasonB\x04\x88\xb5\x18\x01\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\x12\x15\n\x07\x63hannel\x18\x05 \x01(\tB\x04\x88\xb5\x18\x01\x12\x33\n\tfailed_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\x88\xb5\x18\x01\"\xe2\x01\n\x0fRefundCompleted\x12\x19\n\x07\x63\x61se_id\x18\x01 \x01(\tB\x08\x88\xb5\x18\x01\x98\xb5\x18\x01\x12\x17\n\trefund_id\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01\x12\x1c\n\x0etransaction_id\x18\x03 \x01(\tB\x04\x88\xb5\x18\x01\x12/\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x19.govshare.common.v1.MoneyB\x04\x88\xb5\x18\x01\x12\x15\n\x07\x63hannel\x18\x05 \x01(\tB\x04\x88\xb5\x18\x01\x12\x35\n\x0brefunded_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\x88\xb5\x18\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!govshare/payments/v1/events.proto\x12\x14govshare.payments.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a govshare/common/v1/options.proto\x1a\x1egovshare/common/v1/types.proto\x1a govshare/payments/v1/types.proto\"\x8e\x02\n\x10PaymentConfirmed\x12\x19\n\x07\x63\x61se_id\x18\x01 \x01(\tB\x08\x88\xb5\x18\x01\x98\xb5\x18\x01\x12\x16\n\x08order_id\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01\x12\x1c\n\x0etransaction_id\x18\x03 \x01(\tB\x04\x88\xb5\x18\x01\x12/\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x19.govshare.common.v1.MoneyB\x04\x88\xb5\x18\x01\x12.\n\x05payer\x18\x05 \x01(\x0b\x32\x19.govshare.common.v1.PartyB\x04\x88\xb5\x18\x01\x12\x15\n\x07\x63hannel\x18\x06 \x01(\tB\x04\x88\xb5\x18\x01\x12\x31\n\x07paid_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\x88\xb5\x18\x01\"\xd9\x01\n\rPaymentFailed\x12\x19\n\x07\x63\x61se_id\x18\x01 \x01(\tB\x08\x88\xb5\x18\x01\x98\xb5\x18\x01\x12\x16\n\x08order_id\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01\x12\x39\n\x06reason\x18\x03 \x01(\x0e\x32#.govshare.payments.v1.FailureReasonB\x04\x88\xb5\x18\x01\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\x12\x15\n\x07\x63hannel\x18\x05 \x01(\tB\x04\x88\xb5\x18\x01\x12\x33\n\tfailed_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\x88\xb5\x18\x01\"\xe2\x01\n\x0fRefundCompleted\x12\x19\n\x07\x63\x61se_id\x18\x01 \x01(\tB\x08\x88\xb5\x18\x01\x98\xb5\x18\x01\x12\x17\n\trefund_id\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01\x12\x1c\n\x0etransaction_id\x18\x03 \x01(\tB\x04\x88\xb5\x18\x01\x12/\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x19.govshare.common.v1.MoneyB\x04\x88\xb5\x18\x01\x12\x15\n\x07\x63hannel\x18\x05 \x01(\tB\x04\x88\xb5\x18\x01\x12\x35\n\x0brefunded_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\x88\xb5\x18\x01\"\xec\x01\n\x0fStatementIssued\x12\x1e\n\x0cstatement_id\x18\x01 \x01(\tB\x08\x88\xb5\x18\x01\x98\xb5\x18\x01\x12\x15\n\x07\x63hannel\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01\x12\x36\n\x0estatement_date\x18\x03 \x01(\x0b\x32\x18.govshare.common.v1.DateB\x04\x88\xb5\x18\x01\x12\x35\n\x07\x65ntries\x18\x04 \x03(\x0b\x32$.govshare.payments.v1.StatementEntry\x12\x33\n\tissued_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\x88\xb5\x18\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -71,10 +71,20 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REFUNDCOMPLETED'].fields_by_name['channel']._serialized_options = b'\210\265\030\001'
   _globals['_REFUNDCOMPLETED'].fields_by_name['refunded_at']._loaded_options = None
   _globals['_REFUNDCOMPLETED'].fields_by_name['refunded_at']._serialized_options = b'\210\265\030\001'
+  _globals['_STATEMENTISSUED'].fields_by_name['statement_id']._loaded_options = None
+  _globals['_STATEMENTISSUED'].fields_by_name['statement_id']._serialized_options = b'\210\265\030\001\230\265\030\001'
+  _globals['_STATEMENTISSUED'].fields_by_name['channel']._loaded_options = None
+  _globals['_STATEMENTISSUED'].fields_by_name['channel']._serialized_options = b'\210\265\030\001'
+  _globals['_STATEMENTISSUED'].fields_by_name['statement_date']._loaded_options = None
+  _globals['_STATEMENTISSUED'].fields_by_name['statement_date']._serialized_options = b'\210\265\030\001'
+  _globals['_STATEMENTISSUED'].fields_by_name['issued_at']._loaded_options = None
+  _globals['_STATEMENTISSUED'].fields_by_name['issued_at']._serialized_options = b'\210\265\030\001'
   _globals['_PAYMENTCONFIRMED']._serialized_start=193
   _globals['_PAYMENTCONFIRMED']._serialized_end=463
   _globals['_PAYMENTFAILED']._serialized_start=466
   _globals['_PAYMENTFAILED']._serialized_end=683
   _globals['_REFUNDCOMPLETED']._serialized_start=686
   _globals['_REFUNDCOMPLETED']._serialized_end=912
+  _globals['_STATEMENTISSUED']._serialized_start=915
+  _globals['_STATEMENTISSUED']._serialized_end=1151
 # @@protoc_insertion_point(module_scope)

@@ -22,15 +22,32 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from govshare.common.v1 import options_pb2 as govshare_dot_common_dot_v1_dot_options__pb2
+from govshare.common.v1 import types_pb2 as govshare_dot_common_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n govshare/payments/v1/types.proto\x12\x14govshare.payments.v1*\x95\x01\n\rFailureReason\x12\x1e\n\x1a\x46\x41ILURE_REASON_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x46\x41ILURE_REASON_DECLINED\x10\x01\x12%\n!FAILURE_REASON_CANCELLED_BY_PAYER\x10\x02\x12 \n\x1c\x46\x41ILURE_REASON_ORDER_EXPIRED\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n govshare/payments/v1/types.proto\x12\x14govshare.payments.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a govshare/common/v1/options.proto\x1a\x1egovshare/common/v1/types.proto\"\xec\x01\n\x0eStatementEntry\x12\x33\n\x04kind\x18\x01 \x01(\x0e\x32\x1f.govshare.payments.v1.EntryKindB\x04\x88\xb5\x18\x01\x12\x1c\n\x0etransaction_id\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01\x12\x15\n\x07\x63\x61se_id\x18\x03 \x01(\tB\x04\x88\xb5\x18\x01\x12/\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x19.govshare.common.v1.MoneyB\x04\x88\xb5\x18\x01\x12,\n\x02\x61t\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\x88\xb5\x18\x01\x12\x11\n\trefund_id\x18\x06 \x01(\t*\x95\x01\n\rFailureReason\x12\x1e\n\x1a\x46\x41ILURE_REASON_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x46\x41ILURE_REASON_DECLINED\x10\x01\x12%\n!FAILURE_REASON_CANCELLED_BY_PAYER\x10\x02\x12 \n\x1c\x46\x41ILURE_REASON_ORDER_EXPIRED\x10\x03*V\n\tEntryKind\x12\x1a\n\x16\x45NTRY_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12\x45NTRY_KIND_PAYMENT\x10\x01\x12\x15\n\x11\x45NTRY_KIND_REFUND\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'govshare.payments.v1.types_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_FAILUREREASON']._serialized_start=59
-  _globals['_FAILUREREASON']._serialized_end=208
+  _globals['_STATEMENTENTRY'].fields_by_name['kind']._loaded_options = None
+  _globals['_STATEMENTENTRY'].fields_by_name['kind']._serialized_options = b'\210\265\030\001'
+  _globals['_STATEMENTENTRY'].fields_by_name['transaction_id']._loaded_options = None
+  _globals['_STATEMENTENTRY'].fields_by_name['transaction_id']._serialized_options = b'\210\265\030\001'
+  _globals['_STATEMENTENTRY'].fields_by_name['case_id']._loaded_options = None
+  _globals['_STATEMENTENTRY'].fields_by_name['case_id']._serialized_options = b'\210\265\030\001'
+  _globals['_STATEMENTENTRY'].fields_by_name['amount']._loaded_options = None
+  _globals['_STATEMENTENTRY'].fields_by_name['amount']._serialized_options = b'\210\265\030\001'
+  _globals['_STATEMENTENTRY'].fields_by_name['at']._loaded_options = None
+  _globals['_STATEMENTENTRY'].fields_by_name['at']._serialized_options = b'\210\265\030\001'
+  _globals['_FAILUREREASON']._serialized_start=397
+  _globals['_FAILUREREASON']._serialized_end=546
+  _globals['_ENTRYKIND']._serialized_start=548
+  _globals['_ENTRYKIND']._serialized_end=634
+  _globals['_STATEMENTENTRY']._serialized_start=158
+  _globals['_STATEMENTENTRY']._serialized_end=394
 # @@protoc_insertion_point(module_scope)

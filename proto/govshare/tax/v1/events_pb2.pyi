@@ -209,3 +209,23 @@ class PaymentRefunded(_message.Message):
     confirmed_by: _types_pb2.EventRef
     refunded_at: _timestamp_pb2.Timestamp
     def __init__(self, case_id: _Optional[str] = ..., refund_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., confirmed_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., refunded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class StatementReconciled(_message.Message):
+    __slots__ = ("statement_id", "channel", "statement_date", "entries", "matched", "mismatches", "caused_by", "reconciled_at")
+    STATEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    STATEMENT_DATE_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    MATCHED_FIELD_NUMBER: _ClassVar[int]
+    MISMATCHES_FIELD_NUMBER: _ClassVar[int]
+    CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
+    RECONCILED_AT_FIELD_NUMBER: _ClassVar[int]
+    statement_id: str
+    channel: str
+    statement_date: _types_pb2.Date
+    entries: int
+    matched: int
+    mismatches: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.ReconciliationMismatch]
+    caused_by: _types_pb2.EventRef
+    reconciled_at: _timestamp_pb2.Timestamp
+    def __init__(self, statement_id: _Optional[str] = ..., channel: _Optional[str] = ..., statement_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., entries: _Optional[int] = ..., matched: _Optional[int] = ..., mismatches: _Optional[_Iterable[_Union[_types_pb2_1.ReconciliationMismatch, _Mapping]]] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., reconciled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
