@@ -73,6 +73,13 @@ def preinitialise(book: RuleBook, chart: Chart) -> None:
         ASSESSMENTS.labels(rule_set.id)
     for outcome in ("cleared", "refused", "duplicate"):
         PAYMENTS.labels(outcome)
+    for reason in (
+        "AMOUNT_MISMATCH", "UNKNOWN_ASSESSMENT", "ASSESSMENT_SUPERSEDED", "ALREADY_PAID",
+        "CASE_CLOSED", "UNKNOWN_ORDER", "ORDER_EXPIRED",
+    ):  # fmt: skip
+        PAYMENTS_REFUSED.labels(reason)
+    for kind in ("PaymentConfirmed", "PaymentFailed", "RefundCompleted", "StatementIssued"):
+        CHANNEL_EVENTS_REFUSED.labels(kind)
     for outcome in ("opened", "paid", "expired", "failed"):
         PAYMENT_ORDERS.labels(outcome)
     for stage in ("ordered", "completed"):
