@@ -14,7 +14,8 @@ import asyncio
 import contextlib
 import html
 import logging
-from collections.abc import AsyncIterator
+import signal
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -259,15 +260,32 @@ def build(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+class _Server(uvicorn.Server):
+    """A requested stop that completed cleanly exits 0 (uvicorn would re-raise it), like
+    the services `govshare up` stops alongside."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        stops = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in stops}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
 def run() -> None:
     settings = load_settings()
     if settings.env == "production":
         raise SystemExit("services.devbank is a development stand-in; refused in production")
     logs.configure("devbank", settings.log_level)
-    uvicorn.run(
+    config = uvicorn.Config(
         build(settings),
         host=settings.http_host,
         port=settings.http_port,
+        lifespan="on",
         log_config=None,
         access_log=False,
     )
+    _Server(config).run()
