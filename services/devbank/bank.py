@@ -83,9 +83,9 @@ class Book:
             issued_at=_stamp(now),
         )
 
-    def learn(self, message: Message) -> list[Message]:
+    def learn(self, message: Message, now: datetime | None = None) -> list[Message]:
         """Apply a tax event; the channel's answers it calls for (a refund ordered from
-        this channel is carried out at once)."""
+        this channel is carried out at once, at `now`)."""
         if isinstance(message, tax.PaymentOrderOpened):
             self.orders.setdefault(
                 message.order_id,
@@ -120,9 +120,9 @@ class Book:
             and message.refund_id not in self.refunded
         ):
             self.refunded.add(message.refund_id)
-            now = _stamp(datetime.now(UTC))
+            refunded_at = _stamp(now or datetime.now(UTC))
             self._settle(pay_types.ENTRY_KIND_REFUND, message.payment_id, message.case_id,
-                         message.amount.fen, now, message.refund_id)  # fmt: skip
+                         message.amount.fen, refunded_at, message.refund_id)  # fmt: skip
             return [
                 pay.RefundCompleted(
                     case_id=message.case_id,
@@ -130,7 +130,7 @@ class Book:
                     transaction_id=message.payment_id,
                     amount=message.amount,
                     channel=CHANNEL,
-                    refunded_at=now,
+                    refunded_at=refunded_at,
                 )
             ]
         return []
