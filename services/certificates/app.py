@@ -170,7 +170,7 @@ def build(settings: Settings | None = None) -> ServiceRuntime:
     handler = FeedHandler(registry)
     for topic in FEED_TOPICS:
         # Nobody waits on a feed event: larger batches, fewer round trips.
-        runtime.consume_batch(topic, handler.batch, max_events=1000, within_s=0.02)
+        runtime.consume_batch(topic, handler.batch, max_events=1000)
 
     def register(server: grpc.aio.Server) -> list[str]:
         certificates_service_pb2_grpc.add_CertificateServiceServicer_to_server(  # type: ignore[no-untyped-call]

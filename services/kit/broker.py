@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import socket
 import ssl
@@ -27,10 +28,30 @@ class BrokerError(RuntimeError):
     pass
 
 
+# Ports handed out by free_port below the kernel's ephemeral range (Linux: 32768-60999),
+# which outgoing connections draw their local ports from and `bind(0)` picks from.
+_PICKABLE = range(20_000, 32_768)
+_handed_out: set[int] = set()
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens on now, for a process started with it that must keep it
+    across restarts (the embedded broker, test services). It stays free only until
+    someone binds it, so: below the ephemeral range (no outgoing connection takes it),
+    and never the same twice in this process. A service started by the launcher binds
+    its own port instead (services/kit/address.py)."""
+    for _ in range(1000):
+        port = random.choice(_PICKABLE)  # noqa: S311 (not a secret)
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise BrokerError(f"no free port on {host} in {_PICKABLE.start}-{_PICKABLE.stop - 1}")
 
 
 def kafka_answers(

@@ -216,6 +216,7 @@ class EventProcessor(_Pipeline):
             else:
                 await self._until_published(lambda: self.handler(env, message))
                 if self.applied is not None:
+                    await self._until_published(self.applied.writes_durable)
                     self.applied.mark(env)
                 outcome = "handled"
         except (EnvelopeError, Rejected) as exc:
@@ -294,6 +295,7 @@ class BatchProcessor(_Pipeline):
                     outcomes[n] = "dead_lettered"
         await self._flush(outbox)
         if self.applied is not None:
+            await self._until_published(self.applied.writes_durable)
             for n, item in accepted:
                 if outcomes[n] == "handled":
                     with table_scope(item.delivery):

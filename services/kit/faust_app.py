@@ -1,13 +1,13 @@
-"""The Faust app every service runs: Faust's own, with one setting it does not expose and
+"""The Faust app every service runs: Faust's own, with a fetch wait it does not expose and
 one flush it does not finish.
 
-Faust creates its worker consumer with `fetch_max_wait_ms=1500` hard-coded. A fetch may
-wait that long for data to accumulate, and Apache Kafka answers as soon as data arrives,
-but Tansu (the embedded broker) holds every fetch for its full wait: each hop of an event
-through a service then costs up to 1.5 s. Measured with `govshare bench`: power
-applications at 100/s had p50 613 ms and p99 1,706 ms at 1,500 ms; p50 101 ms and p99
-290 ms at 10 ms (docs/performance.md). `GOVSHARE_CONSUMER_FETCH_WAIT_MS` sets it: short
-outside production, Faust's value in production, where Kafka makes it harmless.
+Faust creates its worker consumer with `fetch_max_wait_ms=1500` hard-coded. Apache Kafka
+answers a waiting fetch as soon as data arrives, but Tansu (the embedded broker) holds it
+for the full wait: each hop of an event through a service then cost up to 1.5 s (power
+applications at 100/s: p99 1,706 ms at 1,500 ms, 290 ms at 10 ms; docs/performance.md),
+while a 10 ms wait kept an idle platform at most of a core. `_ConsumerThread` hands the
+fetcher an adaptive wait (services/kit/fetch_wait.py): short while records flow, long
+when idle; production keeps 1,500 ms for both.
 
 Before it commits offsets, Faust flushes its producer, but the buffer of table
 (changelog) writes gives up after 0.1 s without a completed send
@@ -46,6 +46,8 @@ from aiokafka.consumer.fetcher import OffsetResetStrategy
 from faust.transport.drivers import aiokafka as driver
 from faust.types import TP
 
+from services.kit.fetch_wait import AdaptiveFetchWait, adapt
+
 log = logging.getLogger(__name__)
 
 # How long a fetch waits when no partition is active (all paused for a rebalance).
@@ -53,13 +55,11 @@ IDLE_FETCH_S = 0.05
 
 
 class _ConsumerThread(driver.AIOKafkaConsumerThread):
-    def _create_worker_consumer(self, transport: Any) -> Any:
-        consumer = super()._create_worker_consumer(transport)
-        wait_ms = getattr(self.app, "fetch_wait_ms", None)
-        if wait_ms is not None:
-            # Read by AIOKafkaConsumer.start() when it builds its fetcher (aiokafka 0.14, pinned).
-            consumer._fetch_max_wait_ms = wait_ms
-        return consumer
+    async def on_start(self) -> None:
+        await super().on_start()  # creates and starts the consumer, and with it the fetcher
+        wait = getattr(self.app, "fetch_wait", None)
+        if wait is not None:
+            adapt(self._ensure_consumer()._fetcher, wait)
 
     async def seek_to_committed(self) -> Mapping[TP, int]:
         committed: Mapping[TP, int] = await self.call_thread(self._seek_to_committed)
@@ -145,10 +145,13 @@ class _Transport(driver.Transport):
 
 
 class App(faust.App):
-    """faust.App with `fetch_wait_ms`: how long the broker may hold a fetch for data."""
+    """faust.App with `fetch_wait`: how long the broker may hold a fetch for data
+    (services/kit/fetch_wait.py)."""
 
-    def __init__(self, *args: Any, fetch_wait_ms: int | None = None, **kwargs: Any) -> None:
-        self.fetch_wait_ms = fetch_wait_ms
+    def __init__(
+        self, *args: Any, fetch_wait: AdaptiveFetchWait | None = None, **kwargs: Any
+    ) -> None:
+        self.fetch_wait = fetch_wait
         super().__init__(*args, **kwargs)
 
     def _new_transport(self) -> Any:

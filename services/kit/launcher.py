@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services.kit.broker import free_port
+from services.kit.address import announced
 
 SERVICES = ("certificates", "realestate", "tax", "power")
 GRPC_SERVICES = ("certificates",)
@@ -47,10 +49,13 @@ def _port_is_free(port: int) -> bool:
 
 @dataclass
 class ServiceProcess:
+    """A started process; its ports are what it announced (0 / None until it has)."""
+
     name: str
-    http_port: int
-    grpc_port: int | None
+    http_port: int = 0
+    grpc_port: int | None = None
     process: subprocess.Popen[bytes] | None = None
+    address_file: Path | None = None
 
     @property
     def http_url(self) -> str:
@@ -60,7 +65,19 @@ class ServiceProcess:
     def grpc_address(self) -> str | None:
         return f"127.0.0.1:{self.grpc_port}" if self.grpc_port else None
 
+    def has_announced(self) -> bool:
+        """Whether the process has said which ports it bound (read them if so)."""
+        if self.http_port:
+            return True
+        ports = announced(self.address_file) if self.address_file else None
+        if ports is None:
+            return False
+        self.http_port, self.grpc_port = ports["http"], ports.get("grpc")
+        return True
+
     def is_ready(self) -> bool:
+        if not self.has_announced():
+            return False
         try:
             with urllib.request.urlopen(self.http_url + "/readyz", timeout=1) as reply:  # noqa: S310
                 return bool(reply.status == 200)
@@ -75,73 +92,96 @@ class Platform:
     fixed_ports: bool = True
     log_dir: Path | None = None
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    # where the processes announce their ports (services/kit/address.py)
+    run_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="govshare-")))
 
     def _port(self, preferred: int | None) -> int:
+        """The well-known port when asked for and free now, else 0: the process binds
+        a free one itself and announces it (a number picked here could be taken by
+        another process before the service binds it)."""
         if self.fixed_ports and preferred and _port_is_free(preferred):
             return preferred
-        return free_port()
+        return 0
 
     def start(self, names: tuple[str, ...] = SERVICES) -> None:
         for name in names:
-            proc = ServiceProcess(
-                name,
-                self._port(DEFAULT_HTTP_PORTS[name]),
-                self._port(DEFAULT_GRPC_PORTS[name]) if name in GRPC_SERVICES else None,
-            )
-            self.spawn(proc)
-            self.services[name] = proc
+            grpc = self._port(DEFAULT_GRPC_PORTS[name]) if name in GRPC_SERVICES else None
+            proc = self.spawn(name, self._port(DEFAULT_HTTP_PORTS[name]), grpc)
+            if name in GRPC_SERVICES:
+                self.wait_announced(proc)  # the services after it are told its address
 
     def start_portal(self) -> None:
-        """The portal, after the services: told where each started (a busy port moves one)."""
-        proc = ServiceProcess(PORTAL, self._port(DEFAULT_HTTP_PORTS[PORTAL]), None)
+        """The portal, after the services: told where each listens."""
+        for proc in self.services.values():
+            self.wait_announced(proc)
         self.spawn(
-            proc,
+            PORTAL,
+            self._port(DEFAULT_HTTP_PORTS[PORTAL]),
+            None,
             {
                 f"GOVSHARE_PORTAL_{name.upper()}_URL": service.http_url
                 for name, service in self.services.items()
             },
         )
-        self.services[PORTAL] = proc
 
-    def spawn(self, proc: ServiceProcess, extra_env: Mapping[str, str] | None = None) -> None:
+    def spawn(
+        self,
+        name: str,
+        http_port: int = 0,
+        grpc_port: int | None = None,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> ServiceProcess:
+        proc = ServiceProcess(name, address_file=self.run_dir / f"{name}.address.json")
         env = {
             **os.environ,
             **self.env,
             **(extra_env or {}),
             "GOVSHARE_KAFKA_BOOTSTRAP": self.bootstrap,
-            "GOVSHARE_HTTP_PORT": str(proc.http_port),
-            "GOVSHARE_GRPC_PORT": str(proc.grpc_port or 0),
+            "GOVSHARE_HTTP_PORT": str(http_port),
+            "GOVSHARE_GRPC_PORT": str(grpc_port or 0),
+            "GOVSHARE_ADDRESS_FILE": str(proc.address_file),
         }
         certificates = self.services.get("certificates")
         if certificates is not None and certificates.grpc_address:
-            # power and realestate resolve evidence there (a busy 50051 moves it)
+            # power and realestate resolve evidence there
             env["GOVSHARE_CERTIFICATES_GRPC"] = certificates.grpc_address
         out = None
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)
-            out = open(self.log_dir / f"{proc.name}.log", "ab")  # noqa: SIM115
+            out = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115
         proc.process = subprocess.Popen(
-            [sys.executable, "-m", f"services.{proc.name}"],
+            [sys.executable, "-m", f"services.{name}"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT if out else None,
             start_new_session=True,  # the launcher, not the terminal, stops services
         )
+        self.services[name] = proc
+        return proc
+
+    def wait_announced(self, proc: ServiceProcess, timeout: float = 60.0) -> None:
+        self._wait({proc.name}, ServiceProcess.has_announced, timeout, "did not bind its ports")
 
     def wait_ready(self, timeout: float = 90.0) -> None:
+        self._wait(set(self.services), ServiceProcess.is_ready, timeout, "not ready")
+
+    def _wait(
+        self, names: set[str], done: Callable[[ServiceProcess], bool], timeout: float, what: str
+    ) -> None:
         deadline = time.monotonic() + timeout
-        pending = set(self.services)
+        pending = set(names)
         while pending and time.monotonic() < deadline:
             for name in sorted(pending):
                 proc = self.services[name]
                 assert proc.process is not None
                 if proc.process.poll() is not None:
                     raise RuntimeError(f"{name} exited with {proc.process.returncode}")
-                if proc.is_ready():
+                if done(proc):
                     pending.discard(name)
-            time.sleep(0.2)
+            if pending:
+                time.sleep(0.1)
         if pending:
-            raise TimeoutError(f"not ready after {timeout:.0f} s: {', '.join(sorted(pending))}")
+            raise TimeoutError(f"{what} after {timeout:.0f} s: {', '.join(sorted(pending))}")
 
     def stop(self, timeout: float = 20.0) -> dict[str, int | None]:
         """SIGTERM every service (graceful), SIGKILL what outlives `timeout`."""
@@ -159,6 +199,7 @@ class Platform:
             except subprocess.TimeoutExpired:
                 proc.process.kill()
                 codes[name] = proc.process.wait()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
         return codes
 
 

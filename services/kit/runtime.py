@@ -23,14 +23,16 @@ from typing import Any
 import faust
 import grpc
 import uvicorn
+from aiokafka.errors import KafkaError
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from faust.contrib.asgi import faust_app_running
+from faust.exceptions import ProducerSendError
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
-from services.kit import catchup, logs
+from services.kit import address, catchup, logs
 from services.kit.admin import ensure_topics
 from services.kit.auth import install_verifier, verifier_from_settings
 from services.kit.broker import kafka_answers
@@ -45,6 +47,7 @@ from services.kit.consumer import (
     delivery_of,
 )
 from services.kit.faust_app import App
+from services.kit.fetch_wait import AdaptiveFetchWait
 from services.kit.idempotency import AppliedEvents
 from services.kit.metrics import (
     BUILD_INFO,
@@ -77,6 +80,23 @@ class _LazyProducer:
         return await self.app.producer.send_and_wait(*args)
 
 
+async def waiting_batches(stream: Any, max_events: int) -> AsyncIterator[list[Any]]:
+    """The events of `stream` in batches of what has already arrived, up to `max_events`.
+
+    Faust's `take(n, within=s)` wakes every `s` seconds whether events come or not (an
+    idle certificates service spent 9 % of a core in those timers) and holds every batch
+    for `s`; this yields as soon as the stream's queue is empty, and sleeps while idle.
+    Under load the queue fills while a batch is handled, so batches grow by themselves.
+    """
+    queue = stream.channel.queue
+    batch: list[Any] = []
+    async for event in stream.events():
+        batch.append(event)
+        if len(batch) >= max_events or queue.empty():
+            yield batch
+            batch = []
+
+
 class _Server(uvicorn.Server):
     """uvicorn re-raises SIGINT/SIGTERM after a graceful shutdown, so the process would
     exit with a signal status; a requested stop that completed cleanly exits 0 here."""
@@ -103,7 +123,7 @@ class ServiceRuntime:
         self.kafka_security = settings.kafka_security
         self.faust = App(
             self.group,
-            fetch_wait_ms=settings.fetch_wait_ms,
+            fetch_wait=AdaptiveFetchWait(settings.fetch_wait_ms, settings.idle_fetch_wait_ms),
             broker=[f"kafka://{b}" for b in settings.kafka_bootstrap.split(",")],
             broker_credentials=self.kafka_security.faust_credentials(),
             store=settings.store,
@@ -125,7 +145,8 @@ class ServiceRuntime:
             _LazyProducer(self.faust), source=self.source, topic_prefix=settings.topic_prefix
         )
         self.applied = AppliedEvents(
-            self.faust.Table("applied-events", key_type=str, value_type=float)
+            self.faust.Table("applied-events", key_type=str, value_type=float),
+            flush=self._table_writes_acknowledged,
         )
         # Built at start so a production misconfiguration stops the process at once.
         self.verifier = verifier_from_settings(
@@ -143,6 +164,7 @@ class ServiceRuntime:
         self.catch_up: catchup.CatchUp | None = None  # set when the worker starts
         self.grpc_server: grpc.aio.Server | None = None
         self.grpc_port: int | None = None
+        self.http_port: int | None = None  # bound by `run`
         self._health = HealthServicer()
         self.api = FastAPI(
             title=f"govshare {name}",
@@ -153,6 +175,13 @@ class ServiceRuntime:
         install_verifier(self.api, self.verifier)
         self._add_operational_routes()
         BUILD_INFO.labels(name, VERSION).set(1)
+
+    async def _table_writes_acknowledged(self) -> None:
+        """Return once the broker has every table (changelog) write made so far."""
+        try:
+            await asyncio.wait_for(self.faust.producer.flush(), self.bus.timeout_s)
+        except (TimeoutError, KafkaError, ProducerSendError) as exc:
+            raise BusUnavailable(f"table writes not acknowledged: {exc!r}") from exc
 
     # --- wiring -------------------------------------------------------------------------
 
@@ -183,11 +212,10 @@ class ServiceRuntime:
         *,
         dedup: bool = True,
         max_events: int = 500,
-        within_s: float = 0.005,
     ) -> BatchProcessor:
-        """Run `handler` on batches of valid events of `topic` (up to `max_events`, or
-        what arrived within `within_s`). Offsets are acknowledged only after everything
-        the batch published is acknowledged by the broker (see `BatchProcessor`)."""
+        """Run `handler` on batches of valid events of `topic` (what is waiting, up to
+        `max_events`: see `waiting_batches`). Offsets are acknowledged only after
+        everything the batch published is acknowledged by the broker (`BatchProcessor`)."""
         name = self.settings.topic_prefix + topic
         processor = BatchProcessor(
             topic=name,
@@ -198,12 +226,13 @@ class ServiceRuntime:
         )
 
         async def agent(stream: Any) -> None:
-            # noack_take: Faust acknowledges nothing itself; we do, after the batch is done.
-            async for events in stream.noack_take(max_events, within=within_s):
+            # Faust acknowledges nothing itself (noack); we do, after the batch is done.
+            source = stream.noack()
+            async for events in waiting_batches(source, max_events):
                 deliveries = [delivery_of(event) for event in events]
                 await self._without_dying(name, partial(processor.process, deliveries))
                 for event in events:
-                    await stream.ack(event)
+                    await source.ack(event)
 
         self.faust.agent(self._channel(name), name=f"{self.group}.{topic}")(agent)
         self._processors.append(processor)
@@ -250,7 +279,9 @@ class ServiceRuntime:
 
     @property
     def caught_up(self) -> bool:
-        return self.catch_up is not None and self.catch_up.reached
+        return self.catch_up is not None and self.catch_up.reached_in(
+            self.faust.consumer_generation_id
+        )
 
     @property
     def serving(self) -> bool:
@@ -259,7 +290,7 @@ class ServiceRuntime:
         state to wait for."""
         if self.catch_up is None:
             return True
-        return self.recovered and self.catch_up.reached
+        return self.recovered and self.caught_up
 
     @property
     def recovered(self) -> bool:
@@ -269,8 +300,9 @@ class ServiceRuntime:
         recovered = recovery.completed.is_set() and not app.in_recovery
         return started and recovered
 
-    async def _probe_broker(self, every_s: float = 1.0) -> None:
-        """Readiness follows the broker: a service that cannot reach it is not ready."""
+    async def _probe_broker(self, every_s: float = 3.0) -> None:
+        """Readiness follows the broker: a service that cannot reach it is not ready
+        (within `every_s`; each probe is a new connection, for the broker and for us)."""
         hosts = [b.strip().rpartition(":") for b in self.settings.kafka_bootstrap.split(",")]
         tls = self.kafka_security.ssl_context()
         while True:
@@ -419,29 +451,37 @@ class ServiceRuntime:
             self.kafka_security.client_options(),
         )
         await self._health.set("", health_pb2.HealthCheckResponse.NOT_SERVING)
-        async with faust_app_running(self.faust, stop_timeout=15):
-            own = [p for p in self._processors if p.spec.owner == self.source]
-            self.catch_up = catchup.CatchUp(self.faust.consumer, own)
-            await self._start_grpc()
-            tasks = [
-                asyncio.create_task(self._probe_broker()),
-                asyncio.create_task(self._watch_readiness()),
-                asyncio.create_task(self._watch_lag()),
-                asyncio.create_task(
-                    catchup.watch(
-                        self.catch_up,
-                        recovered=lambda: self.recovered,
-                        generation=lambda: self.faust.consumer_generation_id,
-                    )
-                ),
-            ]
-            try:
-                yield
-            finally:
-                for task in tasks:
-                    task.cancel()
-                if self.grpc_server is not None:
-                    await self.grpc_server.stop(grace=2)
+        own = [p for p in self._processors if p.spec.owner == self.source]
+        self.catch_up = catchup.CatchUp(self.faust.consumer, own)
+        await self._start_grpc()  # refuses calls until serving: see catchup.RefuseGrpcUntil
+        address.announce(self.settings.address_file, http=self.http_port, grpc=self.grpc_port)
+        try:
+            async with faust_app_running(self.faust, stop_timeout=15):
+                tasks = [
+                    asyncio.create_task(self._probe_broker()),
+                    asyncio.create_task(self._watch_readiness()),
+                    asyncio.create_task(self._watch_lag()),
+                    asyncio.create_task(
+                        catchup.watch(
+                            self.catch_up,
+                            recovered=lambda: self.recovered,
+                            generation=lambda: self.faust.consumer_generation_id,
+                        )
+                    ),
+                ]
+                try:
+                    yield
+                finally:
+                    for task in tasks:
+                        task.cancel()
+                    await self._stop_grpc()  # before Faust: no call meets a stopping worker
+        finally:
+            await self._stop_grpc()
+
+    async def _stop_grpc(self) -> None:
+        server, self.grpc_server = self.grpc_server, None
+        if server is not None:
+            await server.stop(grace=2)
 
     def run(self) -> None:
         """Serve until SIGINT/SIGTERM, then stop Faust and gRPC cleanly."""
@@ -452,12 +492,7 @@ class ServiceRuntime:
                 "broker, or point it at a Kafka cluster"
             )
         Path(self.faust.conf.datadir).mkdir(parents=True, exist_ok=True)
-        config = uvicorn.Config(
-            self.api,
-            host=self.settings.http_host,
-            port=self.settings.http_port,
-            lifespan="on",
-            log_config=None,
-            access_log=False,
-        )
-        asyncio.run(_Server(config).serve())
+        sock = address.bind_http(self.settings.http_host, self.settings.http_port)
+        self.http_port = int(sock.getsockname()[1])
+        config = uvicorn.Config(self.api, lifespan="on", log_config=None, access_log=False)
+        asyncio.run(_Server(config).serve(sockets=[sock]))

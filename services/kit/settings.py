@@ -15,6 +15,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.kit.kafka_security import KafkaSecurity, KafkaSecurityError
 
+# Outside production: the longest a fetch waits once records stop coming (fetch_wait.py).
+IDLE_FETCH_WAIT_MS = 500
+
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
@@ -51,6 +54,8 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     grpc_port: int = Field(default=0, ge=0, le=65535)
+    # Where to write the ports actually bound (services/kit/address.py); launchers set it.
+    address_file: str = ""
     data_dir: str = ".govshare-data"
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     # Consumer-group timing. Tansu holds a group join for about half the session timeout,
@@ -59,10 +64,12 @@ class Settings(BaseSettings):
     session_timeout_s: float | None = Field(default=None, gt=0)
     heartbeat_interval_s: float | None = Field(default=None, gt=0)
     rebalance_timeout_s: float | None = Field(default=None, gt=0)
-    # How long a fetch may wait for data (services/kit/faust_app.py): Tansu holds every
-    # fetch for the full wait, so development and test use 10 ms; production keeps
-    # Faust's 1,500 ms (Kafka answers as soon as data arrives).
+    # How long a fetch may wait for data (services/kit/fetch_wait.py): Tansu holds every
+    # fetch for the full wait, so development and test use 10 ms while records flow and
+    # grow it to the idle wait when none come; production keeps Faust's 1,500 ms for
+    # both (Kafka answers as soon as data arrives).
     consumer_fetch_wait_ms: int | None = Field(default=None, ge=1, le=30_000)
+    consumer_idle_fetch_wait_ms: int | None = Field(default=None, ge=1, le=30_000)
     # Tansu rejects the idempotent producer; enable it on Apache Kafka by setting.
     producer_idempotence: bool = False
     # Tansu answers ListOffsets(latest) with "first offset of the last batch + 1", so after
@@ -141,13 +148,20 @@ class Settings(BaseSettings):
     def heartbeat_interval(self) -> float:
         if self.heartbeat_interval_s is not None:
             return self.heartbeat_interval_s
-        return 0.5 if self.is_short_timeouts else 3.0
+        # A third of the session timeout, as Kafka advises; more often only costs CPU.
+        return 1.0 if self.is_short_timeouts else 3.0
 
     @property
     def fetch_wait_ms(self) -> int:
         if self.consumer_fetch_wait_ms is not None:
             return self.consumer_fetch_wait_ms
         return 10 if self.is_short_timeouts else 1500
+
+    @property
+    def idle_fetch_wait_ms(self) -> int:
+        if self.consumer_idle_fetch_wait_ms is not None:
+            return max(self.consumer_idle_fetch_wait_ms, self.fetch_wait_ms)
+        return max(IDLE_FETCH_WAIT_MS if self.is_short_timeouts else 1500, self.fetch_wait_ms)
 
     @property
     def rebalance_timeout(self) -> float:

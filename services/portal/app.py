@@ -20,7 +20,7 @@ import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from services.kit import logs
+from services.kit import address, logs
 from services.kit.auth import verifier_from_settings
 from services.kit.metrics import BUILD_INFO, HTTP_REQUEST_SECONDS, HTTP_REQUESTS, READY, exposition
 from services.portal import dev, proxy
@@ -143,12 +143,7 @@ class _Server(uvicorn.Server):
 def run() -> None:
     settings = PortalSettings()
     logs.configure("portal", settings.log_level)
-    config = uvicorn.Config(
-        build(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        lifespan="on",
-        log_config=None,
-        access_log=False,
-    )
-    _Server(config).run()
+    sock = address.bind_http(settings.http_host, settings.http_port)
+    address.announce(settings.address_file, http=sock.getsockname()[1])
+    config = uvicorn.Config(build(settings), lifespan="on", log_config=None, access_log=False)
+    _Server(config).run(sockets=[sock])

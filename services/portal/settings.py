@@ -24,6 +24,7 @@ class PortalSettings(BaseSettings):
     env: Environment = Environment.DEVELOPMENT
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
+    address_file: str = ""  # where to write the port actually bound (kit/address.py)
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     # The services' HTTP base addresses (`govshare up` sets them to what it started).
     portal_certificates_url: str = "http://127.0.0.1:8081"

@@ -14,6 +14,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from faust.types import TP
 
 from services.kit.admin import ensure_topics
+from services.kit.fetch_wait import AdaptiveFetchWait, adapt
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import load_settings
 
@@ -149,3 +150,25 @@ async def test_a_gap_faust_would_count_as_done_is_logged(tmp_path, caplog):
     await faust_consumer._add_gap(tp, 48, 176)
     assert "t.marketreg.v1.events[1]: offsets 48-175 were never delivered" in caplog.text
     assert faust_consumer._gap[tp]  # Faust's own bookkeeping is unchanged
+
+
+async def test_the_fetch_wait_grows_while_idle_and_is_short_once_records_come(
+    broker, prefix, topic
+):
+    """The hook on aiokafka's fetcher (services/kit/fetch_wait.py), on real fetches."""
+    member = AIOKafkaConsumer(topic, bootstrap_servers=broker.bootstrap, auto_offset_reset="latest")
+    await member.start()
+    wait = AdaptiveFetchWait(10, 160, hold_s=0.5)
+    adapt(member._fetcher, wait)
+    producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap)
+    await producer.start()
+    try:
+        assert await member.getmany(timeout_ms=2000) == {}  # empty fetches meanwhile
+        assert member._fetcher._fetch_max_wait_ms == wait.wait_ms == 160
+        await producer.send_and_wait(topic, b"after the idle spell", partition=0)
+        batch = await member.getmany(timeout_ms=2000)
+        assert [r.value for records in batch.values() for r in records] == [b"after the idle spell"]
+        assert wait.wait_ms == 10  # and held there for half a second
+    finally:
+        await producer.stop()
+        await member.stop()

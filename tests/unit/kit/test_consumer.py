@@ -115,3 +115,34 @@ async def test_a_broker_that_does_not_answer_is_an_outage():
 
 def _sample_message() -> Any:
     return sample_of_topic(TOPIC).message
+
+
+class Marks(dict[str, float]):
+    """The applied-events table, recording when a mark is set."""
+
+    def __init__(self, log: list[str]) -> None:
+        super().__init__()
+        self.log = log
+
+    def __setitem__(self, key: str, value: float) -> None:
+        self.log.append("mark")
+        super().__setitem__(key, value)
+
+
+async def test_an_event_is_marked_applied_only_once_its_table_writes_are_acknowledged():
+    """A mark that became durable before the writes it covers made a SIGKILL lose them
+    for good (services/kit/idempotency.py); a broker away meanwhile makes it wait."""
+    log: list[str] = []
+
+    async def handler(_env: Envelope, _: Any) -> None:
+        log.append("handled")
+
+    async def flush() -> None:
+        log.append("flush")
+        if log.count("flush") == 1:
+            raise BusUnavailable("table writes not acknowledged")
+
+    processor = pipeline(handler, Producer(), {})
+    processor.applied = AppliedEvents(Marks(log), flush=flush)
+    assert await processor.process(good(0)) == "handled"
+    assert log == ["handled", "flush", "flush", "mark"]

@@ -235,3 +235,23 @@ async def test_outside_a_batch_publish_waits_for_the_broker():
 
 async def _noop(items: Sequence[Accepted]) -> None:
     return None
+
+
+async def test_a_batch_is_marked_applied_after_one_wait_for_its_table_writes():
+    log: list[str] = []
+
+    async def handler(items: Sequence[Accepted]) -> None:
+        log.append(f"handled {len(items)}")
+
+    async def flush() -> None:
+        log.append("flush")
+
+    class Marks(dict[str, float]):
+        def __setitem__(self, key: str, value: float) -> None:
+            log.append("mark")
+            super().__setitem__(key, value)
+
+    proc = processor(handler, FakeProducer(), {})
+    proc.applied = AppliedEvents(Marks(), flush=flush)
+    assert await proc.process([good(0), good(1)]) == ["handled"] * 2
+    assert log == ["handled 2", "flush", "mark", "mark"]

@@ -10,7 +10,7 @@ import pytest
 
 from services.kit import runtime as runtime_module
 from services.kit.runtime import ServiceRuntime
-from services.kit.settings import load_settings
+from services.kit.settings import IDLE_FETCH_WAIT_MS, load_settings
 
 
 @pytest.fixture
@@ -54,28 +54,27 @@ async def test_readiness_says_which_consumer_is_stuck_and_why(service):
 
 
 def test_the_fetch_wait_is_short_outside_production_and_faust_s_own_in_it():
-    # Tansu holds every fetch for its full wait (services/kit/faust_app.py).
-    assert load_settings(env="test").fetch_wait_ms == 10
+    # Tansu holds every fetch for its full wait (services/kit/fetch_wait.py).
+    test = load_settings(env="test")
+    assert (test.fetch_wait_ms, test.idle_fetch_wait_ms) == (10, IDLE_FETCH_WAIT_MS)
     production = load_settings(env="production", kafka_bootstrap="k:9092", store="rocksdb://")
-    assert production.fetch_wait_ms == 1500
+    assert (production.fetch_wait_ms, production.idle_fetch_wait_ms) == (1500, 1500)
     assert load_settings(env="test", consumer_fetch_wait_ms=250).fetch_wait_ms == 250
+    # the idle wait is never below the busy one
+    assert load_settings(env="test", consumer_fetch_wait_ms=800).idle_fetch_wait_ms == 800
+    assert load_settings(env="test", consumer_idle_fetch_wait_ms=50).idle_fetch_wait_ms == 50
 
 
-@pytest.mark.parametrize("wanted_ms", [10, 1500])
-async def test_the_worker_consumer_is_built_with_the_configured_fetch_wait(tmp_path, wanted_ms):
+def test_the_worker_is_built_with_the_configured_fetch_waits(tmp_path):
     settings = load_settings(
         env="test",
         kafka_bootstrap="127.0.0.1:9",
         data_dir=str(tmp_path),
-        consumer_fetch_wait_ms=wanted_ms,
+        consumer_fetch_wait_ms=20,
+        consumer_idle_fetch_wait_ms=700,
     )
-    built = ServiceRuntime("unit", settings)
-    thread = built.faust.consumer._new_consumer_thread()
-    consumer = thread._create_worker_consumer(built.faust.transport)
-    try:
-        assert consumer._fetch_max_wait_ms == wanted_ms
-    finally:
-        await consumer.stop()  # never started: only releases what the constructor made
+    wait = ServiceRuntime("unit", settings).faust.fetch_wait
+    assert wait is not None and (wait.busy_ms, wait.idle_ms) == (20, 700)
 
 
 class SlowBuffer:

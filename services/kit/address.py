@@ -1,0 +1,49 @@
+"""A process binds its own ports and says which it got.
+
+A launcher that picks a free port, releases it and passes the number on races every
+other process on the machine until the service binds it, and uvicorn binds only after
+its start-up (Faust's group join included: seconds). A fresh-clone CI run lost that
+race: the bench polled `/readyz` on a port a Kafka listener had taken meanwhile. So a
+service binds its HTTP socket first thing (port 0: the kernel picks), its gRPC port as
+soon as its loop runs, and writes both to `GOVSHARE_ADDRESS_FILE` for its launcher.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+
+def bind_http(host: str, port: int) -> socket.socket:
+    """A listening socket on `host:port` (0: any free port), or a clear exit."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise SystemExit(
+            f"GOVSHARE_HTTP_PORT={port}: cannot listen on {host}:{port}: {exc}"
+        ) from None
+    sock.listen(2048)
+    return sock
+
+
+def announce(path: str, **ports: int | None) -> None:
+    """Write the bound ports to `path` at once (the reader never sees half a file)."""
+    if not path:
+        return
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(json.dumps({k: v for k, v in ports.items() if v}), "utf-8")
+    os.replace(partial, target)
+
+
+def announced(path: Path) -> dict[str, int] | None:
+    """The ports a process announced at `path`, or None while it has not."""
+    try:
+        return {k: int(v) for k, v in json.loads(path.read_text("utf-8")).items()}
+    except FileNotFoundError:
+        return None

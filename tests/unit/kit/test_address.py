@@ -1,0 +1,50 @@
+"""A process binds its own ports and announces them (services/kit/address.py)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from services.kit import address
+from services.kit.broker import free_port
+
+
+def test_port_0_binds_a_free_port_and_listens():
+    sock = address.bind_http("127.0.0.1", 0)
+    try:
+        port = sock.getsockname()[1]
+        assert port > 0
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            pass  # accepted into the backlog: it listens
+    finally:
+        sock.close()
+
+
+def test_a_taken_port_is_a_clear_exit_naming_the_setting():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SystemExit, match=f"GOVSHARE_HTTP_PORT={port}: cannot listen"):
+            address.bind_http("127.0.0.1", port)
+
+
+def test_the_announcement_is_read_back_whole_and_absent_until_written(tmp_path):
+    path = tmp_path / "svc.address.json"
+    assert address.announced(path) is None
+    address.announce(str(path), http=8081, grpc=None)
+    assert address.announced(path) == {"http": 8081}
+    address.announce(str(path), http=8081, grpc=50051)
+    assert address.announced(path) == {"http": 8081, "grpc": 50051}
+    assert [p.name for p in tmp_path.iterdir()] == ["svc.address.json"]  # no partial left
+
+
+def test_no_announcement_without_a_file():
+    address.announce("", http=1)  # a service run by hand: nothing to write
+
+
+def test_free_ports_are_below_the_ephemeral_range_and_never_repeat():
+    ports = [free_port() for _ in range(200)]
+    assert len(set(ports)) == len(ports)
+    assert all(20_000 <= p < 32_768 for p in ports)
