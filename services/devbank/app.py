@@ -27,7 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from google.protobuf.message import Message
 
 from services.devbank.bank import CHANNEL, CHINA, OPEN, PAID, SOURCE, Book, Order
-from services.kit import logs
+from services.kit import address, logs
 from services.kit.envelope import EnvelopeError, decode, make_envelope, to_record
 from services.kit.settings import Settings, load_settings
 from services.kit.waiters import derived_id
@@ -280,12 +280,8 @@ def run() -> None:
     if settings.env == "production":
         raise SystemExit("services.devbank is a development stand-in; refused in production")
     logs.configure("devbank", settings.log_level)
-    config = uvicorn.Config(
-        build(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        lifespan="on",
-        log_config=None,
-        access_log=False,
-    )
-    _Server(config).run()
+    # Bind first and say which port (services/kit/address.py): the launcher tells tax.
+    sock = address.bind_http(settings.http_host, settings.http_port)
+    address.announce(settings.address_file, http=sock.getsockname()[1])
+    config = uvicorn.Config(build(settings), lifespan="on", log_config=None, access_log=False)
+    _Server(config).run(sockets=[sock])

@@ -211,8 +211,7 @@ DEVBANK_PORT = 8085
 
 
 def start_payment_channel(platform: Platform) -> ServiceProcess:
-    proc = ServiceProcess(DEVBANK, platform._port(DEVBANK_PORT), None)
-    platform.spawn(proc)
-    platform.services[DEVBANK] = proc
+    proc = platform.spawn(DEVBANK, platform._port(DEVBANK_PORT))
+    platform.wait_announced(proc)  # tax is told the port it bound
     platform.env = {**platform.env, "GOVSHARE_TAX_CASHIER_URL": proc.http_url}
     return proc
