@@ -17,7 +17,7 @@ from services.kit.admin import ensure_topics, partitions_of
 from services.kit.broker import EmbeddedBroker
 from services.kit.envelope import EnvelopeError, encode_headers
 from services.kit.jsonevents import JsonEvent, parse_event, read_lines, record_to_json
-from services.kit.launcher import PORTAL, Platform
+from services.kit.launcher import DEVBANK, PORTAL, Platform, start_payment_channel
 from services.kit.settings import Environment, load_settings
 from services.kit.topics import BY_NAME, all_topic_names
 
@@ -59,6 +59,7 @@ def cmd_up(args: argparse.Namespace) -> int:
                 settings.kafka_security.client_options(),
             )
         )
+        start_payment_channel(platform)  # first: tax is told where its cashier page is
         platform.start()
         platform.start_portal()
         platform.wait_ready(args.timeout)
@@ -66,7 +67,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         if broker is not None:
             print(f"kcat bootstrap   {broker.kcat_bootstrap}  (for librdkafka 2.0 clients)")
         for proc in platform.services.values():
-            if proc.name == PORTAL:
+            if proc.name in (PORTAL, DEVBANK):
                 continue
             line = f"{proc.name:<13} http {proc.http_url}  (docs {proc.http_url}/docs)"
             if proc.grpc_address:
@@ -75,6 +76,9 @@ def cmd_up(args: argparse.Namespace) -> int:
         portal = platform.services.get(PORTAL)
         if portal is not None:
             print(f"portal (web)  {portal.http_url}/  <- open in a browser (pages in Chinese)")
+        devbank = platform.services.get(DEVBANK)
+        if devbank is not None:
+            print(f"devbank       {devbank.http_url}  (development payment channel)")
         print("all services ready; Ctrl-C stops everything", flush=True)
         while not stop.is_set():
             for proc in platform.services.values():

@@ -21,7 +21,7 @@ from services.bench.harness import rss_bytes
 from services.kit import samples
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
-from services.kit.launcher import SERVICES, Platform
+from services.kit.launcher import SERVICES, Platform, start_payment_channel
 from services.kit.samples import MARKETREG, REGISTRAR
 from services.kit.topics import all_topic_names
 
@@ -48,6 +48,8 @@ class Services:
 
     async def start(self) -> None:
         await ensure_topics(self.bootstrap, all_topic_names(self.prefix), partitions=4)
+        # The development payment channel, through which the bench's buyers pay.
+        await asyncio.to_thread(start_payment_channel, self.platform)
         await asyncio.to_thread(self.platform.start, SERVICES)
         await asyncio.to_thread(self.platform.wait_ready, 180.0)
 

@@ -4,17 +4,20 @@ Per case, as the integration tests drive it (tests/integration/realestate): the 
 e-property certificate is issued first (not timed); then the seller files
 (`POST /v1/transfers`), the buyer confirms (`POST .../confirmation`), smart review
 (realestate, evidence resolved from certificates) and assessment (tax) run on their
-own, the buyer pays the bill once (tax `POST /v1/cases/{id}/payments`), registration
-completes and certificates issues the buyer's e-property certificate.
+own, the buyer opens a payment order (tax `POST /v1/cases/{id}/payment-orders`) and pays
+it at the development payment channel (devbank `POST /v1/orders/{id}/pay`, which
+publishes the channel's confirmation; tax clears on it), registration completes and
+certificates issues the buyer's e-property certificate.
 
 The client learns of review, assessment, registration and the new certificate from the
 services' own topics (as a notification would tell a citizen), not by polling the REST
 APIs, so that watching does not load the services under test. A step's time is the
 record's timestamp (when the service produced it); the steps the client performs
 (filed, confirmed, paid) are timed at their answer. Every latency runs from the case's
-scheduled start, so a case that waits behind a backlog counts it. The payment is sent
-as soon as the client sees `AssessmentIssued`; if the tax service has not yet applied
-its own assessment it answers 404 and the client asks again 20 ms later (counted).
+scheduled start, so a case that waits behind a backlog counts it. The payment order is
+opened as soon as the client sees `AssessmentIssued`; if the tax service has not yet
+applied its own assessment it answers 404 and the client asks again 20 ms later
+(counted). `paid` is the channel's answer (its confirmation is on the log).
 """
 
 from __future__ import annotations
@@ -206,6 +209,7 @@ async def cases(
     payment_retries = 0
     finished: list[float] = []
     realestate, tax = services.url("realestate"), services.url("tax")
+    devbank = services.url("devbank")
     limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
 
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
@@ -227,26 +231,23 @@ async def cases(
             if status != 200:
                 raise RuntimeError(f"confirmation refused: {status} {answer}")
             at["confirmed"] = loop.time() - due
-            assessed, assessment_id, total_fen = await watcher.wait(case_id, "assessed", 120)
-            pay = {
-                "assessment_id": assessment_id,
-                "payment_id": f"BENCH-{case_id}",
-                "amount_fen": total_fen,
-                "channel": "unionpay",
-            }
-            while True:
-                status, answer = await post(
-                    f"{tax}/v1/cases/{case_id}/payments", tokens[n, "buyer"], pay
+            assessed, _, _ = await watcher.wait(case_id, "assessed", 120)
+            while True:  # a payment order at tax, then the channel's cashier
+                status, order = await post(
+                    f"{tax}/v1/cases/{case_id}/payment-orders", tokens[n, "buyer"]
                 )
                 if status in (404, 503):  # the tax service has not applied its bill yet
                     payment_retries += 1
                     if loop.time() - due > 120:
-                        raise RuntimeError(f"payment still {status} after 120 s: {answer}")
+                        raise RuntimeError(f"payment order still {status} after 120 s: {order}")
                     await asyncio.sleep(0.02)
                     continue
-                if status != 200 or answer.get("outcome") != "cleared":
-                    raise RuntimeError(f"payment refused: {status} {answer}")
+                if status != 200:
+                    raise RuntimeError(f"payment order refused: {status} {order}")
                 break
+            status, answer = await post(f"{devbank}/v1/orders/{order['order_id']}/pay", "")
+            if status != 200 or answer.get("status") != "paid":
+                raise RuntimeError(f"payment refused by the channel: {status} {answer}")
             at["paid"] = loop.time() - due
             registered = await watcher.wait(case_id, "registered", 120)
             certificate = await watcher.wait(case_id, "certificate", 120)

@@ -201,3 +201,17 @@ class Platform:
                 codes[name] = proc.process.wait()
         shutil.rmtree(self.run_dir, ignore_errors=True)
         return codes
+
+
+# The development payment channel (services/devbank): a stand-in bank that `govshare up`
+# runs before the services, so that tax is told where its cashier page is. Kept out of
+# SERVICES: it is not deployed (the production channel is an external department).
+DEVBANK = "devbank"
+DEVBANK_PORT = 8085
+
+
+def start_payment_channel(platform: Platform) -> ServiceProcess:
+    proc = platform.spawn(DEVBANK, platform._port(DEVBANK_PORT))
+    platform.wait_announced(proc)  # tax is told the port it bound
+    platform.env = {**platform.env, "GOVSHARE_TAX_CASHIER_URL": proc.http_url}
+    return proc

@@ -38,7 +38,12 @@ TOPICS: tuple[TopicSpec, ...] = (
         "/govshare/realestate",
         "unit code",
     ),
-    TopicSpec("tax.v1.events", "govshare/tax/v1/events.proto", "/govshare/tax", "case id"),
+    TopicSpec(
+        "tax.v1.events",
+        "govshare/tax/v1/events.proto",
+        "/govshare/tax",
+        "case id (statement id for StatementReconciled)",
+    ),
     TopicSpec(
         "power.v1.events",
         "govshare/power/v1/events.proto",
@@ -58,6 +63,14 @@ TOPICS: tuple[TopicSpec, ...] = (
         "projects.v1.events", "govshare/projects/v1/events.proto", "/dept/projects", "project code"
     ),
     TopicSpec("courts.v1.events", "govshare/courts/v1/events.proto", "/dept/courts", "unit code"),
+    # The payment channel (an acquirer or the treasury): one sub-source per channel, e.g.
+    # /dept/payments/devbank. Keyed by case id so that tax's case owner consumes it.
+    TopicSpec(
+        "payments.v1.events",
+        "govshare/payments/v1/events.proto",
+        "/dept/payments",
+        "case id (the payment order's merchant reference; statement id for statements)",
+    ),
 )
 
 BY_NAME: dict[str, TopicSpec] = {t.name: t for t in TOPICS}

@@ -1,37 +1,25 @@
-"""REST of the tax service: the quote calculator (anyone), a case's bill and its single
-payment (the parties; a payment channel acting for the tax department), the clearing
-ledger (tax staff)."""
+"""REST of the tax service: the quote calculator (anyone), a case's bill and its payment
+orders (the parties), the clearing ledger (tax staff). No route clears a bill: only the
+payment channel's confirmation on its own topic does (office.on_channel_event)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote as url_quote
 
 from fastapi import APIRouter, Body, HTTPException
 from google.protobuf import json_format
 from govshare.common.v1 import types_pb2 as common
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from services.kit import audit, problems
 from services.kit.auth import CurrentPrincipal, Principal
 from services.tax import ledger
 from services.tax.engine import FactsError
 from services.tax.office import TaxOffice
-from services.tax.payments import CLEARED, TaxCase
-from services.tax.quote import MAX_FEN, QuoteRequest, bill_json, quote
+from services.tax.payments import OrderRefused, TaxCase
+from services.tax.quote import QuoteRequest, bill_json, quote
 
 STAFF_DEPARTMENTS = ("tax", "realestate")  # window staff of the joint case (一窗办事)
-
-
-class PaymentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    payment_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
-    assessment_id: str = Field(min_length=1, max_length=64)
-    amount_fen: StrictInt = Field(ge=0, le=MAX_FEN)
-    channel: str = Field(min_length=1, max_length=32, description="e.g. unionpay, wechat")
-    payer_id: str = Field(
-        default="", description="The paying party; only a payment channel (department) sets it"
-    )
 
 
 def _forbidden(reason: str) -> HTTPException:
@@ -51,33 +39,17 @@ def _party_of(principal: Principal, case: TaxCase) -> bool:
 
 
 def _may_see(principal: Principal, case: TaxCase) -> bool:
-    channel = principal.kind == "department" and principal.department == "tax"
-    return (
-        _party_of(principal, case) or channel or _staff_covers(principal, case, STAFF_DEPARTMENTS)
-    )
+    return _party_of(principal, case) or _staff_covers(principal, case, STAFF_DEPARTMENTS)
 
 
 def _found(office: TaxOffice, case_id: str, principal: Principal) -> TaxCase:
-    """The case, if `principal` may see it (a party, a payment channel, window staff of
-    its region); anyone else is told there is none, as for an unknown id, so that case
+    """The case, if `principal` may see it (a party, window staff of its region); anyone
+    else is told there is none, as for an unknown id, so that case
     ids cannot be probed."""
     case = office.case(case_id)
     if case is None or not case.assessment_id or not _may_see(principal, case):
         raise HTTPException(404, {"field": "case_id", "reason": "no assessment for this case"})
     return case
-
-
-def _payer(principal: Principal, case: TaxCase, body: PaymentIn) -> common.Party:
-    if _party_of(principal, case):
-        return common.Party(**case.parties[principal.subject])
-    if principal.kind == "department" and principal.department == "tax":
-        # A payment channel (bank, TIPS) reports a payment made by one of the parties.
-        if body.payer_id not in case.parties:
-            raise HTTPException(
-                422, {"field": "payer_id", "reason": "the payer must be a party of the case"}
-            )
-        return common.Party(**case.parties[body.payer_id])
-    raise _forbidden("only a party of the case or a payment channel may pay")
 
 
 def _ledger_view(case: TaxCase) -> dict[str, Any]:
@@ -92,7 +64,7 @@ def _ledger_view(case: TaxCase) -> dict[str, Any]:
     }
 
 
-def router(office: TaxOffice) -> APIRouter:
+def router(office: TaxOffice, *, cashier_url: str = "") -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["tax"], responses=problems.RESPONSES)
 
     @api.post("/quotes", summary="Quote the taxes and fees of a transfer (anyone; nothing kept)")
@@ -119,48 +91,36 @@ def router(office: TaxOffice) -> APIRouter:
             "total_fen": case.total_fen,
             "payments": case.payments,
             "cleared_payment_id": case.cleared_payment_id,
+            "orders": case.orders,
+            "refunds": case.refunds,
         }
 
     @api.post(
-        "/cases/{case_id}/payments",
-        summary="Pay the whole bill at once (a party of the case, or a payment channel)",
+        "/cases/{case_id}/payment-orders",
+        summary="Open a payment order for the whole bill (a party of the case); pay it at "
+        "the payment channel's cashier page",
     )
-    async def post_payment(
-        case_id: str, body: Annotated[PaymentIn, Body()], principal: CurrentPrincipal
-    ) -> dict[str, Any]:
+    async def post_payment_order(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
         case = _found(office, case_id, principal)
-        payer = _payer(principal, case, body)
+        if not _party_of(principal, case):
+            raise _forbidden("only a party of the case may open a payment order")
         try:
-            decision, repeated = await office.pay(
-                case_id,
-                payment_id=body.payment_id,
-                assessment_id=body.assessment_id,
-                amount_fen=body.amount_fen,
-                payer=payer,
-                channel=body.channel,
+            order = await office.open_order(
+                case,
+                common.Party(**case.parties[principal.subject]),
                 by=audit.attribution(principal, "tax"),
             )
+        except OrderRefused as refused:
+            raise HTTPException(409, {"field": refused.field, "reason": refused.reason}) from None
         except TimeoutError:
             raise HTTPException(
-                503, {"field": "payment", "reason": "not applied in time; retry"}
+                503, {"field": "order", "reason": "not applied in time; retry"}
             ) from None
-        answer = {
-            "payment_id": body.payment_id,
-            "outcome": decision.outcome,
-            "repeated_delivery": repeated,
+        order_id = order["order_id"]
+        return {
+            **order,
+            "cashier_url": f"{cashier_url.rstrip('/')}/orders/{url_quote(order_id)}",
         }
-        if decision.outcome == CLEARED:
-            return answer
-        raise HTTPException(
-            409,
-            {
-                **answer,
-                "field": "amount_fen" if decision.reason == "AMOUNT_MISMATCH" else "assessment_id",
-                "reason": decision.reason,
-                "expected_fen": decision.expected_fen,
-                "detail": decision.detail,
-            },
-        )
 
     @api.get("/cases/{case_id}/ledger", summary="The case's journal entries (tax staff)")
     async def get_case_ledger(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
@@ -168,6 +128,29 @@ def router(office: TaxOffice) -> APIRouter:
         if not _staff_covers(principal, case, ("tax",)):
             raise _forbidden("tax staff of the unit's region only")
         return _ledger_view(case)
+
+    @api.get(
+        "/reconciliations",
+        summary="The payment channels' daily statements reconciled against the ledger, with "
+        "every mismatch flagged (tax staff)",
+    )
+    async def get_reconciliations(principal: CurrentPrincipal) -> dict[str, Any]:
+        if principal.kind != "staff" or principal.department != "tax":
+            raise _forbidden("tax staff only")
+        return {"reconciliations": office.all_reconciliations()}
+
+    @api.get(
+        "/reconciliations/{statement_id}", summary="One statement's reconciliation (tax staff)"
+    )
+    async def get_reconciliation(statement_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
+        if principal.kind != "staff" or principal.department != "tax":
+            raise _forbidden("tax staff only")
+        found = office.reconciliation(statement_id)
+        if found is None:
+            raise HTTPException(
+                404, {"field": "statement_id", "reason": "no such statement reconciled"}
+            )
+        return found
 
     @api.get("/ledger", summary="Balances per account over every journal (tax staff)")
     async def get_ledger(principal: CurrentPrincipal) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""Tax service wiring: the shared transfer stream in, assessments, payments and the
-clearing ledger on `tax.v1.events`, REST for quotes, bills and payments."""
+"""Tax service wiring: the shared transfer stream and the payment channel's events in,
+assessments, payment orders, payments, refunds and the clearing ledger on
+`tax.v1.events`, REST for quotes, bills and payment orders."""
 
 from __future__ import annotations
 
@@ -24,8 +25,15 @@ def build(
     )
     book, chart = rules.load(own.rules_file), ledger.load()
     metrics.preinitialise(book, chart)
-    office = TaxOffice(runtime, book, chart, authority)
+    office = TaxOffice(runtime, book, chart, authority, order_ttl_s=own.order_ttl_s)
     runtime.consume("tax.v1.events", office.on_tax_event)
     runtime.consume("realestate.v1.events", office.on_transfer_event)
-    runtime.api.include_router(api.router(office))
+    runtime.consume("payments.v1.events", office.on_channel_event)
+
+    @runtime.faust.timer(interval=own.order_scan_s)  # type: ignore[untyped-decorator]
+    async def expire_orders() -> None:
+        if runtime.ready:  # tables recovered: the scan sees every open order
+            await office.scan_expired_orders()
+
+    runtime.api.include_router(api.router(office, cashier_url=own.cashier_url))
     return runtime

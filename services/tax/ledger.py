@@ -81,6 +81,18 @@ def split(chart: Chart, lines: Iterable[tuple[str, int]], paid_fen: int) -> list
     return postings
 
 
+def reverse(postings: Iterable[Posting], memo: str) -> list[Posting]:
+    """The journal that undoes `postings` (a refund of a cleared payment): every posting on
+    the other side, so each account nets to zero and the journal balances as the original
+    did."""
+    flipped = [
+        Posting(p.account, CREDIT if p.side == DEBIT else DEBIT, p.amount_fen, p.line_kind, memo)
+        for p in postings
+    ]
+    check_balanced(flipped)
+    return flipped
+
+
 def totals(postings: Iterable[Posting]) -> tuple[int, int]:
     debits = credits = 0
     for posting in postings:

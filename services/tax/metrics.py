@@ -31,7 +31,36 @@ CLEARED_FEN = Counter(
     ["account", "account_kind"],
 )
 
-STATUSES = ("none", "assessed", "paid", "cancelled", "refund_due")
+PAYMENT_ORDERS = Counter(
+    "govshare_tax_payment_orders_total",
+    "Payment orders, by what became of them (opened, paid, expired, failed).",
+    ["outcome"],
+)
+REFUNDS = Counter(
+    "govshare_tax_refunds_total",
+    "Refunds through the payment channel, by stage (ordered, completed).",
+    ["stage"],
+)
+CHANNEL_EVENTS_REFUSED = Counter(
+    "govshare_tax_channel_events_refused_total",
+    "Payment-channel events tax could not take (the reason is in the dead letter), by type.",
+    ["type"],
+)
+
+RECONCILIATIONS = Counter(
+    "govshare_tax_reconciliations_total",
+    "Payment-channel daily statements reconciled against the ledger, by result "
+    "(balanced, mismatched).",
+    ["result"],
+)
+RECONCILIATION_MISMATCHES = Counter(
+    "govshare_tax_reconciliation_mismatches_total",
+    "Statement lines and ledger movements that disagree, by kind (MISSING_IN_LEDGER, "
+    "MISSING_AT_CHANNEL, AMOUNT_DIFFERS).",
+    ["kind"],
+)
+
+STATUSES = ("none", "assessed", "paid", "cancelled", "refund_due", "refunded")
 
 
 CASES = StateGauge("govshare_tax_cases", "Joint cases known to tax, by status.", "status", STATUSES)
@@ -44,6 +73,21 @@ def preinitialise(book: RuleBook, chart: Chart) -> None:
         ASSESSMENTS.labels(rule_set.id)
     for outcome in ("cleared", "refused", "duplicate"):
         PAYMENTS.labels(outcome)
+    for reason in (
+        "AMOUNT_MISMATCH", "UNKNOWN_ASSESSMENT", "ASSESSMENT_SUPERSEDED", "ALREADY_PAID",
+        "CASE_CLOSED", "UNKNOWN_ORDER", "ORDER_EXPIRED",
+    ):  # fmt: skip
+        PAYMENTS_REFUSED.labels(reason)
+    for kind in ("PaymentConfirmed", "PaymentFailed", "RefundCompleted", "StatementIssued"):
+        CHANNEL_EVENTS_REFUSED.labels(kind)
+    for outcome in ("opened", "paid", "expired", "failed"):
+        PAYMENT_ORDERS.labels(outcome)
+    for stage in ("ordered", "completed"):
+        REFUNDS.labels(stage)
+    for result in ("balanced", "mismatched"):
+        RECONCILIATIONS.labels(result)
+    for kind in ("MISSING_IN_LEDGER", "MISSING_AT_CHANNEL", "AMOUNT_DIFFERS"):
+        RECONCILIATION_MISMATCHES.labels(kind)
     for code, account in chart.accounts.items():
         if code != chart.clearing:
             CLEARED_FEN.labels(code, account.kind)

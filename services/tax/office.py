@@ -10,24 +10,30 @@ from __future__ import annotations
 
 import base64
 import logging
+import uuid
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from google.protobuf.message import Message
 from govshare.common.v1 import types_pb2 as common
+from govshare.payments.v1 import events_pb2 as channel_events
+from govshare.payments.v1 import types_pb2 as channel_types
 from govshare.realestate.v1 import events_pb2 as re_events
 from govshare.tax.v1 import events_pb2 as ev
+from govshare.tax.v1 import types_pb2 as tax_types
 
 from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters, derived_id
-from services.tax import assessments, engine, ledger, metrics, payments
+from services.tax import assessments, engine, ledger, metrics, payments, reconciliation
 from services.tax.payments import Decision, TaxCase
 from services.tax.rules import RuleBook
 
 log = logging.getLogger(__name__)
+
+CHANNEL_SOURCE = "/dept/payments/"  # + the channel's name: its own identity
 
 
 def _b64(message: Message) -> str:
@@ -44,9 +50,17 @@ def _cause(env: Envelope) -> common.EventRef:
 
 class TaxOffice:
     def __init__(
-        self, runtime: ServiceRuntime, book: RuleBook, chart: ledger.Chart, authority: common.Party
+        self,
+        runtime: ServiceRuntime,
+        book: RuleBook,
+        chart: ledger.Chart,
+        authority: common.Party,
+        *,
+        order_ttl_s: float = 900.0,
     ) -> None:
         self.runtime = runtime
+        self.order_ttl = timedelta(seconds=order_ttl_s)
+        self._expiry_sent: set[tuple[str, str]] = set()
         self.book = book
         self.chart = chart
         self.authority = authority
@@ -56,6 +70,8 @@ class TaxOffice:
         # unit code -> {case id: TransferApplied (base64)}, while the case is open.
         self.transfers = app.Table("transfers", key_type=str, value_type=None)
         self.cases = app.Table("cases", key_type=str, value_type=None)
+        # statement id -> the last reconciliation of that channel statement
+        self.reconciliations = app.Table("reconciliations", key_type=str, value_type=None)
         self.waiters = Waiters(runtime.bus)
         metrics.CASES.source = self.count_by_status
 
@@ -153,14 +169,22 @@ class TaxOffice:
         try:
             if isinstance(message, ev.AssessmentIssued):
                 self._apply_assessment(message)
+            elif isinstance(message, ev.PaymentOrderOpened):
+                self._apply_order(message)
+            elif isinstance(message, ev.PaymentOrderExpired | ev.PaymentOrderFailed):
+                self._close_order(message)
             elif isinstance(message, ev.PaymentReceived):
                 await self._settle(env, message)
             elif isinstance(message, ev.LedgerEntriesPosted):
                 self._apply_journal(message)
             elif isinstance(message, ev.AssessmentCancelled):
-                case = self.case(message.case_id) or TaxCase(message.case_id, message.unit_code)
-                if payments.apply_cancellation(case):
-                    self._store(case)
+                await self._cancel(env, message)
+            elif isinstance(message, ev.RefundOrdered):
+                self._apply_refund_ordered(message)
+            elif isinstance(message, ev.PaymentRefunded):
+                await self._refunded(env, message)
+            elif isinstance(message, ev.StatementReconciled):
+                self._apply_reconciliation(message)
             # PaymentCleared / PaymentRefused record what _settle already applied.
         finally:
             self.waiters.wake(env.id)
@@ -187,19 +211,37 @@ class TaxOffice:
         if payments.previous_decision(case, payment.payment_id) is not None:
             metrics.PAYMENTS.labels("duplicate").inc()
             return
-        decision = payments.decide(
-            case, assessment_id=payment.assessment_id, amount_fen=payment.amount.fen
+        # Only the channel-agent publishes PaymentReceived, always with its order.
+        decision = payments.decide_confirmed(
+            case,
+            order_id=payment.order_id,
+            amount_fen=payment.amount.fen,
+            paid_at=payment.received_at.ToDatetime(tzinfo=UTC),
         )
         if decision.outcome == payments.CLEARED:
             await self._clear(env, case, payment)
+            metrics.PAYMENT_ORDERS.labels("paid").inc()
         else:
             await self._refuse(env, payment, decision)
+            # The money came in and is not kept: back along its route.
+            await self._order_refund(
+                env,
+                case_id=payment.case_id,
+                payment_id=payment.payment_id,
+                channel=payment.channel,
+                amount_fen=payment.amount.fen,
+                reason="REFUSAL_REASON_" + decision.reason,
+                reverses_clearing=False,
+            )
         payments.record(
             case,
             payment.payment_id,
             decision,
             amount_fen=payment.amount.fen,
             assessment_id=payment.assessment_id,
+            order_id=payment.order_id,
+            channel=payment.channel,
+            at=payment.received_at.ToDatetime(tzinfo=UTC).isoformat(),
         )
         self._store(case)
         metrics.PAYMENTS.labels(decision.outcome).inc()
@@ -277,41 +319,320 @@ class TaxOffice:
                     kind = self.chart.kind_of(posting.account)
                     metrics.CLEARED_FEN.labels(posting.account, kind).inc(posting.amount_fen)
 
-    # --- commands ---------------------------------------------------------------------------
+    def _apply_order(self, message: ev.PaymentOrderOpened) -> None:
+        case = self.case(message.case_id) or TaxCase(message.case_id)
+        if payments.apply_order_opened(
+            case,
+            order_id=message.order_id,
+            assessment_id=message.assessment_id,
+            amount_fen=message.amount.fen,
+            payer_id=message.payer.id,
+            expires_at=message.expires_at.ToDatetime(tzinfo=UTC),
+        ):
+            self._store(case)
+            metrics.PAYMENT_ORDERS.labels("opened").inc()
 
-    async def pay(
+    def _close_order(self, message: ev.PaymentOrderExpired | ev.PaymentOrderFailed) -> None:
+        case = self.case(message.case_id)
+        expired = isinstance(message, ev.PaymentOrderExpired)
+        status = payments.ORDER_EXPIRED if expired else payments.ORDER_FAILED
+        if case is not None and payments.close_order(case, message.order_id, status):
+            self._store(case)
+            metrics.PAYMENT_ORDERS.labels(status).inc()
+
+    async def _cancel(self, env: Envelope, message: ev.AssessmentCancelled) -> None:
+        """The case closed: the bill is void; a payment already cleared goes back to the
+        payer (refund ordered before the state is stored: a redelivery orders the same)."""
+        case = self.case(message.case_id) or TaxCase(message.case_id, message.unit_code)
+        if not payments.apply_cancellation(case):
+            return
+        if case.status == payments.REFUND_DUE:
+            cleared = case.payments[case.cleared_payment_id]
+            await self._order_refund(
+                env,
+                case_id=case.case_id,
+                payment_id=case.cleared_payment_id,
+                channel=cleared.get("channel", ""),
+                amount_fen=cleared["amount_fen"],
+                reason=message.reason,
+                reverses_clearing=True,
+            )
+        self._store(case)
+
+    async def _order_refund(
         self,
-        case_id: str,
+        env: Envelope,
         *,
+        case_id: str,
         payment_id: str,
-        assessment_id: str,
-        amount_fen: int,
-        payer: common.Party,
         channel: str,
-        by: dict[str, str] | None = None,
-    ) -> tuple[Decision, bool]:
-        """Deliver a payment; the answer is the decision for its payment id and whether it
-        was decided before (a repeated delivery changes nothing). `by` says who reported
-        it (ce_actor, ce_department: services.kit.audit)."""
-        case = self.case(case_id)
-        before = payments.previous_decision(case, payment_id) if case else None
-        await self.waiters.emit(
-            ev.PaymentReceived(
+        amount_fen: int,
+        reason: str,
+        reverses_clearing: bool,
+    ) -> None:
+        await self.runtime.bus.publish(
+            ev.RefundOrdered(
                 case_id=case_id,
+                refund_id=payments.refund_id_for(payment_id),
                 payment_id=payment_id,
-                assessment_id=assessment_id,
+                channel=channel or "unknown",
                 amount=common.Money(fen=amount_fen),
-                payer=payer,
-                channel=channel,
-                received_at=assessments.timestamp(datetime.now(UTC)),
+                reason=reason,
+                reverses_clearing=reverses_clearing,
+                ordered_at=assessments.timestamp(datetime.now(UTC)),
             ),
             subject=case_id,
-            wait=True,
+            event_id=derived_id(env.dedup_key, "refund"),
             case_id=case_id,
-            **(by or {}),
         )
-        after = self.case(case_id)
-        decision = payments.previous_decision(after, payment_id) if after else None
-        if decision is None:
-            raise RuntimeError(f"payment {payment_id} was applied but not decided")
-        return decision, before is not None
+
+    def _apply_refund_ordered(self, message: ev.RefundOrdered) -> None:
+        case = self.case(message.case_id) or TaxCase(message.case_id)
+        if payments.apply_refund_ordered(
+            case,
+            refund_id=message.refund_id,
+            payment_id=message.payment_id,
+            channel=message.channel,
+            amount_fen=message.amount.fen,
+            reason=message.reason,
+            reverses_clearing=message.reverses_clearing,
+        ):
+            self._store(case)
+            metrics.REFUNDS.labels("ordered").inc()
+
+    async def _refunded(self, env: Envelope, message: ev.PaymentRefunded) -> None:
+        """The money left: a refunded clearing is reversed in the ledger (journal first,
+        with a derived id, then the state), so every account nets to zero and the ledger
+        still balances."""
+        case = self.case(message.case_id)
+        refund = case.refunds.get(message.refund_id) if case else None
+        if case is None or refund is None or refund["status"] != payments.REFUND_ORDERED:
+            return
+        journal = f"J-{message.payment_id}"
+        if refund["reverses_clearing"] and journal in case.journals:
+            original = [ledger.Posting(**p) for p in case.journals[journal]]
+            reversal = ledger.reverse(original, memo=f"退款 {message.refund_id} 冲回")
+            await self.runtime.bus.publish(
+                ev.LedgerEntriesPosted(
+                    case_id=case.case_id,
+                    journal_id=f"J-{message.refund_id}",
+                    payment_id=message.payment_id,
+                    postings=[assessments.posting_to_proto(p) for p in reversal],
+                    posted_at=message.refunded_at,
+                ),
+                subject=case.case_id,
+                event_id=derived_id(env.dedup_key, "journal"),
+                case_id=case.case_id,
+            )
+        payments.apply_refunded(
+            case, message.refund_id, at=message.refunded_at.ToDatetime(tzinfo=UTC).isoformat()
+        )
+        self._store(case)
+        metrics.REFUNDS.labels("completed").inc()
+
+    # --- the payment channel (agent on payments.v1.events) ----------------------------------
+
+    async def on_channel_event(self, env: Envelope, message: Message) -> None:
+        """Take the channel's word onto tax's own topic, keyed alike, so the case's one
+        writer decides. The consumer has already refused sources outside /dept/payments;
+        here a channel may speak only for itself (its sub-source names it)."""
+        channel = getattr(message, "channel", "")
+        if env.source != CHANNEL_SOURCE + channel:
+            metrics.CHANNEL_EVENTS_REFUSED.labels(type(message).__name__).inc()
+            raise Rejected("channel", f"{env.source!r} may not speak for channel {channel!r}")
+        if isinstance(message, channel_events.StatementIssued):
+            await self._reconcile(env, message)
+            return
+        attrs: dict[str, Any] = {"subject": message.case_id, "case_id": message.case_id}  # type: ignore[attr-defined]
+        if isinstance(message, channel_events.PaymentConfirmed):
+            case = self.case(message.case_id)
+            order = case.orders.get(message.order_id) if case else None
+            assessment_id = order["assessment_id"] if order else (case and case.assessment_id)
+            await self.runtime.bus.publish(
+                ev.PaymentReceived(
+                    case_id=message.case_id,
+                    payment_id=message.transaction_id,
+                    assessment_id=assessment_id or "-",
+                    amount=message.amount,
+                    payer=message.payer,
+                    channel=message.channel,
+                    received_at=message.paid_at,
+                    order_id=message.order_id,
+                    confirmed_by=_cause(env),
+                ),
+                event_id=derived_id(env.dedup_key, "received"),
+                **attrs,
+            )
+        elif isinstance(message, channel_events.PaymentFailed):
+            await self.runtime.bus.publish(
+                ev.PaymentOrderFailed(
+                    case_id=message.case_id,
+                    order_id=message.order_id,
+                    reason=channel_types.FailureReason.Name(message.reason),
+                    detail=message.detail,
+                    failed_by=_cause(env),
+                    failed_at=message.failed_at,
+                ),
+                event_id=derived_id(env.dedup_key, "order-failed"),
+                **attrs,
+            )
+        elif isinstance(message, channel_events.RefundCompleted):
+            await self.runtime.bus.publish(
+                ev.PaymentRefunded(
+                    case_id=message.case_id,
+                    refund_id=message.refund_id,
+                    payment_id=message.transaction_id,
+                    amount=message.amount,
+                    confirmed_by=_cause(env),
+                    refunded_at=message.refunded_at,
+                ),
+                event_id=derived_id(env.dedup_key, "refunded"),
+                **attrs,
+            )
+
+    # --- reconciliation of the channel's daily statements ----------------------------------
+
+    async def _reconcile(self, env: Envelope, statement: channel_events.StatementIssued) -> None:
+        """Compare the statement with what this worker's ledger recorded of that channel
+        and day, and publish the result (flags, counts) for the treasury staff."""
+        day = date(
+            statement.statement_date.year,
+            statement.statement_date.month,
+            statement.statement_date.day,
+        )
+        lines = [
+            reconciliation.Movement(
+                reconciliation.REFUND
+                if entry.kind == channel_types.ENTRY_KIND_REFUND
+                else reconciliation.PAYMENT,
+                entry.transaction_id,
+                entry.case_id,
+                entry.amount.fen,
+            )
+            for entry in statement.entries
+        ]
+        recorded = reconciliation.ledger_movements(self.all_cases(), statement.channel, day)
+        matched, mismatches = reconciliation.reconcile(lines, recorded)
+        result = ev.StatementReconciled(
+            statement_id=statement.statement_id,
+            channel=statement.channel,
+            statement_date=statement.statement_date,
+            entries=len(lines),
+            matched=matched,
+            caused_by=_cause(env),
+            reconciled_at=assessments.timestamp(datetime.now(UTC)),
+        )
+        for found in mismatches:
+            line = result.mismatches.add(
+                kind="MISMATCH_KIND_" + found.kind,
+                movement=found.movement,
+                transaction_id=found.transaction_id,
+                case_id=found.case_id,
+            )
+            if found.channel_fen is not None:
+                line.channel_amount.fen = found.channel_fen
+            if found.ledger_fen is not None:
+                line.ledger_amount.fen = found.ledger_fen
+        await self.runtime.bus.publish(
+            result,
+            subject=statement.statement_id,
+            event_id=derived_id(env.dedup_key, "reconciled"),
+        )
+
+    def _apply_reconciliation(self, message: ev.StatementReconciled) -> None:
+        mismatches = [
+            {
+                "kind": tax_types.MismatchKind.Name(m.kind).removeprefix("MISMATCH_KIND_"),
+                "movement": m.movement,
+                "transaction_id": m.transaction_id,
+                "case_id": m.case_id,
+                "channel_fen": m.channel_amount.fen if m.HasField("channel_amount") else None,
+                "ledger_fen": m.ledger_amount.fen if m.HasField("ledger_amount") else None,
+            }
+            for m in message.mismatches
+        ]
+        self.reconciliations[message.statement_id] = {
+            "statement_id": message.statement_id,
+            "channel": message.channel,
+            "date": f"{message.statement_date.year:04d}-{message.statement_date.month:02d}"
+            f"-{message.statement_date.day:02d}",
+            "entries": message.entries,
+            "matched": message.matched,
+            "mismatches": mismatches,
+            "balanced": not mismatches,
+            "reconciled_at": message.reconciled_at.ToDatetime(tzinfo=UTC).isoformat(),
+        }
+        metrics.RECONCILIATIONS.labels("balanced" if not mismatches else "mismatched").inc()
+        for found in mismatches:
+            log.warning(
+                "statement %s: %s %s %s (channel %s fen, ledger %s fen)",
+                message.statement_id,
+                found["kind"],
+                found["movement"],
+                found["transaction_id"],
+                found["channel_fen"],
+                found["ledger_fen"],
+            )
+            metrics.RECONCILIATION_MISMATCHES.labels(found["kind"]).inc()
+
+    def reconciliation(self, statement_id: str) -> dict[str, Any] | None:
+        found = self.reconciliations.get(statement_id)
+        return dict(found) if found else None
+
+    def all_reconciliations(self) -> list[dict[str, Any]]:
+        return sorted(
+            (dict(r) for r in self.reconciliations.values()),
+            key=lambda r: (r["date"], r["statement_id"]),
+        )
+
+    # --- commands ---------------------------------------------------------------------------
+
+    async def open_order(
+        self, case: TaxCase, payer: common.Party, *, by: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Open a payment order for the case's current bill (or answer the open one: a
+        second press of the pay button); the answer once the order is applied."""
+        now = datetime.now(UTC)
+        order_id = payments.open_order(case, payer_id=payer.id, now=now)
+        if order_id is None:
+            order_id = f"PO-{uuid.uuid4().hex[:20]}"
+            await self.waiters.emit(
+                ev.PaymentOrderOpened(
+                    case_id=case.case_id,
+                    order_id=order_id,
+                    assessment_id=case.assessment_id,
+                    amount=common.Money(fen=case.total_fen),
+                    payer=payer,
+                    expires_at=assessments.timestamp(now + self.order_ttl),
+                    opened_at=assessments.timestamp(now),
+                ),
+                subject=case.case_id,
+                wait=True,
+                case_id=case.case_id,
+                **(by or {}),
+            )
+        after = self.case(case.case_id)
+        order = after.orders.get(order_id) if after else None
+        if order is None:
+            raise RuntimeError(f"payment order {order_id} was produced but not applied")
+        return {"order_id": order_id, "case_id": case.case_id, **order}
+
+    async def scan_expired_orders(self) -> None:
+        """Announce every open order past its expiry, once (the set holds what was sent
+        until the agent has applied it)."""
+        now = datetime.now(UTC)
+        due = {
+            (case.case_id, order_id)
+            for case in self.all_cases()
+            for order_id in payments.expired_orders(case, now)
+        }
+        for case_id, order_id in sorted(due - self._expiry_sent):
+            await self.runtime.bus.publish(
+                ev.PaymentOrderExpired(
+                    case_id=case_id, order_id=order_id, expired_at=assessments.timestamp(now)
+                ),
+                subject=case_id,
+                event_id=f"expired:{order_id}",
+                case_id=case_id,
+            )
+        self._expiry_sent = due

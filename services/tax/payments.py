@@ -1,13 +1,16 @@
 """A joint case seen from the tax side, and the rules that settle a payment against it.
 
 Pure: the state is a plain dataclass stored as JSON in a Faust table keyed by case id.
-A payment id is decided once: delivered again (a replayed event, a channel retry) it gets
-the first answer and changes nothing.
+A party opens a payment order; only the payment channel's confirmation of that order
+becomes a payment. A payment id is decided once: delivered again (a replayed event, a
+channel retry) it gets the first answer and changes nothing. Money that came in and is
+not kept (a refused payment, a paid case closed) is refunded through the channel.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 NONE = "none"  # nothing assessed yet
@@ -15,6 +18,16 @@ ASSESSED = "assessed"
 PAID = "paid"
 CANCELLED = "cancelled"
 REFUND_DUE = "refund_due"  # paid, then the case closed: the payment is to be refunded
+REFUNDED = "refunded"  # ... and the channel confirmed the refund
+
+# Payment order states.
+ORDER_OPEN = "open"
+ORDER_PAID = "paid"
+ORDER_EXPIRED = "expired"
+ORDER_FAILED = "failed"
+
+REFUND_ORDERED = "ordered"
+REFUND_DONE = "refunded"
 
 CLEARED = "cleared"
 REFUSED = "refused"
@@ -25,6 +38,8 @@ UNKNOWN_ASSESSMENT = "UNKNOWN_ASSESSMENT"
 ASSESSMENT_SUPERSEDED = "ASSESSMENT_SUPERSEDED"
 ALREADY_PAID = "ALREADY_PAID"
 CASE_CLOSED = "CASE_CLOSED"
+UNKNOWN_ORDER = "UNKNOWN_ORDER"
+ORDER_EXPIRED_REASON = "ORDER_EXPIRED"
 
 
 @dataclass
@@ -40,6 +55,10 @@ class TaxCase:
     payments: dict[str, dict[str, Any]] = field(default_factory=dict)
     cleared_payment_id: str = ""
     journals: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # order id -> {assessment_id, amount_fen, payer_id, expires_at (ISO), status}
+    orders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # refund id -> {payment_id, channel, amount_fen, reason, reverses_clearing, status}
+    refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -86,6 +105,93 @@ def apply_assessment(
     return True
 
 
+class OrderRefused(ValueError):
+    """A payment order that may not be opened, with the field at fault and why."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+def open_order(case: TaxCase, *, payer_id: str, now: datetime) -> str | None:
+    """May `payer_id` open an order for the case's bill now? Returns the id of an open,
+    unexpired order to reuse (a second press of the pay button), None when a new one may
+    be opened; refuses when nothing is payable."""
+    if case.status != ASSESSED:
+        raise OrderRefused("case_id", f"本案税费单状态为 {case.status}, 无需缴款")
+    if payer_id not in case.parties:
+        raise OrderRefused("token", "only a party of the case may open a payment order")
+    for order_id, order in case.orders.items():
+        if (
+            order["status"] == ORDER_OPEN
+            and order["assessment_id"] == case.assessment_id
+            and datetime.fromisoformat(order["expires_at"]) > now
+        ):
+            return order_id
+    return None
+
+
+def apply_order_opened(
+    case: TaxCase,
+    *,
+    order_id: str,
+    assessment_id: str,
+    amount_fen: int,
+    payer_id: str,
+    expires_at: datetime,
+) -> bool:
+    if order_id in case.orders:
+        return False
+    case.orders[order_id] = {
+        "assessment_id": assessment_id,
+        "amount_fen": amount_fen,
+        "payer_id": payer_id,
+        "expires_at": expires_at.isoformat(),
+        "status": ORDER_OPEN,
+    }
+    return True
+
+
+def close_order(case: TaxCase, order_id: str, status: str) -> bool:
+    """An open order expired or failed at the channel (a paid one stays paid)."""
+    order = case.orders.get(order_id)
+    if order is None or order["status"] != ORDER_OPEN:
+        return False
+    order["status"] = status
+    return True
+
+
+def expired_orders(case: TaxCase, now: datetime) -> list[str]:
+    return [
+        order_id
+        for order_id, order in case.orders.items()
+        if order["status"] == ORDER_OPEN and datetime.fromisoformat(order["expires_at"]) <= now
+    ]
+
+
+def decide_confirmed(
+    case: TaxCase, *, order_id: str, amount_fen: int, paid_at: datetime
+) -> Decision:
+    """A channel confirmed money for an order: clear it only if the order is ours, was
+    paid before it expired, and pays the current bill to the fen."""
+    order = case.orders.get(order_id)
+    if order is None:
+        return Decision(REFUSED, UNKNOWN_ORDER, None, f"本案无缴款订单 {order_id}; 原路退回")
+    if paid_at > datetime.fromisoformat(order["expires_at"]):
+        return Decision(
+            REFUSED, ORDER_EXPIRED_REASON, None, f"缴款订单 {order_id} 已过期; 原路退回"
+        )
+    if amount_fen != order["amount_fen"]:
+        return Decision(
+            REFUSED,
+            AMOUNT_MISMATCH,
+            order["amount_fen"],
+            f"订单金额 {order['amount_fen']} 分, 实收 {amount_fen} 分; 原路退回",
+        )
+    return decide(case, assessment_id=order["assessment_id"], amount_fen=amount_fen)
+
+
 def previous_decision(case: TaxCase, payment_id: str) -> Decision | None:
     seen = case.payments.get(payment_id)
     if seen is None:
@@ -123,17 +229,72 @@ def decide(case: TaxCase, *, assessment_id: str, amount_fen: int) -> Decision:
 
 
 def record(
-    case: TaxCase, payment_id: str, decision: Decision, *, amount_fen: int, assessment_id: str
+    case: TaxCase,
+    payment_id: str,
+    decision: Decision,
+    *,
+    amount_fen: int,
+    assessment_id: str,
+    order_id: str = "",
+    channel: str = "",
+    at: str = "",
 ) -> None:
-    """Remember the decision for the payment id; a clearing settles the case."""
+    """Remember the decision for the payment id (and when the channel took the money,
+    ISO 8601, for reconciliation); a clearing settles the case and its order."""
     case.payments[payment_id] = {
         **decision.to_json(),
         "amount_fen": amount_fen,
         "assessment_id": assessment_id,
+        "order_id": order_id,
+        "channel": channel,
+        "at": at,
     }
     if decision.outcome == CLEARED:
         case.status = PAID
         case.cleared_payment_id = payment_id
+        if order_id in case.orders:
+            case.orders[order_id]["status"] = ORDER_PAID
+
+
+def refund_id_for(payment_id: str) -> str:
+    """One refund per payment, whatever the reason: a replay orders nothing new."""
+    return f"RF-{payment_id}"
+
+
+def apply_refund_ordered(
+    case: TaxCase,
+    *,
+    refund_id: str,
+    payment_id: str,
+    channel: str,
+    amount_fen: int,
+    reason: str,
+    reverses_clearing: bool,
+) -> bool:
+    if refund_id in case.refunds:
+        return False
+    case.refunds[refund_id] = {
+        "payment_id": payment_id,
+        "channel": channel,
+        "amount_fen": amount_fen,
+        "reason": reason,
+        "reverses_clearing": reverses_clearing,
+        "status": REFUND_ORDERED,
+    }
+    return True
+
+
+def apply_refunded(case: TaxCase, refund_id: str, at: str = "") -> bool:
+    """The channel returned the money (at `at`, ISO 8601); a refunded clearing leaves the
+    case refunded."""
+    refund = case.refunds.get(refund_id)
+    if refund is None or refund["status"] != REFUND_ORDERED:
+        return False
+    refund["status"] = REFUND_DONE
+    refund["refunded_at"] = at
+    if refund["reverses_clearing"] and case.status == REFUND_DUE:
+        case.status = REFUNDED
+    return True
 
 
 def apply_cancellation(case: TaxCase) -> bool:

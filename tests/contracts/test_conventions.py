@@ -53,6 +53,7 @@ def test_there_are_events_on_every_topic() -> None:
         "landsupply.v1.events",
         "projects.v1.events",
         "courts.v1.events",
+        "payments.v1.events",
     }
 
 

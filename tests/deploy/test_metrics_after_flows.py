@@ -31,7 +31,8 @@ SUFFIXES = ("_bucket", "_count", "_sum", "_created", "_total", "_info")
 @pytest.fixture(scope="module")
 def platform(broker, tmp_path_factory) -> Iterator[Platform]:
     env = environment(broker.bootstrap, tmp_path_factory.mktemp("keys"))
-    with Platform(env, SERVICES) as started:
+    # devbank: the development payment channel the transfer is paid through
+    with Platform(env, (*SERVICES, "devbank")) as started:
         yield started
 
 

@@ -73,6 +73,9 @@ def test_up_starts_everything_ready_within_60s_and_stops_cleanly_on_sigint(tmp_p
         status, page = http_get(portal.group(1))
         assert status == 200 and "政务服务门户".encode() in page
         assert http_get(portal.group(1) + "readyz")[0] == 200
+        devbank = re.search(r"^devbank\s+(http://\S+)", output, re.MULTILINE)
+        assert devbank, output  # the development payment channel
+        assert http_get(devbank.group(1) + "/readyz")[0] == 200
         grpc_address = re.search(r"^certificates .* grpc (\S+)", output, re.MULTILINE)
         assert grpc_address, output
         names = _grpc_services(grpc_address.group(1))
@@ -83,5 +86,7 @@ def test_up_starts_everything_ready_within_60s_and_stops_cleanly_on_sigint(tmp_p
         rest, _ = proc.communicate(timeout=60)
     output = "".join(lines) + rest
     assert proc.returncode == 0, output
-    assert re.search(r"stopped: certificates=0, realestate=0, tax=0, power=0", output), output
+    assert re.search(r"stopped: devbank=0, certificates=0, realestate=0, tax=0, power=0", output), (
+        output
+    )
     assert not kafka_answers(host, int(port), timeout=0.5)  # the broker went with it

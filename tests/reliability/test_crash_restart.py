@@ -298,7 +298,8 @@ def _advanced(proc: ServiceProcess) -> float:
 @contextlib.contextmanager
 def joint(broker, tmp_path) -> Iterator[tuple[Platform, Joint]]:
     env = environment(broker.bootstrap, tmp_path / "keys")
-    with Platform(env, ("certificates", "realestate", "tax")) as platform:
+    # devbank: the development payment channel, through which the buyers pay
+    with Platform(env, ("certificates", "realestate", "tax", "devbank")) as platform:
         yield platform, joint_of(platform)
 
 
@@ -341,11 +342,9 @@ def test_joint_transfers_complete_once_across_sigkills_of_each_service(broker, t
             assert status == 200, bill
             bills[case_id] = bill
         for case_id, (_, buyer, _) in cases.items():
-            body = {"payment_id": f"UP-{case_id[-6:]}", "channel": "unionpay",
-                    "assessment_id": bills[case_id]["assessment"]["assessmentId"],
-                    "amount_fen": bills[case_id]["total_fen"]}  # fmt: skip
-            status, paid = call("POST", f"{j.tax}/v1/cases/{case_id}/payments", buyer.token, body)
-            assert status == 200 and paid["outcome"] == "cleared", paid
+            paid = j.pay(case_id, buyer.token)  # a payment order, confirmed by the channel
+            assert paid["status"] == "paid", paid
+            bills[case_id]["paid_by"] = paid["transaction_id"]
         platform["realestate"].kill()
         platform["realestate"].restart()
 
@@ -399,7 +398,7 @@ def _check_joint(j: Joint, cases: dict, bills: dict) -> None:
         assert status == 200 and len(journal["journals"]) == 1, journal
         assert journal["balanced"] and journal["debits_fen"] == bills[case_id]["total_fen"]
         status, bill = call("GET", f"{j.tax}/v1/cases/{case_id}/assessment", buyer.token)
-        assert list(bill["payments"]) == [f"UP-{case_id[-6:]}"] and bill["status"] == "paid"
+        assert list(bill["payments"]) == [bills[case_id]["paid_by"]] and bill["status"] == "paid"
         (buyer_certs,) = dossiers(j.certificates, [buyer.id], "citizen").values()
         assert Counter(c["typeCode"] for c in buyer_certs) == Counter(
             {PROPERTY: 1, TAX_PAYMENT: 1}

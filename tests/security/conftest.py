@@ -19,5 +19,6 @@ def platform(broker, tmp_path_factory) -> Iterator[Platform]:
         tmp_path_factory.mktemp("keys"),
         GOVSHARE_POWER_OVERDUE_SCAN_S="1",
     )
-    with Platform(env, SERVICES) as started:
+    # The development payment channel too: the transfer flows pay through it.
+    with Platform(env, (*SERVICES, "devbank")) as started:
         yield started

@@ -72,6 +72,7 @@ def joint_of(platform: Platform) -> Joint:
         platform.url("realestate"),
         platform.url("tax"),
         platform.grpc_address,
+        platform.url("devbank") if "devbank" in platform.services else "",
     )
 
 
@@ -143,10 +144,13 @@ def complete(platform: Platform, seeds: Seeds) -> None:
     """Pay the seeded case and connect the seeded application; wait until both are done
     and the buyer holds the new certificate."""
     realestate, tax, power = (platform.url(n) for n in ("realestate", "tax", "power"))
-    body = {"payment_id": "UP-AUDIT", "assessment_id": seeds.assessment_id,
-            "amount_fen": seeds.total_fen, "channel": "unionpay"}  # fmt: skip
-    status, paid = call("POST", f"{tax}/v1/cases/{seeds.case_id}/payments", seeds.buyer.token, body)
-    assert status == 200, paid
+    # The buyer opens a payment order; the payment channel (devbank) confirms the money.
+    status, order = call("POST", f"{tax}/v1/cases/{seeds.case_id}/payment-orders",
+                         seeds.buyer.token)  # fmt: skip
+    assert status == 200, order
+    devbank = platform.url("devbank")
+    status, paid = call("POST", f"{devbank}/v1/orders/{order['order_id']}/pay")
+    assert status == 200 and paid["status"] == "paid", paid
     for step in ("acceptance", "metering"):
         path = f"{power}/v1/applications/{seeds.application_id}/advance"
         assert call("POST", path, OPERATOR, {"current_step": step})[0] == 200

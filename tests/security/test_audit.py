@@ -23,7 +23,7 @@ pytestmark = pytest.mark.integration
 COMMANDS = {
     "govshare.realestate.v1.TransferApplied",
     "govshare.realestate.v1.TransferConfirmed",
-    "govshare.tax.v1.PaymentReceived",
+    "govshare.tax.v1.PaymentOrderOpened",  # money itself moves on the channel's word
     "govshare.power.v1.ApplicationSubmitted",
     "govshare.power.v1.EvidenceResolved",
     "govshare.power.v1.ApplicationAccepted",

@@ -76,8 +76,6 @@ def rows(s: Seeds) -> list[Row]:
     case = f"/v1/cases/{s.case_id}"
     app = f"/v1/applications/{s.application_id}"
     cert = f"/v1/certificates/{s.property_id}"
-    pay = {"payment_id": f"P-{uuid.uuid4().hex[:8]}", "assessment_id": s.assessment_id,
-           "amount_fen": 1, "channel": "unionpay"}  # fmt: skip  # a wrong amount: never clears
     rotate = f"/v1/issuers/{REGISTRAR}/key-rotations"
     decision = {"decision": "pass", "note": "x"}
     upload = {"type_code": PROPERTY, "upload_ref": "uploads/x.pdf"}
@@ -122,10 +120,12 @@ def rows(s: Seeds) -> list[Row]:
         R("tax staff, Qingdao", "tax", "GET", case + "/assessment", 404),
         R("power staff", "tax", "GET", case + "/assessment", 404),
         R("dept power", "tax", "GET", case + "/assessment", 404),
-        R("citizen stranger", "tax", "POST", case + "/payments", 404, pay),
-        R("tax staff", "tax", "POST", case + "/payments", 403, pay),
-        R("dept power", "tax", "POST", case + "/payments", 404, pay),
-        R("dept tax", "tax", "POST", case + "/payments", 422, pay),  # payer not a party
+        # a payment order: the parties only; no token at all may declare a payment
+        R("citizen stranger", "tax", "POST", case + "/payment-orders", 404),
+        R("tax staff", "tax", "POST", case + "/payment-orders", 403),
+        R("dept power", "tax", "POST", case + "/payment-orders", 404),
+        R("dept tax", "tax", "POST", case + "/payment-orders", 404),  # not a channel by token
+        R("buyer", "tax", "POST", case + "/payments", 404),  # the old declared payment: gone
         R("seller", "tax", "GET", case + "/ledger", 403),
         R("buyer", "tax", "GET", case + "/ledger", 403),
         R("realestate staff", "tax", "GET", case + "/ledger", 403),

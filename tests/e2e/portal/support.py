@@ -177,6 +177,10 @@ def platform(bootstrap: str, keys_dir: Path) -> Iterator[Platform]:
         "GOVSHARE_CERTIFICATES_GRPC": f"127.0.0.1:{grpc_port}",
     }
     with ExitStack() as stack:
+        # The development payment channel first, so tax is told where its cashier page is
+        # (what `govshare up` does: services.kit.launcher.start_payment_channel).
+        devbank = stack.enter_context(_process("devbank", "services.devbank", env))
+        env = {**env, "GOVSHARE_TAX_CASHIER_URL": devbank.url}
         started = {
             name: stack.enter_context(_process(name, f"services.{name}", env)) for name in SERVICES
         }
@@ -185,7 +189,7 @@ def platform(bootstrap: str, keys_dir: Path) -> Iterator[Platform]:
             **{f"GOVSHARE_PORTAL_{name.upper()}_URL": s.url for name, s in started.items()},
         }
         started["portal"] = stack.enter_context(_process("portal", "services.portal", portal_env))
-        for name, process in started.items():
+        for name, process in {**started, "devbank": devbank}.items():
             wait_until(process.ready, 90, f"{name} ready")
         yield Platform(
             started["portal"].url,

@@ -128,7 +128,7 @@ def test_the_proxy_forwards_v1_routes_only_with_the_token_and_never_caches(porta
 
 
 def test_an_unreachable_service_or_a_huge_body_answers_like_a_service(portal):
-    reply = portal.post("/api/tax/v1/cases/RE-1/payments", json={})
+    reply = portal.post("/api/tax/v1/cases/RE-1/payment-orders", json={})
     assert reply.status_code == 502
     assert reply.json()["detail"] == {
         "field": "service",

@@ -81,6 +81,7 @@ class Platform:
     realestate: str
     tax: str
     grpc_address: str
+    devbank: str = ""  # the development payment channel (services/devbank), where it runs
 
     def call(
         self, method: str, url: str, token: str | None = None, body: Any = None
@@ -120,6 +121,34 @@ class Platform:
                 return seen
             time.sleep(0.2)
         raise AssertionError(f"case {case_id} not {stage} after {timeout} s: {seen}")
+
+    def open_order(self, case_id: str, token: str) -> dict[str, Any]:
+        status, order = self.post(f"{self.tax}/v1/cases/{case_id}/payment-orders", token)
+        assert status == 200, order
+        return dict(order)
+
+    def pay(self, case_id: str, token: str, action: str = "pay") -> dict[str, Any]:
+        """Pay the bill the way a party does: open a payment order at tax, then pay it at
+        the payment channel (the development channel's programmatic cashier)."""
+        order = self.open_order(case_id, token)
+        status, paid = self.post(f"{self.devbank}/v1/orders/{order['order_id']}/{action}")
+        assert status == 200, paid
+        return {**order, **paid}
+
+    def bill(self, case_id: str, token: str) -> dict[str, Any]:
+        status, body = self.get(f"{self.tax}/v1/cases/{case_id}/assessment", token)
+        assert status == 200, body
+        return dict(body)
+
+    def wait_bill(self, case_id: str, token: str, status: str, timeout: float = 30) -> dict:
+        deadline = time.monotonic() + timeout
+        seen: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            code, seen = self.get(f"{self.tax}/v1/cases/{case_id}/assessment", token)
+            if code == 200 and seen["status"] == status:
+                return dict(seen)
+            time.sleep(0.2)
+        raise AssertionError(f"bill of {case_id} not {status} after {timeout} s: {seen}")
 
     def issue_property_certificate(
         self, holder: Party, unit: str, *, area: int = 12_000, since: str = "2016-08-20"
@@ -207,12 +236,14 @@ def joined(env: dict[str, str], certificates: str, urls: dict[str, str]) -> Plat
         urls["realestate"],
         urls["tax"],
         env["GOVSHARE_CERTIFICATES_GRPC"],
+        urls.get("devbank", ""),
     )
 
 
 @contextmanager
 def platform(bootstrap: str, keys_dir: str) -> Iterator[Platform]:
-    """certificates, realestate and tax on a topic prefix of their own."""
+    """certificates, realestate, tax and the development payment channel on a topic
+    prefix of their own."""
     env = environment(bootstrap, keys_dir)
-    with services(env, "certificates", "realestate", "tax") as urls:
+    with services(env, "certificates", "realestate", "tax", "devbank") as urls:
         yield joined(env, urls["certificates"], urls)

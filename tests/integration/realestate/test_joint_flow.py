@@ -14,6 +14,7 @@ from aiokafka import AIOKafkaProducer
 from govshare.common.v1 import types_pb2 as common
 from govshare.courts.v1 import events_pb2 as courts
 from govshare.courts.v1 import types_pb2 as court_types
+from govshare.payments.v1 import events_pb2 as pay_events
 
 from services.kit.samples import PROPERTY, TAX_PAYMENT
 from tests.helpers import metric_value, read_topic, wait_until
@@ -92,28 +93,34 @@ def test_a_residential_transfer_completes_end_to_end(running: Platform):
     )  # fmt: skip
     assert status == 200 and earlier["lines"][0]["rate_ppm"] == 15_000, earlier
 
-    pay = f"{running.tax}/v1/cases/{case_id}/payments"
-    base = {"assessment_id": assessment["assessmentId"], "channel": "unionpay"}
-    status, wrong = running.post(
-        pay, buyer.token, {**base, "payment_id": "UP-1", "amount_fen": 2_350_000}
+    # Nobody pays by saying so: money moves on the payment channel's confirmation of an
+    # order. A confirmation of less than the order is refused (and refunded); the
+    # order's amount clears the bill.
+    order = running.open_order(case_id, buyer.token)
+    assert order["amount_fen"] == 2_358_000
+    short = pay_events.PaymentConfirmed(
+        case_id=case_id,
+        order_id=order["order_id"],
+        transaction_id=f"DB-SHORT-{case_id}",
+        amount=common.Money(fen=2_350_000),
+        payer=common.Party(kind=common.PARTY_KIND_CITIZEN, id=buyer.id, name=buyer.name),
+        channel="devbank",
+        paid_at=_now(),
     )
-    assert status == 409 and wrong["detail"]["reason"] == "AMOUNT_MISMATCH"
-    assert wrong["detail"]["expected_fen"] == 2_358_000
-    status, paid = running.post(
-        pay, buyer.token, {**base, "payment_id": "UP-2", "amount_fen": 2_358_000}
-    )
-    assert status == 200 and paid == {
-        "payment_id": "UP-2",
-        "outcome": "cleared",
-        "repeated_delivery": False,
-    }
-    status, again = running.post(
-        pay, buyer.token, {**base, "payment_id": "UP-2", "amount_fen": 2_358_000}
-    )
-    assert status == 200 and again["repeated_delivery"] is True
+    running.publish(short, case_id, "/dept/payments/devbank")
+
+    def refused() -> dict | None:
+        seen = running.get(f"{running.tax}/v1/cases/{case_id}/assessment", buyer.token)[1]
+        return seen["payments"].get(f"DB-SHORT-{case_id}")
+
+    wait_until(refused, 20, "the short payment decided")
+    wrong = refused()
+    assert wrong["reason"] == "AMOUNT_MISMATCH" and wrong["expected_fen"] == 2_358_000
+    paid = running.pay(case_id, buyer.token)
+    assert paid["order_id"] == order["order_id"] and paid["status"] == "paid"
 
     case = running.wait_case(case_id, buyer.token, "completed")
-    assert case["registration_number"] and case["payment_id"] == "UP-2"
+    assert case["registration_number"] and case["payment_id"] == paid["transaction_id"]
 
     # One payment, split once, balanced to the fen.
     tax_staff = staff("tax")
@@ -205,14 +212,9 @@ def test_a_replayed_payment_event_posts_no_second_entry(running: Platform):
     running.issue_property_certificate(seller, unit)
     case_id = file(running, seller, buyer, unit)["case_id"]
     running.post(f"{running.realestate}/v1/cases/{case_id}/confirmation", buyer.token)
-    case = running.wait_case(case_id, buyer.token, "awaiting_payment")
-    status, paid = running.post(
-        f"{running.tax}/v1/cases/{case_id}/payments",
-        buyer.token,
-        {"payment_id": "WX-9", "assessment_id": case["assessment_id"], "channel": "wechat",
-         "amount_fen": case["total_fen"]},
-    )  # fmt: skip
-    assert status == 200, paid
+    running.wait_case(case_id, buyer.token, "awaiting_payment")
+    paid = running.pay(case_id, buyer.token)
+    running.wait_case(case_id, buyer.token, "completed")
 
     async def replay() -> None:
         records = await read_topic(running.bootstrap, running.prefix + "tax.v1.events", 1)
@@ -236,7 +238,7 @@ def test_a_replayed_payment_event_posts_no_second_entry(running: Platform):
     status, journal = running.get(f"{running.tax}/v1/cases/{case_id}/ledger", staff("tax"))
     assert status == 200 and len(journal["journals"]) == 1 and journal["balanced"]
     status, bill = running.get(f"{running.tax}/v1/cases/{case_id}/assessment", buyer.token)
-    assert list(bill["payments"]) == ["WX-9"] and bill["status"] == "paid"
+    assert list(bill["payments"]) == [paid["transaction_id"]] and bill["status"] == "paid"
 
 
 def test_rejections_name_their_reason(running: Platform):
@@ -344,7 +346,7 @@ def test_the_shared_queue_and_who_may_work_it(running: Platform):
     assert status == 200, decided
     running.wait_case(case_id, buyer.token, "awaiting_payment")
 
-    # Withdrawn before payment: the bill is void, a late payment is refused.
+    # Withdrawn before payment: the bill is void, no payment order can be opened.
     status, _ = running.post(
         f"{running.realestate}/v1/cases/{case_id}/withdrawal", seller.token, {"reason": "协商解除"}
     )
@@ -352,15 +354,10 @@ def test_the_shared_queue_and_who_may_work_it(running: Platform):
     case = running.wait_case(case_id, buyer.token, "withdrawn")
 
     def refused() -> bool:
-        status, body = running.post(
-            f"{running.tax}/v1/cases/{case_id}/payments",
-            buyer.token,
-            {"payment_id": f"LATE-{time.monotonic_ns()}", "assessment_id": case["assessment_id"],
-             "channel": "alipay", "amount_fen": case["total_fen"]},
-        )  # fmt: skip
-        return status == 409 and body["detail"]["reason"] == "CASE_CLOSED"
+        status, _ = running.post(f"{running.tax}/v1/cases/{case_id}/payment-orders", buyer.token)
+        return status == 409
 
-    wait_until(refused, 20, "a payment for a withdrawn case refused")
+    wait_until(refused, 20, "no payment order for a withdrawn case")
 
 
 def _now():
@@ -383,20 +380,14 @@ def test_cases_bills_and_payments_survive_a_restart(broker, tmp_path):
             case_id = file(first, seller, buyer, unit)["case_id"]
             first.post(f"{first.realestate}/v1/cases/{case_id}/confirmation", buyer.token)
             before = first.wait_case(case_id, buyer.token, "awaiting_payment")
-        with services(env, "realestate", "tax") as urls:
+        with services(env, "realestate", "tax", "devbank") as urls:
             again = joined(env, certificates["certificates"], urls)
             after = again.case(case_id, buyer.token)
             assert after["stage"] == "awaiting_payment"
             assert after["timeline"] == before["timeline"]
-            status, paid = again.post(
-                f"{again.tax}/v1/cases/{case_id}/payments",
-                buyer.token,
-                {"payment_id": "UP-R", "assessment_id": after["assessment_id"],
-                 "channel": "unionpay", "amount_fen": after["total_fen"]},
-            )  # fmt: skip
-            assert status == 200, paid
+            assert again.pay(case_id, buyer.token)["status"] == "paid"
             again.wait_case(case_id, buyer.token, "completed")
-            status, queue = again.get(f"{again.realestate}/v1/queue", staff("realestate"))
+            _, queue = again.get(f"{again.realestate}/v1/queue", staff("realestate"))
             assert case_id not in [i["case_id"] for i in queue["cases"]]
 
 

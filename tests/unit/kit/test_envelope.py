@@ -116,5 +116,6 @@ def test_registry_knows_every_event_of_every_topic():
         "landsupply.v1.events",
         "projects.v1.events",
         "courts.v1.events",
+        "payments.v1.events",
     } == topics
     assert all(t.name.startswith("govshare.") and ".v1." in t.name for t in types)

@@ -1,5 +1,7 @@
 """One payment per case, decided once; the split balances to the fen."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from services.tax import ledger, payments
@@ -94,3 +96,74 @@ def test_a_split_that_would_not_balance_is_refused():
         ledger.split(CHART, [("deed_tax", 100)], 99)
     with pytest.raises(ledger.LedgerError):
         ledger.split(CHART, [("lottery", 1)], 1)
+
+
+# --- payment orders: only the channel's confirmation of an open order clears ---------------
+
+NOW = datetime(2025, 6, 4, 7, 0, tzinfo=UTC)
+
+
+def ordered(total: int = 2_358_000) -> TaxCase:
+    case = assessed(total)
+    case.parties = {"P1": {"kind": 1, "id": "P1", "name": "甲"}}
+    assert payments.open_order(case, payer_id="P1", now=NOW) is None
+    assert payments.apply_order_opened(
+        case, order_id="PO-1", assessment_id="TA-1", amount_fen=total, payer_id="P1",
+        expires_at=NOW + timedelta(minutes=15),
+    )  # fmt: skip
+    return case
+
+
+def test_an_open_order_is_reused_and_only_parties_may_open_one():
+    case = ordered()
+    assert payments.open_order(case, payer_id="P1", now=NOW) == "PO-1"
+    with pytest.raises(payments.OrderRefused):
+        payments.open_order(case, payer_id="stranger", now=NOW)
+    # Expired: a new order may be opened.
+    later = NOW + timedelta(minutes=16)
+    assert payments.expired_orders(case, later) == ["PO-1"]
+    assert payments.close_order(case, "PO-1", payments.ORDER_EXPIRED)
+    assert payments.open_order(case, payer_id="P1", now=later) is None
+
+
+def test_a_confirmation_clears_only_its_open_order_in_time_and_to_the_fen():
+    case = ordered()
+    unknown = payments.decide_confirmed(case, order_id="PO-X", amount_fen=2_358_000, paid_at=NOW)
+    assert unknown.reason == "UNKNOWN_ORDER"
+    late = NOW + timedelta(hours=1)
+    expired = payments.decide_confirmed(case, order_id="PO-1", amount_fen=2_358_000, paid_at=late)
+    assert expired.reason == "ORDER_EXPIRED"
+    short = payments.decide_confirmed(case, order_id="PO-1", amount_fen=1, paid_at=NOW)
+    assert (short.reason, short.expected_fen) == ("AMOUNT_MISMATCH", 2_358_000)
+    good = payments.decide_confirmed(case, order_id="PO-1", amount_fen=2_358_000, paid_at=NOW)
+    assert good.outcome == "cleared"
+    payments.record(case, "TX-1", good, amount_fen=2_358_000, assessment_id="TA-1",
+                    order_id="PO-1", channel="devbank")  # fmt: skip
+    assert case.status == "paid" and case.orders["PO-1"]["status"] == "paid"
+
+
+def test_a_refunded_clearing_is_reversed_and_the_ledger_balances():
+    case = ordered()
+    assert payments.apply_cancellation(case) is True  # assessed, not paid: just void
+    case = ordered()
+    decision = payments.decide_confirmed(case, order_id="PO-1", amount_fen=2_358_000, paid_at=NOW)
+    payments.record(case, "TX-1", decision, amount_fen=2_358_000, assessment_id="TA-1",
+                    order_id="PO-1", channel="devbank")  # fmt: skip
+    assert payments.apply_cancellation(case) and case.status == "refund_due"
+    refund = payments.refund_id_for("TX-1")
+    assert payments.apply_refund_ordered(
+        case, refund_id=refund, payment_id="TX-1", channel="devbank", amount_fen=2_358_000,
+        reason="申请已撤回", reverses_clearing=True,
+    )  # fmt: skip
+    assert not payments.apply_refund_ordered(
+        case, refund_id=refund, payment_id="TX-1", channel="devbank", amount_fen=2_358_000,
+        reason="again", reverses_clearing=True,
+    )  # fmt: skip
+    assert payments.apply_refunded(case, refund) and case.status == "refunded"
+    assert not payments.apply_refunded(case, refund)
+    original = ledger.split(CHART, [("deed_tax", 2_350_000),
+                                    ("registration_fee", 8_000)], 2_358_000)  # fmt: skip
+    both = original + ledger.reverse(original, memo="退款")
+    debits, credits = ledger.totals(both)
+    assert debits == credits == 2 * 2_358_000
+    assert all(v["debit"] == v["credit"] for v in ledger.balances(both).values())

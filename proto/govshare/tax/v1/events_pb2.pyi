@@ -41,7 +41,7 @@ class AssessmentIssued(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., assessment_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., contract_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., rule_set: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[_types_pb2_1.AssessmentLine, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., supersedes_assessment_id: _Optional[str] = ..., tax_authority: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., assessed_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PaymentReceived(_message.Message):
-    __slots__ = ("case_id", "payment_id", "assessment_id", "amount", "payer", "channel", "received_at")
+    __slots__ = ("case_id", "payment_id", "assessment_id", "amount", "payer", "channel", "received_at", "order_id", "confirmed_by")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
     ASSESSMENT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -49,6 +49,8 @@ class PaymentReceived(_message.Message):
     PAYER_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMED_BY_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     payment_id: str
     assessment_id: str
@@ -56,7 +58,9 @@ class PaymentReceived(_message.Message):
     payer: _types_pb2.Party
     channel: str
     received_at: _timestamp_pb2.Timestamp
-    def __init__(self, case_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., assessment_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payer: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., channel: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    order_id: str
+    confirmed_by: _types_pb2.EventRef
+    def __init__(self, case_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., assessment_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payer: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., channel: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., order_id: _Optional[str] = ..., confirmed_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ...) -> None: ...
 
 class PaymentCleared(_message.Message):
     __slots__ = ("case_id", "payment_id", "assessment_id", "amount", "lines", "tax_authority", "cleared_at", "unit_code")
@@ -125,3 +129,103 @@ class AssessmentCancelled(_message.Message):
     caused_by: _types_pb2.EventRef
     cancelled_at: _timestamp_pb2.Timestamp
     def __init__(self, case_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., reason: _Optional[str] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., cancelled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PaymentOrderOpened(_message.Message):
+    __slots__ = ("case_id", "order_id", "assessment_id", "amount", "payer", "expires_at", "opened_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSESSMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    PAYER_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    OPENED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    order_id: str
+    assessment_id: str
+    amount: _types_pb2.Money
+    payer: _types_pb2.Party
+    expires_at: _timestamp_pb2.Timestamp
+    opened_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., order_id: _Optional[str] = ..., assessment_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payer: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PaymentOrderExpired(_message.Message):
+    __slots__ = ("case_id", "order_id", "expired_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPIRED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    order_id: str
+    expired_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., order_id: _Optional[str] = ..., expired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PaymentOrderFailed(_message.Message):
+    __slots__ = ("case_id", "order_id", "reason", "detail", "failed_by", "failed_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    FAILED_BY_FIELD_NUMBER: _ClassVar[int]
+    FAILED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    order_id: str
+    reason: str
+    detail: str
+    failed_by: _types_pb2.EventRef
+    failed_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., order_id: _Optional[str] = ..., reason: _Optional[str] = ..., detail: _Optional[str] = ..., failed_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., failed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RefundOrdered(_message.Message):
+    __slots__ = ("case_id", "refund_id", "payment_id", "channel", "amount", "reason", "reverses_clearing", "ordered_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    REFUND_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REVERSES_CLEARING_FIELD_NUMBER: _ClassVar[int]
+    ORDERED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    refund_id: str
+    payment_id: str
+    channel: str
+    amount: _types_pb2.Money
+    reason: str
+    reverses_clearing: bool
+    ordered_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., refund_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., channel: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., reason: _Optional[str] = ..., reverses_clearing: _Optional[bool] = ..., ordered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PaymentRefunded(_message.Message):
+    __slots__ = ("case_id", "refund_id", "payment_id", "amount", "confirmed_by", "refunded_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    REFUND_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMED_BY_FIELD_NUMBER: _ClassVar[int]
+    REFUNDED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    refund_id: str
+    payment_id: str
+    amount: _types_pb2.Money
+    confirmed_by: _types_pb2.EventRef
+    refunded_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., refund_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., confirmed_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., refunded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class StatementReconciled(_message.Message):
+    __slots__ = ("statement_id", "channel", "statement_date", "entries", "matched", "mismatches", "caused_by", "reconciled_at")
+    STATEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    STATEMENT_DATE_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    MATCHED_FIELD_NUMBER: _ClassVar[int]
+    MISMATCHES_FIELD_NUMBER: _ClassVar[int]
+    CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
+    RECONCILED_AT_FIELD_NUMBER: _ClassVar[int]
+    statement_id: str
+    channel: str
+    statement_date: _types_pb2.Date
+    entries: int
+    matched: int
+    mismatches: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.ReconciliationMismatch]
+    caused_by: _types_pb2.EventRef
+    reconciled_at: _timestamp_pb2.Timestamp
+    def __init__(self, statement_id: _Optional[str] = ..., channel: _Optional[str] = ..., statement_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., entries: _Optional[int] = ..., matched: _Optional[int] = ..., mismatches: _Optional[_Iterable[_Union[_types_pb2_1.ReconciliationMismatch, _Mapping]]] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., reconciled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

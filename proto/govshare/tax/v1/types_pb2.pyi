@@ -44,6 +44,15 @@ class RefusalReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REFUSAL_REASON_ASSESSMENT_SUPERSEDED: _ClassVar[RefusalReason]
     REFUSAL_REASON_ALREADY_PAID: _ClassVar[RefusalReason]
     REFUSAL_REASON_CASE_CLOSED: _ClassVar[RefusalReason]
+    REFUSAL_REASON_UNKNOWN_ORDER: _ClassVar[RefusalReason]
+    REFUSAL_REASON_ORDER_EXPIRED: _ClassVar[RefusalReason]
+
+class MismatchKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MISMATCH_KIND_UNSPECIFIED: _ClassVar[MismatchKind]
+    MISMATCH_KIND_MISSING_IN_LEDGER: _ClassVar[MismatchKind]
+    MISMATCH_KIND_MISSING_AT_CHANNEL: _ClassVar[MismatchKind]
+    MISMATCH_KIND_AMOUNT_DIFFERS: _ClassVar[MismatchKind]
 LINE_KIND_UNSPECIFIED: LineKind
 LINE_KIND_DEED_TAX: LineKind
 LINE_KIND_VAT: LineKind
@@ -69,6 +78,12 @@ REFUSAL_REASON_UNKNOWN_ASSESSMENT: RefusalReason
 REFUSAL_REASON_ASSESSMENT_SUPERSEDED: RefusalReason
 REFUSAL_REASON_ALREADY_PAID: RefusalReason
 REFUSAL_REASON_CASE_CLOSED: RefusalReason
+REFUSAL_REASON_UNKNOWN_ORDER: RefusalReason
+REFUSAL_REASON_ORDER_EXPIRED: RefusalReason
+MISMATCH_KIND_UNSPECIFIED: MismatchKind
+MISMATCH_KIND_MISSING_IN_LEDGER: MismatchKind
+MISMATCH_KIND_MISSING_AT_CHANNEL: MismatchKind
+MISMATCH_KIND_AMOUNT_DIFFERS: MismatchKind
 
 class AssessmentLine(_message.Message):
     __slots__ = ("kind", "payer", "calculation", "base", "rate_ppm", "quantity", "unit_amount", "amount", "legal_source", "explanation")
@@ -107,3 +122,19 @@ class Posting(_message.Message):
     line_kind: LineKind
     memo: str
     def __init__(self, account: _Optional[str] = ..., side: _Optional[_Union[Side, str]] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., line_kind: _Optional[_Union[LineKind, str]] = ..., memo: _Optional[str] = ...) -> None: ...
+
+class ReconciliationMismatch(_message.Message):
+    __slots__ = ("kind", "movement", "transaction_id", "case_id", "channel_amount", "ledger_amount")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    MOVEMENT_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTION_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    LEDGER_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    kind: MismatchKind
+    movement: str
+    transaction_id: str
+    case_id: str
+    channel_amount: _types_pb2.Money
+    ledger_amount: _types_pb2.Money
+    def __init__(self, kind: _Optional[_Union[MismatchKind, str]] = ..., movement: _Optional[str] = ..., transaction_id: _Optional[str] = ..., case_id: _Optional[str] = ..., channel_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., ledger_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...

@@ -187,12 +187,15 @@ export const BILL_STATUS = {
   assessed: ["待缴款", "warn"],
   paid: ["已缴清", "ok"],
   cancelled: ["已作废", "muted"],
+  refund_due: ["退款中", "warn"],
+  refunded: ["已原路退款", "muted"],
 };
-export const CHANNELS = [
-  ["unionpay", "银联"],
-  ["wechat", "微信支付"],
-  ["alipay", "支付宝"],
-];
+export const ORDER_STATUS = {
+  open: "待支付",
+  paid: "已支付",
+  expired: "已过期",
+  failed: "未支付",
+};
 
 // access log
 export const MATTERS = {

@@ -1,8 +1,10 @@
 // One transfer case: progress, confirmation, the itemised bill, one payment, the result.
+// Paying opens a payment order at tax and sends the payer to the payment channel's
+// cashier page (a bank's page; `make up` runs a development one), which sends them back
+// here: the bill clears only when the channel confirms the money, never on our word.
 import * as api from "../api.js";
-import * as session from "../session.js";
-import { BILL_STATUS, CHANNELS } from "../labels.js";
-import { $, busy, chip, errorNotice, facts, fmtFen, frame, guard, h, notice, param, randomId, replace } from "../ui.js";
+import { BILL_STATUS, ORDER_STATUS } from "../labels.js";
+import { $, busy, chip, errorNotice, facts, fmtFen, frame, guard, h, notice, param, replace } from "../ui.js";
 import { bill, caseFacts, caseTimeline, findings, stage, stageStepper, waiting } from "../views.js";
 
 const main = $("#main");
@@ -30,7 +32,8 @@ if (me) {
       replace(view, h("h1", {}, "过户案件"), errorNotice(error));
       return;
     }
-    const print = JSON.stringify([c.stage, c.timeline.length, c.assessment_id, b && b.status, c.claimed_by]);
+    const orders = b && b.orders ? Object.values(b.orders).map((o) => o.status) : [];
+    const print = JSON.stringify([c.stage, c.timeline.length, c.assessment_id, b && b.status, orders, c.claimed_by]);
     if (print === last) return;
     last = print;
     if (!OPEN.includes(c.stage)) clearInterval(timer);
@@ -81,31 +84,33 @@ if (me) {
       h("h2", {}, "税费缴款单 ", chip(BILL_STATUS[b.status] || [b.status, "muted"])),
       bill(b),
     ];
+    const orders = Object.entries((b && b.orders) || {});
+    const latest = orders.length ? orders[orders.length - 1] : null;
+    const refunds = Object.values((b && b.refunds) || {});
     if (paid) {
-      parts.push(notice("ok", "已一次缴清（缴款编号 ", h("code", {}, c.payment_id || b.cleared_payment_id || ""), "），系统已自动分账到各税种和登记费账户。"));
-    } else if (myRole(c) && c.stage === "awaiting_payment") {
-      const assessmentId = b.assessment.assessmentId;
-      const channel = h("select", { id: "channel" }, CHANNELS.map(([v, t]) => h("option", { value: v }, t)));
+      parts.push(notice("ok", "已一次缴清（缴款编号 ", h("code", {}, c.payment_id || b.cleared_payment_id || ""), "），支付通道已确认到账，系统已自动分账到各税种和登记费账户。"));
+    }
+    if (refunds.length) {
+      parts.push(...refunds.map((r) => notice("info", `${fmtFen(r.amount_fen)} ${r.status === "refunded" ? "已原路退回" : "正在原路退回"}（${r.reason}）。`)));
+    }
+    if (!paid && myRole(c) && c.stage === "awaiting_payment") {
+      if (latest && latest[1].status === "open") {
+        // Back from the cashier page: the channel's word may still be on its way.
+        parts.push(notice("info", `缴款订单 ${latest[0]} ${ORDER_STATUS.open}，支付完成后将自动更新（有效期至 ${new Date(latest[1].expires_at).toLocaleString("zh-CN")}）。`));
+      } else if (latest && ORDER_STATUS[latest[1].status]) {
+        parts.push(notice("info", `上一笔缴款订单${ORDER_STATUS[latest[1].status]}，可重新缴款。`));
+      }
       const button = h("button", { type: "button", id: "pay" }, `一次缴清 ${fmtFen(b.total_fen)}`);
       button.addEventListener("click", () => busy(button, result, async () => {
-        // One payment id per bill, kept for this session: a retry (double click, lost
-        // answer) is the same payment, which the tax service applies once.
-        const key = `pay:${caseId}:${assessmentId}`;
-        let paymentId = session.recall(key);
-        if (!paymentId) {
-          paymentId = `PT-${randomId()}`;
-          session.remember(key, paymentId);
-        }
-        const reply = await api.post("tax", `${path}/payments`, {
-          payment_id: paymentId,
-          assessment_id: assessmentId,
-          amount_fen: Number(b.total_fen),
-          channel: channel.value,
-        });
-        replace(result, notice("ok", `缴款成功：${fmtFen(b.total_fen)}（缴款编号 ${reply.payment_id}）。正在登簿，请稍候。`));
-        await load();
+        // Tax answers the open order again on a second press: one order per bill at a time.
+        const order = await api.post("tax", `${path}/payment-orders`);
+        replace(result, notice("info", `正在前往支付通道（订单 ${order.order_id}，${fmtFen(order.amount_fen)}）…`));
+        const back = new URL(location.href);
+        const target = new URL(order.cashier_url);
+        target.searchParams.set("return", back.href);
+        location.assign(target.href);
       }));
-      parts.push(h("div", { class: "field" }, h("label", { for: "channel" }, "支付方式"), channel), h("div", { class: "actions" }, button));
+      parts.push(h("p", {}, "点击后将跳转到支付通道（银行收银台）完成支付；税费以支付通道的到账确认为准。"), h("div", { class: "actions" }, button));
     }
     return h("section", { class: "card", id: "bill" }, parts);
   }
