@@ -348,27 +348,32 @@ def cross_service_lines(report: dict[str, Any], ratio: Callable[[float], str]) -
             f"({ratio(f['per_second'])}; p50 {f['p50_ms']:.2f} ms  p99 {f['p99_ms']:.2f} ms, "
             f"{detail})"
         )
+    ceiling_cpu_s = report["ceiling"]["cpu_us_per_event"] / 1e6
     f = report.get("idle")
     if f:
+        burnt = f["cores"]["total"]
         out.append(
-            f"idle     {'platform, no traffic':<26} {f['cores']['total']:9.1%} of one core  "
-            f"(sampled {f['seconds']:.0f} s: " + _by_process(f["cores"], "{:.1%}") + ")"
+            f"idle     {'platform, no traffic':<26} {burnt:9.1%} of one core  "
+            f"(the ceiling's work for that CPU: {burnt / ceiling_cpu_s:.0f} events/s = "
+            f"{ratio(burnt / ceiling_cpu_s)}; sampled {f['seconds']:.0f} s: "
+            + _by_process(f["cores"], "{:.1%}")
+            + ")"
         )
-    f = report.get("power")
-    if f and f.get("cpu_ms_per_application"):
-        out.append(
-            f"cpu      {'per power application':<26} "
-            f"{f['cpu_ms_per_application']['total']:9.1f} ms           ("
-            + _by_process(f["cpu_ms_per_application"], "{:.1f}")
-            + f"; ceiling {report['ceiling']['cpu_us_per_event'] / 1000:.3f} ms per event)"
-        )
-    f = report.get("transfers")
-    if f and f.get("cpu_ms_per_case"):
-        out.append(
-            f"cpu      {'per joint case':<26} {f['cpu_ms_per_case']['total']:9.1f} ms           ("
-            + _by_process(f["cpu_ms_per_case"], "{:.1f}")
-            + f"; ceiling {report['ceiling']['cpu_us_per_event'] / 1000:.3f} ms per event)"
-        )
+    for key, per, unit in (
+        ("power", "cpu_ms_per_application", "power application"),
+        ("transfers", "cpu_ms_per_case", "joint case"),
+    ):
+        f = report.get(key) or {}
+        cost = f.get(per)
+        if cost:
+            fit = 2000 / cost["total"]  # two cores' worth
+            out.append(
+                f"cpu      {'per ' + unit:<26} {cost['total']:9.1f} ms           "
+                f"(two cores at this cost: {fit:.1f}/s = {ratio(fit)}; "
+                f"the ceiling's {ceiling_cpu_s * 1000:.3f} ms per event; "
+                + _by_process(cost, "{:.1f}")
+                + ")"
+            )
     f = report.get("transfers")
     if f:
         out.append(

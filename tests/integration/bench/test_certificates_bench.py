@@ -49,6 +49,8 @@ def test_bench_prints_each_figure_with_its_ratio_and_writes_json(broker, tmp_pat
             "4",
             "--transfer-seconds",
             "1",
+            "--idle-seconds",
+            "2",
             "--json",
             str(report),
         ],
@@ -115,9 +117,15 @@ def test_bench_prints_each_figure_with_its_ratio_and_writes_json(broker, tmp_pat
     assert steps["assessed"]["p50_ms"] <= steps["registered"]["p50_ms"]
     assert steps["assessed"]["p50_ms"] <= steps["paid"]["p50_ms"]
     assert cases["p99_ms"] == steps["registered"]["p99_ms"]
-    assert set(figures["rss_mb"]) == {"certificates", "realestate", "tax", "power"}
+    assert set(figures["rss_mb"]) == {"certificates", "realestate", "tax", "power", "devbank"}
     assert all(20 < mb < 4096 for mb in figures["rss_mb"].values()), figures["rss_mb"]
     assert {"power_p99", "transfers_p99"} <= set(figures["targets"])
+    # CPU: the idle platform's share of a core, and per unit of work, for every process
+    processes = {"certificates", "realestate", "tax", "power", "devbank", "total"}
+    assert set(figures["idle"]["cores"]) == processes
+    assert 0 < figures["idle"]["cores"]["total"] < 2  # two cores at most
+    for per_unit in (figures["power"]["cpu_ms_per_application"], cases["cpu_ms_per_case"]):
+        assert set(per_unit) == processes and per_unit["total"] > 0, per_unit
 
 
 FIGURES = {
@@ -130,6 +138,8 @@ FIGURES = {
     "power",
     "evidence",
     "transfer",
+    "idle",
+    "cpu",
     "rss",
 }
 

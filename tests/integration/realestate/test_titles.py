@@ -43,13 +43,10 @@ def awaiting_payment(running: Platform, seller: Party, buyer: Party, unit: str) 
 
 
 def pay(running: Platform, case: dict, buyer: Party) -> None:
-    status, paid = running.post(
-        f"{running.tax}/v1/cases/{case['case_id']}/payments",
-        buyer.token,
-        {"payment_id": f"UP-{uuid.uuid4().hex[:8]}", "assessment_id": case["assessment_id"],
-         "channel": "unionpay", "amount_fen": case["total_fen"]},
-    )  # fmt: skip
-    assert status == 200 and paid["outcome"] == "cleared", paid
+    """The buyer pays through the payment channel; tax clears the bill on its word."""
+    paid = running.pay(case["case_id"], buyer.token)
+    assert paid["status"] == "paid", paid
+    running.wait_bill(case["case_id"], buyer.token, "paid")
 
 
 def test_a_title_revoked_between_review_and_registration_stops_the_registration(

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
+from govshare.certificates.v1 import certificates_service_pb2 as svc
+from govshare.certificates.v1 import types_pb2 as cert_types
 from govshare.common.v1 import types_pb2 as common
 from govshare.payments.v1 import events_pb2 as pay
 from govshare.payments.v1 import types_pb2 as pay_types
@@ -135,9 +137,29 @@ def test_a_cancelled_order_pays_nothing_and_a_new_one_may_be_opened(running: Pla
 
 
 def test_a_withdrawn_paid_case_is_refunded_and_the_ledger_still_balances(running: Platform):
-    # The register says 95.20 m², the parties 89.50 m²: referred to staff, so the paid
-    # case waits (not registered) and can still be withdrawn.
-    seller, buyer, case_id, bill = billed(running, area=9_520, declared=8_950)
+    # Review passed and the bill is out; then a court has the seller's certificate revoked,
+    # so the case is referred to staff (realestate re-checks the title) and, paid, waits
+    # unregistered: it can still be withdrawn.
+    seller, buyer = Party(), Party()
+    unit = unit_code()
+    certificate = running.issue_property_certificate(seller, unit)
+    status, case = running.post(
+        f"{running.realestate}/v1/transfers", seller.token, transfer_form(seller, buyer, unit)
+    )
+    assert status == 201, case
+    case_id = case["case_id"]
+    assert running.post(f"{running.realestate}/v1/cases/{case_id}/confirmation", buyer.token)[0]
+    bill = running.wait_bill(case_id, buyer.token, "assessed")
+    running.registrar_call(
+        "RevokeCertificate",
+        svc.RevokeCertificateRequest(
+            request_id=f"revoke-{case_id}",
+            certificate_id=certificate,
+            reason=cert_types.REVOCATION_REASON_COURT_ORDER,
+            detail="(2025)鲁0105民初77号 判决",
+        ),
+    )
+    running.wait_case(case_id, buyer.token, "referred")
     paid = running.pay(case_id, buyer.token)
     running.wait_bill(case_id, buyer.token, "paid")
     status, _ = running.post(
