@@ -22,17 +22,19 @@ REGISTRAR = "123701004931056272"
 TAX_OFFICE = "11370105MB2857497F"
 
 
-def _plan_items(requester_id: str) -> list[int]:
-    (entry,) = [e for e in CATALOG.sharing if e.requester_id == requester_id]
+def _plan_items(requester_id: str, matter: str) -> list[int]:
+    (entry,) = CATALOG.sharing_entries(requester_id, matter)
     return [int(n) for n in re.findall(r"第(\d+)项", entry.legal_basis)]
 
 
 def test_each_sharing_entry_cites_the_plan_item_that_provides_for_it():
     """Errors of record (issue 15): the registry's entry cited item 29 and the tax
-    office's item 31, where the plan provides for them in items 30 and 37."""
-    assert _plan_items(POWER_CO) == [27]
-    assert _plan_items(REGISTRAR) == [30]
-    assert _plan_items(TAX_OFFICE) == [37]
+    office's item 31, where the plan provides for them in items 30 and 37; the relief
+    check (registration and tax sharing data) rests on item 37 too."""
+    assert _plan_items(POWER_CO, "power.lv-nonresident-new") == [27]
+    assert _plan_items(REGISTRAR, "realestate.transfer-review") == [30]
+    assert _plan_items(REGISTRAR, "realestate.transfer-reliefs") == [37]
+    assert _plan_items(TAX_OFFICE, "tax.transfer-assessment") == [37]
 
 
 def test_every_sharing_entry_names_its_legal_basis_and_purpose():
