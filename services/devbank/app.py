@@ -14,20 +14,18 @@ import asyncio
 import contextlib
 import html
 import logging
-import signal
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import uvicorn
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from google.protobuf.message import Message
 
 from services.devbank.bank import CHANNEL, CHINA, OPEN, PAID, SOURCE, Book, Order
-from services.kit import address, logs
+from services.kit import logs, serving
 from services.kit.envelope import EnvelopeError, decode, make_envelope, to_record
 from services.kit.settings import Settings, load_settings
 from services.kit.waiters import derived_id
@@ -260,28 +258,10 @@ def build(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-class _Server(uvicorn.Server):
-    """A requested stop that completed cleanly exits 0 (uvicorn would re-raise it), like
-    the services `govshare up` stops alongside."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        stops = (signal.SIGINT, signal.SIGTERM)
-        previous = {sig: signal.signal(sig, self.handle_exit) for sig in stops}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-
-
 def run() -> None:
     settings = load_settings()
     if settings.env == "production":
         raise SystemExit("services.devbank is a development stand-in; refused in production")
     logs.configure("devbank", settings.log_level)
-    # Bind first and say which port (services/kit/address.py): the launcher tells tax.
-    sock = address.bind_http(settings.http_host, settings.http_port)
-    address.announce(settings.address_file, http=sock.getsockname()[1])
-    config = uvicorn.Config(build(settings), lifespan="on", log_config=None, access_log=False)
-    _Server(config).run(sockets=[sock])
+    # Binds first and says which port (services/kit/address.py): the launcher tells tax.
+    serving.serve(build(settings), settings.http_host, settings.http_port, settings.address_file)

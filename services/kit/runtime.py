@@ -13,9 +13,8 @@ import asyncio
 import contextlib
 import gc
 import logging
-import signal
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,7 +22,6 @@ from typing import Any
 
 import faust
 import grpc
-import uvicorn
 from aiokafka.errors import KafkaError
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -34,7 +32,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
-from services.kit import address, catchup, logs
+from services.kit import address, catchup, logs, serving
 from services.kit.admin import ensure_topics
 from services.kit.auth import install_verifier, verifier_from_settings
 from services.kit.broker import kafka_answers
@@ -109,23 +107,6 @@ async def waiting_batches(stream: Any, max_events: int) -> AsyncIterator[list[An
         if len(batch) >= max_events or queue.empty():
             yield batch
             batch = []
-
-
-class _Server(uvicorn.Server):
-    """uvicorn re-raises SIGINT/SIGTERM after a graceful shutdown, so the process would
-    exit with a signal status; a requested stop that completed cleanly exits 0 here."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        previous = {sig: signal.signal(sig, self.handle_exit) for sig in _STOP_SIGNALS}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-
-
-_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class ServiceRuntime:
@@ -553,5 +534,4 @@ class ServiceRuntime:
         Path(self.faust.conf.datadir).mkdir(parents=True, exist_ok=True)
         sock = address.bind_http(self.settings.http_host, self.settings.http_port)
         self.http_port = int(sock.getsockname()[1])
-        config = uvicorn.Config(self.api, lifespan="on", log_config=None, access_log=False)
-        asyncio.run(_Server(config).serve(sockets=[sock]))
+        asyncio.run(serving.server(self.api).serve(sockets=[sock]))

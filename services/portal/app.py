@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import signal
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from services.kit import address, logs
+from services.kit import logs, serving
 from services.kit.auth import verifier_from_settings
 from services.kit.metrics import BUILD_INFO, HTTP_REQUEST_SECONDS, HTTP_REQUESTS, READY, exposition
 from services.portal import dev, proxy
@@ -126,24 +124,7 @@ def build(
     return api
 
 
-class _Server(uvicorn.Server):
-    """A requested stop that completed cleanly exits 0 (uvicorn would re-raise it)."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        stops = (signal.SIGINT, signal.SIGTERM)
-        previous = {sig: signal.signal(sig, self.handle_exit) for sig in stops}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-
-
 def run() -> None:
     settings = PortalSettings()
     logs.configure("portal", settings.log_level)
-    sock = address.bind_http(settings.http_host, settings.http_port)
-    address.announce(settings.address_file, http=sock.getsockname()[1])
-    config = uvicorn.Config(build(settings), lifespan="on", log_config=None, access_log=False)
-    _Server(config).run(sockets=[sock])
+    serving.serve(build(settings), settings.http_host, settings.http_port, settings.address_file)
