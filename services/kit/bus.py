@@ -98,8 +98,9 @@ class EventBus:
     """Turns a domain event into a keyed, enveloped record and produces it.
 
     `topic_prefix` namespaces every topic (tests run services on their own topics).
-    `apply_here` (set by the runtime) applies records a command produced in this worker
-    without waiting for the consumer to fetch them back (runtime.ServiceRuntime).
+    `apply_here` (set by the runtime) applies each record produced here, once the broker
+    has it, without waiting for the consumer to fetch it back, where the worker may
+    (runtime.ServiceRuntime._apply_here).
     """
 
     apply_here: Callable[[Sequence[Placed]], None] | None = None
@@ -151,7 +152,12 @@ class EventBus:
         partition, offset = getattr(metadata, "partition", None), getattr(metadata, "offset", None)
         if not isinstance(partition, int) or not isinstance(offset, int):
             return None  # a producer that does not say (test fakes)
-        return Placed(record, partition, offset)
+        placed = Placed(record, partition, offset)
+        if self.apply_here is not None:
+            # Whoever waits for it (a command) or reads it next (the holder reading the
+            # access log a resolution just wrote) need not wait for the consumer's fetch.
+            self.apply_here([placed])
+        return placed
 
     @contextlib.contextmanager
     def staging(self) -> Iterator[Outbox]:

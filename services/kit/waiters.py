@@ -49,21 +49,12 @@ class Waiters:
             waiter = asyncio.get_running_loop().create_future()
             self._pending[last_id] = waiter
         try:
-            placed = [
-                (await self.bus.publish_placed(message, subject=subject, **attrs))[1]
-                for message in messages[:-1]
-            ]
-            placed.append(
-                (
-                    await self.bus.publish_placed(
-                        messages[-1], subject=subject, event_id=last_id, **attrs
-                    )
-                )[1]
-            )
+            for message in messages[:-1]:
+                await self.bus.publish(message, subject=subject, **attrs)
+            await self.bus.publish(messages[-1], subject=subject, event_id=last_id, **attrs)
             if waiter is not None:
-                if self.bus.apply_here is not None and all(placed):
-                    # This worker may apply them itself: no wait for its consumer's fetch.
-                    self.bus.apply_here([p for p in placed if p is not None])
+                # The bus has them applied here where this worker may (in order, once the
+                # broker has them); else the consumer applies them.
                 await asyncio.wait_for(waiter, APPLY_TIMEOUT_S)
         finally:
             self._pending.pop(last_id, None)

@@ -14,14 +14,11 @@ from services.kit.waiters import Waiters
 
 
 class RecordingBus:
-    apply_here = None  # no worker behind it to apply anything here
-
     def __init__(self) -> None:
         self.published: list[tuple[str, str, dict[str, Any]]] = []
 
-    async def publish_placed(self, message: Any, *, subject: str, **attrs: Any) -> tuple[Any, Any]:
+    async def publish(self, message: Any, *, subject: str, **attrs: Any) -> None:
         self.published.append((message.id, subject, attrs))
-        return None, None
 
 
 def party(name: str) -> common.Party:

@@ -40,14 +40,6 @@ class LoopbackBus:
         self.produced: list[Message] = []
         self.die_after: int | None = None
 
-    apply_here = None  # the fake applies at once itself, or not at all
-
-    async def publish_placed(
-        self, message: Message, *, subject: str, **attrs: Any
-    ) -> tuple[None, None]:
-        await self.publish(message, subject=subject, **attrs)
-        return None, None
-
     async def publish(self, message: Message, *, subject: str, **attrs: Any) -> None:
         if self.die_after is not None and len(self.produced) >= self.die_after:
             raise Killed

@@ -30,14 +30,6 @@ class FakeBus:
     def __init__(self) -> None:
         self.published: list[tuple[Message, str]] = []
 
-    apply_here = None  # the fake applies at once itself, or not at all
-
-    async def publish_placed(
-        self, message: Message, *, subject: str, **attrs: Any
-    ) -> tuple[None, None]:
-        await self.publish(message, subject=subject, **attrs)
-        return None, None
-
     async def publish(self, message: Message, *, subject: str, **attrs: Any) -> None:
         self.published.append((message, subject))
 
