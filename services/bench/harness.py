@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from govshare.common.v1 import types_pb2 as common
 from govshare.marketreg.v1 import events_pb2 as market
 from govshare.marketreg.v1 import types_pb2 as market_types
@@ -127,6 +128,63 @@ async def drive(
     return started, await counter
 
 
+class RecordMeter:
+    """Records written to every topic of a prefix (domain events, access-log events, dead
+    letters, the services' changelogs) between `start` and `stop`: what one unit of work
+    (a case, an application) costs the log, topic by topic."""
+
+    def __init__(self, bootstrap: str, prefix: str) -> None:
+        self.bootstrap = bootstrap
+        self.prefix = prefix
+        self._before: dict[str, int] = {}
+        self.written: dict[str, int] = {}
+
+    async def _ends(self) -> dict[str, int]:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        await admin.start()
+        try:
+            topics = [t for t in await admin.list_topics() if self.prefix in t]
+            described = await admin.describe_topics(topics)
+        finally:
+            await admin.close()
+        parts = [
+            TopicPartition(entry["topic"], p["partition"])
+            for entry in described
+            if not entry.get("error_code")
+            for p in entry.get("partitions", [])
+        ]
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            ends = await consumer.end_offsets(parts) if parts else {}
+        finally:
+            await consumer.stop()
+        totals: dict[str, int] = {}
+        for tp, end in ends.items():
+            name = tp.topic.split(self.prefix, 1)[1] or tp.topic
+            totals[name] = totals.get(name, 0) + end
+        return totals
+
+    async def start(self) -> None:
+        self._before = await self._ends()
+
+    async def stop(self) -> None:
+        after = await self._ends()
+        self.written = {
+            name: end - self._before.get(name, 0)
+            for name, end in sorted(after.items())
+            if end - self._before.get(name, 0)
+        }
+
+    def per_unit(self, units: int) -> dict[str, float]:
+        """Records per unit for each topic, and their total."""
+        if not units:
+            return {}
+        out = {name: count / units for name, count in self.written.items()}
+        out["total"] = sum(out.values())
+        return out
+
+
 # --- a process seen from outside ---------------------------------------------------------
 
 
@@ -170,6 +228,22 @@ class CpuMeter:
         out = {name: used / self.seconds for name, used in self.used.items()}
         out["total"] = sum(out.values())
         return out
+
+
+class UnitCost:
+    """What a unit of work costs: each process's CPU and each topic's records."""
+
+    def __init__(self, cpu: CpuMeter, records: RecordMeter) -> None:
+        self.cpu = cpu
+        self.records = records
+
+    async def start(self) -> None:
+        await self.records.start()
+        self.cpu.start()
+
+    async def stop(self) -> None:
+        self.cpu.stop()
+        await self.records.stop()
 
 
 def rss_bytes(pid: int) -> int:

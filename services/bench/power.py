@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from services.bench import openloop
-from services.bench.harness import CpuMeter, synthetic_uscc
+from services.bench.harness import UnitCost, synthetic_uscc
 from services.bench.platform import Services, issue_all, licence_request, property_request
 from services.kit.auth import mint_dev_token
 
@@ -49,12 +49,12 @@ async def prepare(services: Services, count: int) -> float:
 
 
 async def applications(
-    services: Services, rate: float, seconds: float, cpu: CpuMeter | None = None
+    services: Services, rate: float, seconds: float, cost: UnitCost | None = None
 ) -> dict[str, Any]:
     total = max(1, int(rate * seconds))
     prepared = await prepare(services, total)
-    if cpu is not None:
-        cpu.start()  # after the certificates the applicants hold are in place
+    if cost is not None:
+        await cost.start()  # after the certificates the applicants hold are in place
     tokens = [
         mint_dev_token("enterprise", holder(n), name="泉城基准测试有限公司") for n in range(total)
     ]
@@ -86,10 +86,11 @@ async def applications(
 
         schedule = await openloop.run(rate, total, apply)
     accepted = len(latencies.values)
-    if cpu is not None:
-        cpu.stop()
+    if cost is not None:
+        await cost.stop()
     return {
-        "cpu_ms_per_application": cpu.per_unit_ms(accepted) if cpu else {},
+        "cpu_ms_per_application": cost.cpu.per_unit_ms(accepted) if cost else {},
+        "records_per_application": cost.records.per_unit(accepted) if cost else {},
         "target_per_second": rate,
         "applications": total,
         "accepted": accepted,

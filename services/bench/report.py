@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from services.bench import ceiling, certificates, evidence, power, transfers
-from services.bench.harness import CpuMeter
+from services.bench.harness import CpuMeter, RecordMeter, UnitCost
 from services.bench.platform import Services
 from services.bench.signatures import openssl_speed
 
@@ -92,11 +92,15 @@ async def run(bootstrap: str, options: Options, broker_pid: int | None = None) -
     }
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        report["ceiling"] = await ceiling.measure(
-            bootstrap, options.ceiling_events, work / "ceiling.log"
-        )
-        report["openssl_speed_sm2"] = await asyncio.to_thread(openssl_speed, options.speed_seconds)
-        for suite in SUITES:
+        if options.ceiling_events:
+            report["ceiling"] = await ceiling.measure(
+                bootstrap, options.ceiling_events, work / "ceiling.log"
+            )
+        if options.speed_seconds:
+            report["openssl_speed_sm2"] = await asyncio.to_thread(
+                openssl_speed, options.speed_seconds
+            )
+        for suite in SUITES if options.certificates else ():
             result, service = await certificates.issuance(
                 bootstrap, suite, options.certificates, work
             )
@@ -105,12 +109,14 @@ async def run(bootstrap: str, options: Options, broker_pid: int | None = None) -
                 sample = await asyncio.to_thread(
                     certificates.issued_ids, service, min(options.certificates, 200)
                 )
-                report["verification"][suite] = await asyncio.to_thread(
-                    certificates.verification, service.grpc_address, sample, options.verify
-                )
-                report["verification_open_loop"][suite] = await certificates.open_loop(
-                    service.grpc_address, sample, options.verify_rate, options.verify_seconds
-                )
+                if options.verify:
+                    report["verification"][suite] = await asyncio.to_thread(
+                        certificates.verification, service.grpc_address, sample, options.verify
+                    )
+                if options.verify_seconds and options.verify_rate:
+                    report["verification_open_loop"][suite] = await certificates.open_loop(
+                        service.grpc_address, sample, options.verify_rate, options.verify_seconds
+                    )
             finally:
                 service.stop()
         if options.restart_certificates:
@@ -140,6 +146,9 @@ async def cross_service(
                 pids["broker"] = broker_pid
             return CpuMeter(pids)
 
+        def cost() -> UnitCost:
+            return UnitCost(meter(), RecordMeter(bootstrap, services.prefix))
+
         if options.idle_seconds:
             idle = meter()
             await asyncio.sleep(IDLE_SETTLE_S)  # start-up work done, fetch waits grown
@@ -150,7 +159,7 @@ async def cross_service(
         applicants = max(1, int(options.power_rate * options.power_seconds))
         if options.power_seconds:
             out["power"] = await power.applications(
-                services, options.power_rate, options.power_seconds, meter()
+                services, options.power_rate, options.power_seconds, cost()
             )
         if options.evidence_seconds or options.evidence:
             if not options.power_seconds:
@@ -168,7 +177,7 @@ async def cross_service(
                 )
         if options.transfer_seconds:
             out["transfers"] = await transfers.cases(
-                services, options.transfer_rate, options.transfer_seconds, meter()
+                services, options.transfer_rate, options.transfer_seconds, cost()
             )
         out["rss_mb"] = services.rss_mb()
     finally:
@@ -178,10 +187,10 @@ async def cross_service(
 
 def targets(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Issue 8's targets for what this run measured: the figure, the bar, met or not."""
-    ceiling_rate = report["ceiling"]["per_second"]
     out: dict[str, dict[str, Any]] = {}
     ed = report["issuance"].get(ED25519)
-    if ed:
+    if ed and "ceiling" in report:
+        ceiling_rate = report["ceiling"]["per_second"]
         out["ed25519_issuance_vs_ceiling"] = _target(
             ed["per_second"] / ceiling_rate, 0.25, "Ed25519 issuance >= 25% of the ceiling"
         )
@@ -236,20 +245,26 @@ def _target(value: float, bar: float, what: str) -> dict[str, Any]:
 
 
 def lines(report: dict[str, Any]) -> list[str]:
-    """The report as the terminal shows it: each figure with its ratio to the ceiling."""
-    ceiling_rate = report["ceiling"]["per_second"]
+    """The report as the terminal shows it: each figure with its ratio to the ceiling
+    (when the ceiling was skipped, `--ceiling-events 0`, the figures stand alone)."""
+    ceiling_rate = report.get("ceiling", {}).get("per_second", 0.0)
 
     def ratio(rate: float) -> str:
+        if not ceiling_rate:
+            return "ceiling not measured"
         share = rate / ceiling_rate
         return f"{share:6.2%} of ceiling" if share < 0.01 else f"{share:6.1%} of ceiling"
 
     m = report["machine"]
     out = [
-        f"machine  {m['cpus']} cpus, {m['cpu_model']}, {m['memory_gb']} GB, Python {m['python']}",
-        f"ceiling  {'aiokafka consume->produce->commit':<26} {ceiling_rate:9.1f} events/s "
-        f"(100.0% of ceiling; {report['ceiling']['events']} licence events, "
-        f"{report['ceiling']['cpu_us_per_event']:.0f} us CPU/event)",
+        f"machine  {m['cpus']} cpus, {m['cpu_model']}, {m['memory_gb']} GB, Python {m['python']}"
     ]
+    if ceiling_rate:
+        out.append(
+            f"ceiling  {'aiokafka consume->produce->commit':<26} {ceiling_rate:9.1f} events/s "
+            f"(100.0% of ceiling; {report['ceiling']['events']} licence events, "
+            f"{report['ceiling']['cpu_us_per_event']:.0f} us CPU/event)"
+        )
     speed = report.get("openssl_speed_sm2")
     if speed:
         out.append(
@@ -348,16 +363,19 @@ def cross_service_lines(report: dict[str, Any], ratio: Callable[[float], str]) -
             f"({ratio(f['per_second'])}; p50 {f['p50_ms']:.2f} ms  p99 {f['p99_ms']:.2f} ms, "
             f"{detail})"
         )
-    ceiling_cpu_s = report["ceiling"]["cpu_us_per_event"] / 1e6
+    ceiling_cpu_s = report.get("ceiling", {}).get("cpu_us_per_event", 0.0) / 1e6
     f = report.get("idle")
     if f:
         burnt = f["cores"]["total"]
+        work = (
+            f"the ceiling's work for that CPU: {burnt / ceiling_cpu_s:.0f} events/s = "
+            f"{ratio(burnt / ceiling_cpu_s)}; "
+            if ceiling_cpu_s
+            else ""
+        )
         out.append(
             f"idle     {'platform, no traffic':<26} {burnt:9.1%} of one core  "
-            f"(the ceiling's work for that CPU: {burnt / ceiling_cpu_s:.0f} events/s = "
-            f"{ratio(burnt / ceiling_cpu_s)}; sampled {f['seconds']:.0f} s: "
-            + _by_process(f["cores"], "{:.1%}")
-            + ")"
+            f"({work}sampled {f['seconds']:.0f} s: " + _by_process(f["cores"], "{:.1%}") + ")"
         )
     for key, per, unit in (
         ("power", "cpu_ms_per_application", "power application"),
@@ -374,6 +392,14 @@ def cross_service_lines(report: dict[str, Any], ratio: Callable[[float], str]) -
                 + _by_process(cost, "{:.1f}")
                 + ")"
             )
+        records = f.get(per.replace("cpu_ms", "records"))
+        if records:
+            out.append(
+                f"records  {'per ' + unit:<26} {records['total']:9.1f} records      "
+                f"(every topic of the platform's prefix, changelogs included: "
+                + _by_process(records, "{:.1f}")
+                + ")"
+            )
     f = report.get("transfers")
     if f:
         out.append(
@@ -387,7 +413,7 @@ def cross_service_lines(report: dict[str, Any], ratio: Callable[[float], str]) -
             f"{step} {s['p50_ms']:.0f}/{s['p99_ms']:.0f}" for step, s in f["steps"].items()
         )
         out.append(f"steps    transfer, ms from the case's start (p50/p99): {steps}")
-    ceiling_rss = report["ceiling"].get("rss_mb") or 0.0
+    ceiling_rss = report.get("ceiling", {}).get("rss_mb") or 0.0
     for name, mb in report.get("rss_mb", {}).items():
         versus = (
             f"{mb / ceiling_rss:6.0%} of ceiling RSS {ceiling_rss:.0f} MB" if ceiling_rss else ""

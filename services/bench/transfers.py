@@ -36,7 +36,7 @@ from govshare.realestate.v1 import events_pb2 as re_events
 from govshare.tax.v1 import events_pb2 as tax_events
 
 from services.bench import openloop
-from services.bench.harness import CpuMeter
+from services.bench.harness import UnitCost
 from services.bench.platform import Services, issue_all, property_request
 from services.kit import samples
 from services.kit.admin import partitions_of
@@ -189,12 +189,12 @@ async def prepare(services: Services, count: int) -> float:
 
 
 async def cases(
-    services: Services, rate: float, seconds: float, cpu: CpuMeter | None = None
+    services: Services, rate: float, seconds: float, cost: UnitCost | None = None
 ) -> dict[str, Any]:
     total = max(1, int(rate * seconds))
     prepared = await prepare(services, total)
-    if cpu is not None:
-        cpu.start()  # after the seller's certificates are in place
+    if cost is not None:
+        await cost.start()  # after the seller's certificates are in place
     tokens = {
         (n, role): mint_dev_token("citizen", party(n, role)["id"], name=party(n, role)["name"])
         for n in range(total)
@@ -271,8 +271,8 @@ async def cases(
                 done.fail(f"{type(error).__name__}: {error}")
 
         schedule = await openloop.run(rate, total, guarded)
-    if cpu is not None:
-        cpu.stop()  # every case registered and certified, or failed
+    if cost is not None:
+        await cost.stop()  # every case registered and certified, or failed
     await watcher.stop()
     span = (max(finished) - schedule.start) if finished else 0.0
     figures = done.figures()
@@ -281,7 +281,8 @@ async def cases(
         summary = openloop.Latencies(values).figures()
         per_step[step] = {"p50_ms": summary["p50_ms"], "p99_ms": summary["p99_ms"]}
     return {
-        "cpu_ms_per_case": cpu.per_unit_ms(int(figures["count"])) if cpu else {},
+        "cpu_ms_per_case": cost.cpu.per_unit_ms(int(figures["count"])) if cost else {},
+        "records_per_case": cost.records.per_unit(int(figures["count"])) if cost else {},
         "target_per_second": rate,
         "cases": total,
         "completed": figures["count"],

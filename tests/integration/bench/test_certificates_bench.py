@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from services.bench.signatures import parse_speed
 from tests.helpers import ROOT
 
@@ -126,6 +128,11 @@ def test_bench_prints_each_figure_with_its_ratio_and_writes_json(broker, tmp_pat
     assert 0 < figures["idle"]["cores"]["total"] < 2  # two cores at most
     for per_unit in (figures["power"]["cpu_ms_per_application"], cases["cpu_ms_per_case"]):
         assert set(per_unit) == processes and per_unit["total"] > 0, per_unit
+    # records: every topic a case wrote to, each case's own events among them
+    assert re.search(r"^records  per joint case +\d", out, re.M), out
+    records = cases["records_per_case"]
+    assert records["realestate.v1.events"] >= 5 and records["tax.v1.events"] >= 3, records
+    assert records["total"] == pytest.approx(sum(v for k, v in records.items() if k != "total"))
 
 
 FIGURES = {
