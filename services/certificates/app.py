@@ -84,6 +84,9 @@ class FeedHandler:
             env = item.env
             try:
                 actions = self._actions(env, item.message)
+                # Most of a department's events ask nothing of the registry: applied
+                # again they change nothing again, so they need no applied mark.
+                item.changed = bool(actions)
                 if all(isinstance(a, IssueCommand) for a in actions):
                     actor = self._actor(env, actions)
                     cause = common.EventRef(source=env.source, id=env.id, type=env.type)
@@ -166,7 +169,7 @@ def build(settings: Settings | None = None) -> ServiceRuntime:
     # Batched: bulk feeds (a province's licences) are signed in parallel and produced
     # with one round trip per batch; our own events are applied a dossier at a time.
     runtime.consume_batch("certificates.v1.events", registry.on_certificate_events)
-    runtime.consume("certificates.v1.access-log", registry.on_access_event)
+    runtime.consume("certificates.v1.access-log", registry.on_access_event, dedup=False)
     handler = FeedHandler(registry)
     for topic in FEED_TOPICS:
         # Nobody waits on a feed event: larger batches, fewer round trips.

@@ -116,6 +116,10 @@ class Registry:
             holder = getattr(item.message, "holder_id", "")  # key events have none
             if holder:
                 by_holder.setdefault(holder, []).append(item)
+            # An issue applied again finds its certificate there and changes nothing, so
+            # it needs no applied mark (a record each); a status change does: a
+            # redelivered suspension would undo a later reinstatement.
+            item.changed = bool(holder) and not isinstance(item.message, ev.CertificateIssued)
         for holder, mine in by_holder.items():
             dossier = self.dossier(holder)
             changed = False
@@ -140,8 +144,12 @@ class Registry:
             self.waiters.wake(item.env.id)
 
     async def on_access_event(self, env: Envelope, message: Message) -> None:
+        """Idempotent by the entry's id, so the access log needs no applied marks (a
+        redelivery comes within the last entries, far inside ACCESS_LOG_LIMIT)."""
         holder = message.holder_id  # type: ignore[attr-defined]
         entries = list(self.access_log.get(holder) or [])
+        if any(entry.get("id") == env.id for entry in entries):
+            return
         entries.append({"type": env.type, "id": env.id, "data": json_format.MessageToDict(message)})
         self.access_log[holder] = entries[-ACCESS_LOG_LIMIT:]
 

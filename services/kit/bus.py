@@ -21,6 +21,7 @@ from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from faust.exceptions import ProducerSendError
 from google.protobuf.message import Message
 
+from services.kit import effects
 from services.kit.envelope import Envelope, Headers, Record, make_envelope, to_record
 from services.kit.metrics import EVENTS_PRODUCED
 
@@ -85,6 +86,16 @@ def staging_outbox() -> Outbox | None:
     return _staging.get()
 
 
+@contextlib.contextmanager
+def staging_into(outbox: Outbox) -> Iterator[Outbox]:
+    """Within this block (and the tasks it starts), `send` stages into `outbox`."""
+    token = _staging.set(outbox)
+    try:
+        yield outbox
+    finally:
+        _staging.reset(token)
+
+
 @dataclass(frozen=True)
 class Placed:
     """A record the broker acknowledged, and where it put it."""
@@ -98,9 +109,9 @@ class EventBus:
     """Turns a domain event into a keyed, enveloped record and produces it.
 
     `topic_prefix` namespaces every topic (tests run services on their own topics).
-    `apply_here` (set by the runtime) applies each record produced here, once the broker
-    has it, without waiting for the consumer to fetch it back, where the worker may
-    (runtime.ServiceRuntime._apply_here).
+    `apply_here` (set by the runtime) applies each record produced here (by a command or
+    a batch's flush), once the broker has it, without waiting for the consumer to fetch
+    it back, where the worker may (runtime.ServiceRuntime._apply_here).
     """
 
     apply_here: Callable[[Sequence[Placed]], None] | None = None
@@ -135,6 +146,7 @@ class EventBus:
 
     async def send(self, record: Record, *, type_label: str | None = None) -> Placed | None:
         label = type_label or _type_of(record)
+        effects.note()
         outbox = _staging.get()
         if outbox is not None:
             outbox.stage(record, label)
@@ -159,15 +171,9 @@ class EventBus:
             self.apply_here([placed])
         return placed
 
-    @contextlib.contextmanager
-    def staging(self) -> Iterator[Outbox]:
+    def staging(self) -> contextlib.AbstractContextManager[Outbox]:
         """Within this block (and the tasks it starts), `send` stages instead of producing."""
-        outbox = Outbox()
-        token = _staging.set(outbox)
-        try:
-            yield outbox
-        finally:
-            _staging.reset(token)
+        return staging_into(Outbox())
 
     async def flush(self, outbox: Outbox) -> None:
         """Produce the staged records in order, pipelined; return once all are acknowledged.
@@ -183,11 +189,22 @@ class EventBus:
                 await self.producer.send(r.topic, r.key, r.value, None, None, r.headers)
                 for r, _ in outbox.records
             ]
-            await asyncio.wait_for(asyncio.gather(*pending), self.timeout_s)
+            results = await asyncio.wait_for(asyncio.gather(*pending), self.timeout_s)
         except (TimeoutError, KafkaError, ProducerSendError) as exc:
             raise _failure(self.timeout_s, exc) from exc
         for (topic, label), count in Counter((r.topic, t) for r, t in outbox.records).items():
             EVENTS_PRODUCED.labels(topic, label).inc(count)
+        if self.apply_here is not None:
+            # What a consumer publishes onto its own service's topics is applied here too
+            # (the next step of a case need not wait for the consumer's fetch).
+            placed = [
+                Placed(record, metadata.partition, metadata.offset)
+                for (record, _), metadata in zip(outbox.records, results, strict=True)
+                if isinstance(getattr(metadata, "partition", None), int)
+                and isinstance(getattr(metadata, "offset", None), int)
+            ]
+            if placed:
+                self.apply_here(placed)
 
 
 def _failure(timeout_s: float, exc: BaseException) -> BusUnavailable | EventTooLarge:

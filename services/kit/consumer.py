@@ -4,12 +4,15 @@ Nothing is dropped and nothing blocks the partition: an event that cannot be acc
 goes to `<topic>.dlq` with its original key, value and headers plus `dlq_*` headers
 that say why, and the consumer moves on to the next event.
 
-Two pipelines share those rules. `EventProcessor` handles one record at a time (a
-handler per event; what every service gets from `runtime.consume`). `BatchProcessor`
-(opt-in, `runtime.consume_batch`) takes many records at once: decode, validation and
-dedup stay per event, the handler sees the batch, and everything the batch publishes
-(dead letters included) is produced together and acknowledged together before any of
-its events is marked applied or its offsets are acknowledged (at-least-once).
+One pipeline, `BatchProcessor`, takes the records that have arrived together: decode,
+validation and dedup stay per event, the handler sees the batch, and everything the
+batch publishes (dead letters included) is produced together and acknowledged together
+before any of its events is marked applied or its offsets are acknowledged
+(at-least-once). A service with a handler per event (`runtime.consume`) gets it through
+`each_event`: events are applied one at a time in log order, and a batch costs one
+produce round trip and one wait for its table writes instead of one per event (until
+session 5 a per-record pipeline waited for the broker after every event that changed
+anything; docs/performance.md).
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ from typing import Any
 import faust.streams
 from google.protobuf.message import Message
 
-from services.kit import validation
-from services.kit.bus import BusUnavailable, EventBus, Outbox, staging_outbox
+from services.kit import effects, validation
+from services.kit.bus import BusUnavailable, EventBus, Outbox, staging_into, staging_outbox
 from services.kit.envelope import Envelope, EnvelopeError, Headers, Record, decode
 from services.kit.idempotency import AppliedEvents
 from services.kit.metrics import (
@@ -94,6 +97,9 @@ class Accepted:
     type_label: str
     rejected: Rejected | None = None
     error_class: str = "Rejected"
+    # Whether applying it wrote or published anything (see services/kit/effects.py); a
+    # handler that cannot tell leaves True, and the event is marked applied.
+    changed: bool = True
 
     def reject(self, field: str, reason: str) -> None:
         """The domain refuses this event: it goes to the dead-letter topic, the rest go on."""
@@ -105,6 +111,23 @@ class Accepted:
 # may see an event again (a redelivery, or alone after the batch raised), so applying
 # must be idempotent, as it must be under at-least-once anyway.
 BatchHandler = Callable[[Sequence[Accepted]], Awaitable[None]]
+
+
+async def until_available(attempt: Callable[[], Awaitable[None]], what: str) -> None:
+    """Run `attempt` until the broker (or a service it depends on) takes it. An outage is
+    not the event's fault: the event waits (its partition with it) instead of being
+    dead-lettered, and is applied again once the broker is back, which every handler
+    tolerates (at-least-once; what it published before carries the same deterministic
+    ids or is deduplicated downstream)."""
+    delay = RETRY_FIRST_S
+    while True:
+        try:
+            await attempt()
+            return
+        except BusUnavailable as exc:
+            log.warning("%s: %s; retrying in %.0f s", what, exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_S)
 
 
 @contextlib.contextmanager
@@ -211,79 +234,6 @@ class _Pipeline:
             reason,
         )
 
-    async def _until_published(self, attempt: Callable[[], Awaitable[None]]) -> None:
-        """Run `attempt` until the broker takes what it publishes. A broker outage is
-        not the event's fault: the event waits (its partition with it) instead of being
-        dead-lettered, and is applied again once the broker is back, which every
-        handler tolerates (at-least-once; what it published before carries the same
-        deterministic ids or is deduplicated downstream)."""
-        delay = RETRY_FIRST_S
-        while True:
-            try:
-                await attempt()
-                return
-            except BusUnavailable as exc:
-                log.warning("%s: %s; retrying in %.0f s", self.topic, exc, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, RETRY_MAX_S)
-
-    async def _park(self, delivery: Delivery, field: str, reason: str, error_class: str) -> None:
-        await self._until_published(lambda: self.dead_letter(delivery, field, reason, error_class))
-
-
-class EventProcessor(_Pipeline):
-    """The per-record pipeline, independent of how records are fetched."""
-
-    def __init__(
-        self,
-        *,
-        topic: str,
-        bus: EventBus,
-        handler: Handler,
-        applied: AppliedEvents | None,
-        group: str,
-    ) -> None:
-        super().__init__(topic=topic, bus=bus, applied=applied, group=group)
-        self.handler = handler
-
-    async def process(self, delivery: Delivery) -> str:
-        """Handle one record the consumer fetched; return the outcome label."""
-        async with self._locks[delivery.partition]:
-            if self._passed_here(delivery):
-                return APPLIED_HERE
-            return await self._process(delivery)
-
-    async def _apply_one(self, delivery: Delivery) -> None:
-        await self._process(delivery)
-
-    async def _process(self, delivery: Delivery) -> str:
-        started = time.perf_counter()
-        type_label = "unknown"
-        try:
-            env, message, type_label = self._accept(delivery)
-            if self.applied is not None and self.applied.seen(env):
-                outcome = "duplicate"
-            else:
-                await self._until_published(lambda: self.handler(env, message))
-                if self.applied is not None:
-                    await self._until_published(self.applied.writes_durable)
-                    self.applied.mark(env)
-                outcome = "handled"
-        except (EnvelopeError, Rejected) as exc:
-            await self._park(delivery, exc.field, exc.reason, type(exc).__name__)
-            outcome = "dead_lettered"
-        except Exception as exc:
-            # A handler bug must not wedge the partition: park the event and say so loudly.
-            log.exception(
-                "handler failed on %s[%d]@%d", delivery.topic, delivery.partition, delivery.offset
-            )
-            await self._park(delivery, "handler", repr(exc), type(exc).__name__)
-            outcome = "dead_lettered"
-        self.progress[delivery.partition] = (delivery.offset + 1, delivery.timestamp)
-        EVENTS_CONSUMED.labels(self.topic, type_label, outcome).inc()
-        EVENT_HANDLING_SECONDS.labels(self.topic, type_label).observe(time.perf_counter() - started)
-        return outcome
-
 
 class BatchProcessor(_Pipeline):
     """The batch pipeline: per-event rules, one handler call and one produce round trip
@@ -334,7 +284,7 @@ class BatchProcessor(_Pipeline):
                     await self.dead_letter(delivery, exc.field, exc.reason, type(exc).__name__)
                     outcomes[n] = "dead_lettered"
                     continue
-                except Exception as exc:  # as in EventProcessor: park it, say so loudly
+                except Exception as exc:  # a fault of ours: park it, say so loudly
                     log.exception(
                         "cannot accept %s[%d]@%d",
                         delivery.topic,
@@ -359,12 +309,12 @@ class BatchProcessor(_Pipeline):
                     )
                     outcomes[n] = "dead_lettered"
         await self._flush(outbox)
-        if self.applied is not None:
-            await self._until_published(self.applied.writes_durable)
-            for n, item in accepted:
-                if outcomes[n] == "handled":
-                    with table_scope(item.delivery):
-                        self.applied.mark(item.env)
+        changed = [item for n, item in accepted if outcomes[n] == "handled" and item.changed]
+        if self.applied is not None and changed:
+            await until_available(self.applied.writes_durable, self.topic)
+            for item in changed:
+                with table_scope(item.delivery):
+                    self.applied.mark(item.env)
         self._account(deliveries, labels, outcomes, time.perf_counter() - started)
         return outcomes
 
@@ -427,22 +377,65 @@ class BatchProcessor(_Pipeline):
                 histogram.observe(elapsed)
 
 
-def each_event(handler: Handler) -> BatchHandler:
-    """A batch handler that applies a per-event handler to each event in turn, so a
-    service gets batched produces without rewriting its handler. What an event staged
-    before it was refused is dropped with it."""
+def each_event(handler: Handler, *, by_key: bool = False) -> BatchHandler:
+    """A batch handler that applies a per-event handler to each event in turn, in log
+    order, so a service gets batched produces without rewriting its handler. What an
+    event staged before it was refused is dropped with it. An outage the handler meets
+    (a service it asks is away) makes the event wait and try again, as a broker outage
+    does, rather than fail the batch.
+
+    With `by_key`, events of different keys run concurrently, each key's in log order
+    (Confluent's Parallel Consumer, key-ordering mode): a review that waits on a gRPC
+    call no longer holds up the other units of its partition. What they publish is still
+    produced in log order, and the batch's offsets are acknowledged only once all of it
+    is done, so the committed offset never passes an unfinished event; the batch size
+    bounds what is in flight per partition. A handler run this way must not hold a read
+    of an entry that another key's events write (a shared index) across an await.
+    """
+
+    async def apply(item: Accepted, outbox: Outbox | None) -> None:
+        mark = outbox.mark() if outbox is not None else 0
+        before = effects.count()
+
+        async def attempt() -> None:
+            if outbox is not None:
+                outbox.rollback(mark)  # what a failed attempt staged
+            with table_scope(item.delivery):
+                await handler(item.env, item.message)
+
+        try:
+            await until_available(attempt, item.delivery.topic)
+            item.changed = effects.count() != before
+        except Rejected as exc:
+            if outbox is not None:
+                outbox.rollback(mark)
+            item.rejected = exc
+
+    async def in_order(items: Sequence[Accepted], outbox: Outbox | None) -> None:
+        for item in items:
+            await apply(item, outbox)
 
     async def handle(items: Sequence[Accepted]) -> None:
         outbox = staging_outbox()
+        lanes: dict[bytes | None, list[Accepted]] = {}
         for item in items:
-            mark = outbox.mark() if outbox is not None else 0
-            try:
-                with table_scope(item.delivery):
-                    await handler(item.env, item.message)
-            except Rejected as exc:
-                if outbox is not None:
-                    outbox.rollback(mark)
-                item.rejected = exc
+            lanes.setdefault(item.delivery.key, []).append(item)
+        if not by_key or outbox is None or len(lanes) < 2:
+            await in_order(items, outbox)
+            return
+        own = {id(item): Outbox() for item in items}
+
+        async def lane(mine: list[Accepted]) -> None:
+            for item in mine:
+                with staging_into(own[id(item)]):
+                    await apply(item, own[id(item)])
+
+        results = await asyncio.gather(*map(lane, lanes.values()), return_exceptions=True)
+        failed = next((r for r in results if isinstance(r, BaseException)), None)
+        if failed is not None:
+            raise failed  # every lane has stopped: the batch is retried event by event
+        for item in items:  # in log order
+            outbox.records += own[id(item)].records
 
     return handle
 

@@ -46,6 +46,7 @@ from aiokafka.consumer.fetcher import OffsetResetStrategy
 from faust.transport.drivers import aiokafka as driver
 from faust.types import TP
 
+from services.kit import effects
 from services.kit.fetch_wait import AdaptiveFetchWait, adapt
 
 log = logging.getLogger(__name__)
@@ -144,14 +145,23 @@ class _Transport(driver.Transport):
     Producer = _Producer
 
 
+class Table(faust.Table[Any, Any]):
+    """faust.Table that counts its writes as effects (services/kit/effects.py)."""
+
+    def send_changelog(self, *args: Any, **kwargs: Any) -> Any:
+        effects.note()
+        return super().send_changelog(*args, **kwargs)
+
+
 class App(faust.App):
     """faust.App with `fetch_wait`: how long the broker may hold a fetch for data
-    (services/kit/fetch_wait.py)."""
+    (services/kit/fetch_wait.py), and tables that count their writes."""
 
     def __init__(
         self, *args: Any, fetch_wait: AdaptiveFetchWait | None = None, **kwargs: Any
     ) -> None:
         self.fetch_wait = fetch_wait
+        kwargs.setdefault("Table", Table)
         super().__init__(*args, **kwargs)
 
     def _new_transport(self) -> Any:

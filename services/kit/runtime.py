@@ -43,9 +43,9 @@ from services.kit.consumer import (
     BatchHandler,
     BatchProcessor,
     Delivery,
-    EventProcessor,
     Handler,
     delivery_of,
+    each_event,
 )
 from services.kit.faust_app import App
 from services.kit.fetch_wait import AdaptiveFetchWait
@@ -152,8 +152,8 @@ class ServiceRuntime:
             leeway_s=settings.auth_leeway_s,
         )
         self._grpc_registrars: list[GrpcRegistrar] = []
-        self._processors: list[EventProcessor | BatchProcessor] = []
-        self._by_topic: dict[str, EventProcessor | BatchProcessor] = {}
+        self._processors: list[BatchProcessor] = []
+        self._by_topic: dict[str, BatchProcessor] = {}
         self._applying_here: set[asyncio.Task[None]] = set()
         self.bus.apply_here = self._apply_here_soon
         self.broker_reachable = True
@@ -183,26 +183,13 @@ class ServiceRuntime:
 
     # --- wiring -------------------------------------------------------------------------
 
-    def consume(self, topic: str, handler: Handler, *, dedup: bool = True) -> EventProcessor:
-        """Run `handler` for every valid event on `topic` (a govshare topic name)."""
-        name = self.settings.topic_prefix + topic
-        processor = EventProcessor(
-            topic=name,
-            bus=self.bus,
-            handler=handler,
-            applied=self.applied if dedup else None,
-            group=self.group,
-        )
-
-        async def agent(stream: Any) -> None:
-            async for event in stream.events():
-                delivery = delivery_of(event)
-                await self._without_dying(name, partial(processor.process, delivery))
-
-        self.faust.agent(self._channel(name), name=f"{self.group}.{topic}")(agent)
-        self._processors.append(processor)
-        self._by_topic[name] = processor
-        return processor
+    def consume(
+        self, topic: str, handler: Handler, *, dedup: bool = True, by_key: bool = False
+    ) -> BatchProcessor:
+        """Run `handler` for every valid event on `topic` (a govshare topic name), in log
+        order (with `by_key`, in log order per key, keys concurrently); what arrived
+        together is produced and made durable together (`each_event`)."""
+        return self.consume_batch(topic, each_event(handler, by_key=by_key), dedup=dedup)
 
     def consume_batch(
         self,
@@ -252,15 +239,17 @@ class ServiceRuntime:
         record back: a broker round trip plus, after an idle spell, up to the idle fetch
         wait (services/kit/fetch_wait.py). This worker may apply a record itself when it
         owns the partition, is serving, and has applied every record before it; else
-        (and for the records after one it may not apply) the consumer does, as before."""
+        (and for the records of its partition after one it may not apply) the consumer
+        does, as before."""
+        passed: set[TP] = set()  # partitions where the consumer applies the rest
         for item in placed:
             processor = self._by_topic.get(item.record.topic)
-            if processor is None or not self.serving:
+            if not self.serving:
                 return
-            consumer = self.faust.consumer
             tp = TP(item.record.topic, item.partition)
-            if tp not in consumer.assignment():
-                return
+            consumer = self.faust.consumer
+            if processor is None or tp in passed or tp not in consumer.assignment():
+                continue  # not consumed here (another service's topic, a dead letter)
             record = item.record
             delivery = Delivery(
                 record.topic,
@@ -276,7 +265,7 @@ class ServiceRuntime:
                 delivery, partial(catchup.applied_up_to, processor, consumer, tp)
             )
             if not applied:
-                return
+                passed.add(tp)
 
     async def _without_dying(self, topic: str, attempt: Callable[[], Awaitable[Any]]) -> None:
         """The pipelines park every bad event, so an exception here is a fault of ours or

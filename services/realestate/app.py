@@ -25,7 +25,8 @@ def build(
     evidence = EvidenceClient(own, token_source(own))
     registrar = Registrar(runtime, store, evidence, own)
     feeds = Feeds(runtime, store)
-    runtime.consume("realestate.v1.events", registrar.on_unit_event)
+    # By key: a unit's review waits on ResolveEvidence; the other units need not.
+    runtime.consume("realestate.v1.events", registrar.on_unit_event, by_key=True)
     runtime.consume("courts.v1.events", feeds.on_court_event)
     runtime.consume("tax.v1.events", feeds.on_tax_event)
     runtime.consume("landsupply.v1.events", feeds.on_land_event)

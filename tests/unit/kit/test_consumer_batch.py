@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -34,10 +35,12 @@ class FakeProducer:
     def __init__(self) -> None:
         self.sent: list[tuple[str, bytes | None, bytes | None]] = []
         self.waited: list[tuple[str, bytes | None, bytes | None]] = []
+        self.headers: list[Any] = []  # of each record sent
         self.fail = 0
 
-    async def send(self, topic: str, key: Any, value: Any, *_: Any) -> asyncio.Future[None]:
+    async def send(self, topic: str, key: Any, value: Any, *rest: Any) -> asyncio.Future[None]:
         self.sent.append((topic, key, value))
+        self.headers.append(rest[-1] if rest else [])
         ack: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if self.fail:
             self.fail -= 1
@@ -219,6 +222,21 @@ async def test_each_event_runs_a_per_event_handler_and_drops_what_a_refused_even
     assert [topic for topic, _, _ in producer.sent] == [TOPIC, TOPIC + ".dlq"]
 
 
+async def test_each_event_marks_only_the_events_that_changed_something():
+    producer, table = FakeProducer(), {}
+    bus_of: list[EventBus] = []
+
+    async def per_event(env: Envelope, message: Message) -> None:
+        if env.id == "publishes":
+            await bus_of[0].publish(message, subject=env.subject)
+
+    proc = processor(each_event(per_event), producer, table)
+    bus_of.append(proc.bus)
+    outcomes = await proc.process([good(0, "publishes"), good(1, "changes-nothing")])
+    assert outcomes == ["handled", "handled"]
+    assert sorted(table) == ["/govshare/tax|publishes"]
+
+
 async def test_outside_a_batch_publish_waits_for_the_broker():
     producer = FakeProducer()
     bus = EventBus(producer, source="/govshare/tax")
@@ -255,3 +273,70 @@ async def test_a_batch_is_marked_applied_after_one_wait_for_its_table_writes():
     proc.applied = AppliedEvents(Marks(), flush=flush)
     assert await proc.process([good(0), good(1)]) == ["handled"] * 2
     assert log == ["handled 2", "flush", "mark", "mark"]
+
+
+async def test_what_a_batch_flushes_is_handed_to_apply_here_with_where_the_broker_put_it():
+    class Placing(FakeProducer):
+        async def send(self, topic: str, key: Any, value: Any, *_: Any) -> asyncio.Future[Any]:
+            self.sent.append((topic, key, value))
+            ack: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            ack.set_result(SimpleNamespace(partition=3, offset=len(self.sent) + 40))
+            return ack
+
+    handed: list[Any] = []
+    bus = EventBus(Placing(), source="/govshare/tax")
+    bus.apply_here = handed.extend
+    sample = sample_of_topic(TOPIC)
+    with bus.staging() as outbox:
+        for _ in range(2):
+            await bus.publish(sample.message, subject=sample.envelope.subject)
+    assert handed == []  # staged: nothing is placed before the broker has it
+    await bus.flush(outbox)
+    assert [(p.record.topic, p.partition, p.offset) for p in handed] == [
+        (TOPIC, 3, 41),
+        (TOPIC, 3, 42),
+    ]
+
+
+def keyed(offset: int, key: str) -> Delivery:
+    sample = sample_of_topic(TOPIC)
+    env = replace(sample.envelope, id=f"event-{offset}", subject=key)
+    return replace(delivery(offset, env, sample.message), partition=0)
+
+
+async def test_by_key_runs_keys_concurrently_each_in_order_and_publishes_in_log_order():
+    producer, table = FakeProducer(), {}
+    bus_of: list[EventBus] = []
+    second_key_started = asyncio.Event()
+    order: list[str] = []
+
+    async def per_event(env: Envelope, message: Message) -> None:
+        order.append(env.id)
+        if env.id == "event-0":  # waits on a call; the other key must not wait behind it
+            await asyncio.wait_for(second_key_started.wait(), 2)
+        if env.subject == "unit-b":
+            second_key_started.set()
+        await bus_of[0].publish(message, subject=env.subject, event_id=f"out-{env.id}")
+
+    proc = processor(each_event(per_event, by_key=True), producer, table)
+    bus_of.append(proc.bus)
+    records = [keyed(0, "unit-a"), keyed(1, "unit-b"), keyed(2, "unit-a"), keyed(3, "unit-b")]
+    assert await proc.process(records) == ["handled"] * 4
+    assert order.index("event-0") < order.index("event-2")  # one key: in log order
+    assert order.index("event-1") < order.index("event-0") + 2  # unit-b did not wait
+    assert len(producer.sent) == 4
+    ids = [dict(h)["ce_id"] for h in producer.headers]
+    assert ids == [f"out-event-{n}".encode() for n in range(4)]  # produced in log order
+
+
+async def test_without_by_key_one_slow_key_holds_up_the_partition():
+    gate = asyncio.Event()
+
+    async def per_event(env: Envelope, message: Message) -> None:
+        if env.id == "event-0":
+            await asyncio.wait_for(gate.wait(), 0.2)
+        gate.set()
+
+    proc = processor(each_event(per_event), FakeProducer(), {})
+    outcomes = await proc.process([keyed(0, "unit-a"), keyed(1, "unit-b")])
+    assert outcomes[0] == "dead_lettered"  # timed out waiting for the event behind it
