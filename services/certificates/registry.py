@@ -33,6 +33,7 @@ from services.certificates.metrics import ACCESS_DECISIONS, CERTIFICATES_ISSUED
 from services.kit import canonical, identifiers
 from services.kit.consumer import Accepted, table_scope
 from services.kit.envelope import Envelope
+from services.kit.errors import forbidden, not_found
 from services.kit.runtime import ServiceRuntime
 from services.kit.signatures import SigningKey, Suite
 from services.kit.waiters import Waiters
@@ -98,9 +99,7 @@ class Registry:
         holder = self.index.get(certificate_id)
         cert = self.dossier(holder).find(certificate_id) if holder else None
         if cert is None:
-            raise DomainError(
-                "NOT_FOUND", "certificate_id", f"{certificate_id} is not in the registry"
-            )
+            raise not_found("certificate_id", f"{certificate_id} is not in the registry")
         return cert
 
     def public_key(self, key_id: str) -> t.SigningKey | None:
@@ -320,7 +319,7 @@ class Registry:
     async def rotate_key(self, issuer_uscc: str, suite: Suite) -> t.SigningKey:
         """Retire the issuer's active key (what it signed still verifies) and start a new one."""
         if issuer_uscc not in self.catalog.issuers:
-            raise DomainError("NOT_FOUND", "issuer_uscc", f"{issuer_uscc} is not an issuer")
+            raise not_found("issuer_uscc", f"{issuer_uscc} is not an issuer")
         new, retired = self.keys.rotate(issuer_uscc, suite)
         if retired is not None and retired.retired_at is not None:
             await self.runtime.bus.publish(
@@ -356,8 +355,7 @@ class Registry:
     def _check_department(self, cert: t.Certificate, department: str | None) -> None:
         issuer = self.catalog.issuers.get(cert.issuer_uscc)
         if department is not None and (issuer is None or issuer.department != department):
-            raise DomainError(
-                "PERMISSION_DENIED",
+            raise forbidden(
                 "certificate_id",
                 f"only the issuing department may change {cert.id}",
             )

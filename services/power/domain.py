@@ -22,6 +22,10 @@ from govshare.common.v1 import types_pb2 as common
 from govshare.power.v1 import events_pb2 as ev
 from govshare.power.v1 import types_pb2 as power_types
 
+# The one refusal (kit/errors.py), re-exported: the rules and the adapters use it from here.
+from services.kit.errors import DomainError as DomainError
+from services.kit.errors import conflict as conflict
+from services.kit.errors import invalid as invalid
 from services.kit.workdays import add_working_days
 
 # China has kept UTC+8 without daylight saving since 1991; working days are civil dates.
@@ -32,24 +36,6 @@ EVIDENCE_REQUESTED = "evidence-requested"
 IN_PROGRESS = "in-progress"
 CONNECTED = "connected"
 OPEN = frozenset({SUBMITTED, EVIDENCE_REQUESTED, IN_PROGRESS})
-
-
-class DomainError(Exception):
-    """A refused command; `code` maps to an HTTP status in the adapter."""
-
-    def __init__(self, code: str, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.code = code  # INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, FAILED_PRECONDITION
-        self.field = field
-        self.reason = reason
-
-
-def invalid(field: str, reason: str) -> DomainError:
-    return DomainError("INVALID_ARGUMENT", field, reason)
-
-
-def conflict(field: str, reason: str) -> DomainError:
-    return DomainError("FAILED_PRECONDITION", field, reason)
 
 
 # --- time ----------------------------------------------------------------------------------

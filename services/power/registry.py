@@ -31,12 +31,13 @@ from govshare.power.v1 import types_pb2 as power_types
 
 from services.kit import validation
 from services.kit.envelope import Envelope
+from services.kit.errors import conflict, not_found
 from services.kit.registry import event_type
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters
 from services.power import domain, preparation, rules
 from services.power.catalog import SHARING_PREFIX, Catalog, Matter
-from services.power.domain import Application, DomainError
+from services.power.domain import Application
 from services.power.evidence import EvidenceClient
 from services.power.metrics import (
     ACCEPTED,
@@ -111,7 +112,7 @@ class Registry:
     def find(self, app_id: str) -> Application:
         app = self.get(app_id)
         if app is None:
-            raise DomainError("NOT_FOUND", "application_id", "no such application")
+            raise not_found("application_id", "no such application")
         return app
 
     def of_holder(self, holder_id: str) -> list[Application]:
@@ -131,7 +132,7 @@ class Registry:
     def matter(self, app: Application) -> Matter:
         matter = self.catalog.matters.get(app.matter_code)
         if matter is None:  # the catalog dropped it after the application was made
-            raise DomainError("FAILED_PRECONDITION", "matter_code", "no longer in the catalog")
+            raise conflict("matter_code", "no longer in the catalog")
         return matter
 
     # --- agents ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from govshare.realestate.v1 import types_pb2 as t
 
 from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
+from services.kit.errors import conflict
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters, derived_id
 from services.realestate import cases, deadlines, history, metrics, reliefs, review, titles
@@ -34,17 +35,6 @@ from services.realestate.store import UnitStore
 log = logging.getLogger(__name__)
 SHANGHAI = timezone(timedelta(hours=8))
 SOURCE = "/govshare/realestate"
-
-
-class CommandError(Exception):
-    """A refused command; `status` is the HTTP status the API answers with."""
-
-    def __init__(self, status: int, field: str, reason: str, **extra: object) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.status = status
-        self.field = field
-        self.reason = reason
-        self.extra = extra
 
 
 def now_stamp() -> Timestamp:
@@ -406,8 +396,7 @@ class Registrar:
     async def file(self, applied: ev.TransferApplied, by: dict[str, str] | None = None) -> Case:
         unit = self.store.unit(applied.unit_code)
         if unit.open_case:
-            raise CommandError(
-                409,
+            raise conflict(
                 "unit_code",
                 f"{review.NO_OTHER_OPEN_CASE}: 该单元已有未办结的转移登记案件 {unit.open_case}",
                 open_case=unit.open_case,
@@ -423,7 +412,7 @@ class Registrar:
         self, case: Case, actor: common.Actor, by: dict[str, str] | None = None
     ) -> Case:
         if case.closed or case.confirmed:
-            raise CommandError(409, "case_id", f"the case is {cases.current_stage(case)}")
+            raise conflict("case_id", f"the case is {cases.current_stage(case)}")
         return await self.emit(
             ev.TransferConfirmed(
                 unit_code=case.unit_code,
@@ -439,7 +428,7 @@ class Registrar:
         self, case: Case, actor: common.Actor, reason: str, by: dict[str, str] | None = None
     ) -> Case:
         if case.closed:
-            raise CommandError(409, "case_id", f"the case is already {case.closed}")
+            raise conflict("case_id", f"the case is already {case.closed}")
         return await self.emit(
             ev.TransferWithdrawn(
                 unit_code=case.unit_code,
@@ -456,11 +445,11 @@ class Registrar:
         self, case: Case, actor: common.Actor, department: str, by: dict[str, str] | None = None
     ) -> Case:
         if case.review != cases.REFERRED or case.closed:
-            raise CommandError(409, "case_id", "only a case referred to staff can be claimed")
+            raise conflict("case_id", "only a case referred to staff can be claimed")
         if case.claimed_by is not None:
             if case.claimed_by["staff"] == actor.person_name:
                 return case  # claiming again is harmless
-            raise CommandError(409, "case_id", f"already claimed by {case.claimed_by['staff']}")
+            raise conflict("case_id", f"already claimed by {case.claimed_by['staff']}")
         return await self.emit(
             ev.CaseClaimed(
                 unit_code=case.unit_code,
@@ -488,9 +477,9 @@ class Registrar:
         cannot override (the seller's current certificate, seals, the one open case) and
         counts the reliefs again; staff may set the relief figures (else the count holds)."""
         if case.review != cases.REFERRED or case.closed:
-            raise CommandError(409, "case_id", "only a referred case awaits a decision")
+            raise conflict("case_id", "only a referred case awaits a decision")
         if case.claimed_by is None or case.claimed_by["staff"] != actor.person_name:
-            raise CommandError(409, "case_id", "claim the case before deciding it")
+            raise conflict("case_id", "claim the case before deciding it")
         if not approve:
             findings = [Finding(review.STAFF_JUDGEMENT, note)]
             return await self.emit(
@@ -513,8 +502,7 @@ class Registrar:
             case, evidence, self.store.seals_of(case.unit_code), unit.open_case, today()
         )
         if blocking.rejections:
-            raise CommandError(
-                409,
+            raise conflict(
                 "decision",
                 "; ".join(f.detail for f in blocking.rejections),
                 findings=[{"check": f.check, "detail": f.detail} for f in blocking.rejections],
