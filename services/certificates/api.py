@@ -10,7 +10,7 @@ from google.protobuf import json_format
 from govshare.certificates.v1 import types_pb2 as t
 
 from services.certificates import domain
-from services.certificates.registry import Registry, today
+from services.certificates.registry import Registry
 from services.kit import identifiers, problems
 from services.kit.auth import CurrentPrincipal, Principal
 from services.kit.errors import forbidden, invalid
@@ -39,7 +39,7 @@ def router(registry: Registry) -> APIRouter:
         summary="Verify a certificate by id (anyone; no content is disclosed)",
     )
     async def verify_by_id(certificate_id: str) -> dict[str, Any]:
-        return _as_json(registry.verify(None, certificate_id, today()))
+        return _as_json(registry.verify(None, certificate_id, registry.clock.today()))
 
     @api.post(
         "/issuers/{issuer_uscc}/key-rotations",
@@ -68,7 +68,7 @@ def router(registry: Registry) -> APIRouter:
             cert = json_format.ParseDict(certificate, t.Certificate())
         except json_format.ParseError as exc:
             raise invalid("certificate", str(exc)) from None
-        result = registry.verify(cert, cert.id, today())
+        result = registry.verify(cert, cert.id, registry.clock.today())
         return _as_json(result) | {"valid": result.valid}
 
     @api.get(

@@ -11,13 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from google.protobuf.timestamp_pb2 import Timestamp
 from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import types_pb2 as t
 from govshare.common.v1 import types_pb2 as common
 
 from services.certificates.catalog import Catalog, CertificateType, SharingEntry
 from services.kit import canonical, identifiers, signatures
+from services.kit.clock import timestamp as timestamp
 
 # The one refusal (kit/errors.py), re-exported: the adapters and the registry catch it here.
 from services.kit.errors import DomainError as DomainError
@@ -41,12 +41,6 @@ def to_date(value: common.Date) -> date:
 
 def from_date(value: date) -> common.Date:
     return common.Date(year=value.year, month=value.month, day=value.day)
-
-
-def timestamp(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
 
 
 # --- issuance --------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from govshare.common.v1 import types_pb2 as common
 
 from services.certificates import domain
 from services.certificates.domain import DomainError, IssueCommand
-from services.certificates.registry import Registry, today
+from services.certificates.registry import Registry
 from services.kit import audit, grpc_errors, identifiers
 from services.kit.auth import Principal, grpc_principal
 from services.kit.bus import BusUnavailable
@@ -156,7 +156,7 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
             cert = request.certificate if request.HasField("certificate") else None
             if cert is None and not request.certificate_id:
                 raise domain.invalid("certificate_id", "give a certificate id or a certificate")
-            on = _date(request.on_date) or today()
+            on = _date(request.on_date) or self.registry.clock.today()
             return self.registry.verify(cert, request.certificate_id, on)
 
         return await self._call(context, "VerifyCertificate", body)

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
@@ -31,6 +31,7 @@ from services.certificates.domain import DomainError, Dossier, IssueCommand
 from services.certificates.keystore import KeyStore
 from services.certificates.metrics import ACCESS_DECISIONS, CERTIFICATES_ISSUED
 from services.kit import canonical, identifiers
+from services.kit.clock import SYSTEM, Clock
 from services.kit.consumer import Accepted, table_scope
 from services.kit.envelope import Envelope
 from services.kit.errors import forbidden, not_found
@@ -62,15 +63,17 @@ def _response(result: domain.Verification, status: int = 0) -> svc.VerifyCertifi
     return reply
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
-
-
 class Registry:
     def __init__(
-        self, runtime: ServiceRuntime, catalog: Catalog, keys: KeyStore, suite: Suite
+        self,
+        runtime: ServiceRuntime,
+        catalog: Catalog,
+        keys: KeyStore,
+        suite: Suite,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.runtime = runtime
+        self.clock = clock
         self.catalog = catalog
         self.keys = keys
         self.suite = suite
@@ -206,7 +209,7 @@ class Registry:
         cert = domain.draft(
             cmd,
             self.catalog,
-            issued_at=datetime.now(UTC),
+            issued_at=self.clock.now(),
             suite=chosen.proto_value,
             key_id=stored.key.key_id,
         )
@@ -244,7 +247,7 @@ class Registry:
         cert = self.find(certificate_id)
         self._check_department(cert, department)
         domain.check_transition(cert, action)
-        now = domain.timestamp(datetime.now(UTC))
+        now = self.clock.stamp()
         holder = cert.holder.id
         message: Message
         if action == "revoke":
@@ -307,7 +310,7 @@ class Registry:
                     holder_id=current.holder.id,
                     certificate=domain.ref(current),
                     replacement=domain.ref(replacement),
-                    superseded_at=domain.timestamp(datetime.now(UTC)),
+                    superseded_at=self.clock.stamp(),
                     superseded_by=actor,
                 ),
                 subject=current.holder.id,
@@ -425,7 +428,7 @@ class Registry:
             legal_basis=legal_basis,
             case_id=case_id,
             certificates=[domain.ref(c) for c in certs],
-            occurred_at=domain.timestamp(datetime.now(UTC)),
+            occurred_at=self.clock.stamp(),
         )
         attrs = {
             "department": user.id,
@@ -468,11 +471,11 @@ class Registry:
                 matter=request.matter_code,
                 type_codes=request.type_codes,
                 dossier=self.dossier(request.holder_id),
-                on=today(),
+                on=self.clock.today(),
                 object_id=request.object_id,
                 every_current=request.every_current,
             )
-        now = domain.timestamp(datetime.now(UTC))
+        now = self.clock.stamp()
         attrs = {
             "department": request.requester.id,
             **(attribution or {}),

@@ -19,8 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Callable, Iterator
-from datetime import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from google.protobuf.message import Message
@@ -30,6 +29,7 @@ from govshare.power.v1 import events_pb2 as ev
 from govshare.power.v1 import types_pb2 as power_types
 
 from services.kit import validation
+from services.kit.clock import SYSTEM, Clock
 from services.kit.envelope import Envelope
 from services.kit.errors import conflict, not_found
 from services.kit.registry import event_type
@@ -76,13 +76,14 @@ class Registry:
         catalog: Catalog,
         evidence: EvidenceClient,
         company: common.Party,
-        clock: Callable[[], datetime],
+        clock: Clock = SYSTEM,
     ) -> None:
         self.runtime = runtime
         self.catalog = catalog
         self.evidence = evidence
         self.company = company
-        self.now = clock
+        self.clock = clock
+        self.now = clock.now
         app = runtime.faust
         # Values are JSON text: Faust cannot recover a table whose value_type is `list`.
         self.applications = app.Table("applications", key_type=str, value_type=str)

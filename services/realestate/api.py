@@ -4,7 +4,6 @@ history. Deny by default: every route says who may call it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query
@@ -17,7 +16,7 @@ from services.kit.errors import DomainError, forbidden, invalid, not_found, unav
 from services.realestate import applications, cases, queue
 from services.realestate.applications import TransferForm
 from services.realestate.cases import Case
-from services.realestate.registrar import Registrar, today
+from services.realestate.registrar import Registrar
 
 STAFF_DEPARTMENTS = (cases.REALESTATE, cases.TAX)
 # Window staff (窗口人员) may claim and decide referred cases; other staff only read.
@@ -180,13 +179,13 @@ def router(registrar: Registrar) -> APIRouter:
             raise _forbidden("only the buyer or the seller may file")
         if principal.subject not in (form.seller.id, form.buyer.id):
             raise _forbidden("the applicant must be the buyer or the seller")
-        problems = applications.problems(form, today())
+        problems = applications.problems(form, registrar.clock.today())
         if problems:
             field, reason = problems[0]
             found_all = [{"field": f, "reason": r} for f, r in problems]
             raise invalid(field, reason, problems=found_all)
         name = form.seller.name if principal.subject == form.seller.id else form.buyer.name
-        now = datetime.now(UTC)
+        now = registrar.clock.now()
         applied = applications.to_event(
             form,
             case_id=applications.new_case_id(form.unit_code, now),
@@ -240,7 +239,7 @@ def router(registrar: Registrar) -> APIRouter:
             raise _forbidden("window staff of realestate or tax only")
         items = queue.queue(
             store.all_cases(),
-            datetime.now(UTC),
+            registrar.clock.now(),
             visible=principal.covers_region,
             department=department,
             city=city,

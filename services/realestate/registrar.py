@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 from govshare.common.v1 import types_pb2 as common
 from govshare.realestate.v1 import events_pb2 as ev
 from govshare.realestate.v1 import types_pb2 as t
 
+from services.kit.clock import SYSTEM, Clock
 from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.errors import conflict
@@ -33,18 +32,7 @@ from services.realestate.settings import RealestateSettings
 from services.realestate.store import UnitStore
 
 log = logging.getLogger(__name__)
-SHANGHAI = timezone(timedelta(hours=8))
 SOURCE = "/govshare/realestate"
-
-
-def now_stamp() -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(datetime.now(UTC))
-    return stamp
-
-
-def today() -> date:
-    return datetime.now(SHANGHAI).date()
 
 
 def _check(name: str) -> int:
@@ -66,8 +54,10 @@ class Registrar:
         store: UnitStore,
         evidence: EvidenceClient,
         settings: RealestateSettings,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.runtime = runtime
+        self.clock = clock
         self.store = store
         self.evidence = evidence
         self.settings = settings
@@ -103,7 +93,9 @@ class Registrar:
         return counts
 
     def count_overdue(self) -> dict[str, int]:
-        return deadlines.overdue_by_stage(self.store.all_cases(), today(), self.time_limit)
+        return deadlines.overdue_by_stage(
+            self.store.all_cases(), self.clock.today(), self.time_limit
+        )
 
     # --- the agent on realestate.v1.events ------------------------------------------------
 
@@ -187,7 +179,7 @@ class Registrar:
                 findings=_findings(findings),
                 waiting_on=_department(cases.REALESTATE),  # type: ignore[arg-type]
                 referred_by=self.system,
-                referred_at=now_stamp(),
+                referred_at=self.clock.stamp(),
             ),
             subject=case.unit_code,
             event_id=event_id,
@@ -230,7 +222,7 @@ class Registrar:
         # Read after the call: the court feed may have sealed the unit meanwhile.
         unit = self.store.unit(case.unit_code)
         outcome = review.review(
-            case, evidence, self.store.seals_of(case.unit_code), unit.open_case, today()
+            case, evidence, self.store.seals_of(case.unit_code), unit.open_case, self.clock.today()
         )
         outcome.doubts += counted.findings
         await self._publish_outcome(env, case, outcome, evidence, counted.reliefs)
@@ -267,7 +259,7 @@ class Registrar:
                 case_id=case.case_id,
                 findings=_findings(outcome.rejections + outcome.doubts),
                 decided_by=self.system,
-                rejected_at=now_stamp(),
+                rejected_at=self.clock.stamp(),
             )
         elif outcome.verdict == "referred":
             message = ev.ReviewReferred(
@@ -276,7 +268,7 @@ class Registrar:
                 findings=_findings(outcome.doubts),
                 waiting_on=_department(outcome.waiting_on),  # type: ignore[arg-type]
                 referred_by=self.system,
-                referred_at=now_stamp(),
+                referred_at=self.clock.stamp(),
             )
         else:
             assert evidence is not None and evidence.certificate is not None
@@ -305,7 +297,7 @@ class Registrar:
             evidence_access_id=evidence.access_id,
             decided_by=actor,
             note=note,
-            passed_at=now_stamp(),
+            passed_at=self.clock.stamp(),
         )
         if checked is not None:
             # What the tax office assesses with, instead of the declared figures; absent,
@@ -337,7 +329,7 @@ class Registrar:
             case.case_id, case.seller["id"], case.unit_code, RECHECK_PURPOSE
         )
         recheck = titles.before_registration(
-            case, evidence, self.store.seals_of(case.unit_code), today()
+            case, evidence, self.store.seals_of(case.unit_code), self.clock.today()
         )
         if recheck.doubts:
             metrics.TITLE_RECHECKS.labels("registration", "referred").inc()
@@ -364,7 +356,7 @@ class Registrar:
             unit_code=case.unit_code,
             case_id=case.case_id,
             registration_number=(
-                f"{today().year}-{case.unit_code[:6]}-DJ-{case.case_id.rsplit('-', 1)[-1]}"
+                f"{self.clock.today():%Y}-{case.unit_code[:6]}-DJ-{case.case_id.rsplit('-', 1)[-1]}"
             ),
             registrar=self.party,
             buyer=cases.party_proto(case.buyer),
@@ -378,7 +370,7 @@ class Registrar:
             assessment_id=case.assessment_id,
             payment_id=case.payment_id,
             registered_by=self.system,
-            registered_at=now_stamp(),
+            registered_at=self.clock.stamp(),
         )
 
     # --- commands ---------------------------------------------------------------------------
@@ -418,7 +410,7 @@ class Registrar:
                 unit_code=case.unit_code,
                 case_id=case.case_id,
                 confirmed_by=actor,
-                confirmed_at=now_stamp(),
+                confirmed_at=self.clock.stamp(),
             ),
             case,
             by,
@@ -435,7 +427,7 @@ class Registrar:
                 case_id=case.case_id,
                 withdrawn_by=actor,
                 reason=reason,
-                withdrawn_at=now_stamp(),
+                withdrawn_at=self.clock.stamp(),
             ),
             case,
             by,
@@ -456,7 +448,7 @@ class Registrar:
                 case_id=case.case_id,
                 claimed_by=actor,
                 department=_department(department),  # type: ignore[arg-type]
-                claimed_at=now_stamp(),
+                claimed_at=self.clock.stamp(),
             ),
             case,
             by,
@@ -488,7 +480,7 @@ class Registrar:
                     case_id=case.case_id,
                     findings=_findings(findings),
                     decided_by=actor,
-                    rejected_at=now_stamp(),
+                    rejected_at=self.clock.stamp(),
                 ),
                 case,
                 by,
@@ -499,7 +491,7 @@ class Registrar:
         )
         unit = self.store.unit(case.unit_code)
         blocking = review.hard_checks(
-            case, evidence, self.store.seals_of(case.unit_code), unit.open_case, today()
+            case, evidence, self.store.seals_of(case.unit_code), unit.open_case, self.clock.today()
         )
         if blocking.rejections:
             raise conflict(
@@ -526,7 +518,7 @@ class Registrar:
                     findings=_findings(handed),
                     waiting_on=_department(cases.TAX),  # type: ignore[arg-type]
                     referred_by=actor,
-                    referred_at=now_stamp(),
+                    referred_at=self.clock.stamp(),
                 ),
                 case,
                 by,
