@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from services.kit import auth, identifiers
+from services.kit import auth, clock, identifiers
 from services.kit.admin import ensure_topics, partitions_of
 from services.kit.broker import EmbeddedBroker
 from services.kit.envelope import EnvelopeError, encode_headers
@@ -243,7 +243,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     except (OSError, json_format.ParseError, ValueError) as exc:
         print(f"cannot read input: {exc}", file=sys.stderr)
         return 2
-    on = date.fromisoformat(args.on) if args.on else date.today()
+    on = date.fromisoformat(args.on) if args.on else clock.SYSTEM.today()  # Asia/Shanghai
     result = verify_offline(cert, keys, on)
     if result.valid:
         print(

@@ -5,38 +5,25 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, Body, Query
 from google.protobuf import json_format
 from govshare.certificates.v1 import types_pb2 as t
 
 from services.certificates import domain
-from services.certificates.domain import DomainError
-from services.certificates.registry import Registry, today
+from services.certificates.registry import Registry
 from services.kit import identifiers, problems
 from services.kit.auth import CurrentPrincipal, Principal
+from services.kit.errors import forbidden, invalid
 from services.kit.signatures import Suite
-
-_HTTP = {
-    "INVALID_ARGUMENT": 400,
-    "NOT_FOUND": 404,
-    "PERMISSION_DENIED": 403,
-    "FAILED_PRECONDITION": 409,
-}
 
 
 def _as_json(message: Any) -> dict[str, Any]:
     return json_format.MessageToDict(message)
 
 
-def _problem(error: DomainError) -> HTTPException:
-    return HTTPException(_HTTP.get(error.code, 400), {"field": error.field, "reason": error.reason})
-
-
 def _holder_only(principal: Principal, holder_id: str) -> None:
     if not principal.is_holder(holder_id):
-        raise HTTPException(
-            403, {"field": "certificate_id", "reason": "only the holder may see this certificate"}
-        )
+        raise forbidden("certificate_id", "only the holder may see this certificate")
 
 
 def router(registry: Registry) -> APIRouter:
@@ -52,7 +39,7 @@ def router(registry: Registry) -> APIRouter:
         summary="Verify a certificate by id (anyone; no content is disclosed)",
     )
     async def verify_by_id(certificate_id: str) -> dict[str, Any]:
-        return _as_json(registry.verify(None, certificate_id, today()))
+        return _as_json(registry.verify(None, certificate_id, registry.clock.today()))
 
     @api.post(
         "/issuers/{issuer_uscc}/key-rotations",
@@ -68,19 +55,11 @@ def router(registry: Registry) -> APIRouter:
             or issuer is None
             or issuer.department != principal.department
         ):
-            raise HTTPException(
-                403,
-                {
-                    "field": "issuer_uscc",
-                    "reason": "only key-admin staff of the issuing department",
-                },
-            )
+            raise forbidden("issuer_uscc", "only key-admin staff of the issuing department")
         try:
             chosen = Suite(suite)
         except ValueError:
-            raise HTTPException(
-                422, {"field": "suite", "reason": f"one of {[s.value for s in Suite]}"}
-            ) from None
+            raise invalid("suite", f"one of {[s.value for s in Suite]}") from None
         return _as_json(await registry.rotate_key(issuer_uscc, chosen))
 
     @api.post("/verifications", summary="Verify a downloaded certificate (anyone)")
@@ -88,8 +67,8 @@ def router(registry: Registry) -> APIRouter:
         try:
             cert = json_format.ParseDict(certificate, t.Certificate())
         except json_format.ParseError as exc:
-            raise HTTPException(422, {"field": "certificate", "reason": str(exc)}) from None
-        result = registry.verify(cert, cert.id, today())
+            raise invalid("certificate", str(exc)) from None
+        result = registry.verify(cert, cert.id, registry.clock.today())
         return _as_json(result) | {"valid": result.valid}
 
     @api.get(
@@ -97,10 +76,7 @@ def router(registry: Registry) -> APIRouter:
         summary="Display or download one of my certificates (holder only)",
     )
     async def get_certificate(certificate_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        try:
-            cert = registry.find(certificate_id)
-        except DomainError as error:
-            raise _problem(error) from None
+        cert = registry.find(certificate_id)  # DomainError: answered as problem details
         _holder_only(principal, cert.holder.id)
         return _as_json(cert)
 
@@ -109,7 +85,7 @@ def router(registry: Registry) -> APIRouter:
         principal: CurrentPrincipal, include_history: bool = Query(True)
     ) -> dict[str, Any]:
         if principal.kind not in ("citizen", "enterprise"):
-            raise HTTPException(403, {"field": "token", "reason": "holders only"})
+            raise forbidden("token", "holders only")
         certs = [
             c
             for c in registry.dossier(principal.subject).certificates
@@ -123,7 +99,7 @@ def router(registry: Registry) -> APIRouter:
     )
     async def my_access_log(principal: CurrentPrincipal) -> dict[str, Any]:
         if principal.kind not in ("citizen", "enterprise"):
-            raise HTTPException(403, {"field": "token", "reason": "holders only"})
+            raise forbidden("token", "holders only")
         entries = [
             _log_entry(item) for item in reversed(registry.access_log.get(principal.subject) or [])
         ]

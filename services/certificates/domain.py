@@ -11,13 +11,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from google.protobuf.timestamp_pb2 import Timestamp
 from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import types_pb2 as t
 from govshare.common.v1 import types_pb2 as common
 
 from services.certificates.catalog import Catalog, CertificateType, SharingEntry
 from services.kit import canonical, identifiers, signatures
+from services.kit.clock import timestamp as timestamp
+
+# The one refusal (kit/errors.py), re-exported: the adapters and the registry catch it here.
+from services.kit.errors import DomainError as DomainError
+from services.kit.errors import conflict, forbidden
+from services.kit.errors import invalid as invalid
 
 ACTIVE = t.CERTIFICATE_STATUS_ACTIVE
 SUSPENDED = t.CERTIFICATE_STATUS_SUSPENDED
@@ -25,20 +30,6 @@ REVOKED = t.CERTIFICATE_STATUS_REVOKED
 SUPERSEDED = t.CERTIFICATE_STATUS_SUPERSEDED
 MAX_VERSION = 999
 _BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-class DomainError(Exception):
-    """A refused command; `code` maps to a gRPC status / HTTP status in the adapters."""
-
-    def __init__(self, code: str, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.code = code  # INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, PERMISSION_DENIED
-        self.field = field
-        self.reason = reason
-
-
-def invalid(field: str, reason: str) -> DomainError:
-    return DomainError("INVALID_ARGUMENT", field, reason)
 
 
 # --- dates -----------------------------------------------------------------------------
@@ -50,12 +41,6 @@ def to_date(value: common.Date) -> date:
 
 def from_date(value: date) -> common.Date:
     return common.Date(year=value.year, month=value.month, day=value.day)
-
-
-def timestamp(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
 
 
 # --- issuance --------------------------------------------------------------------------
@@ -102,14 +87,12 @@ def check_issue(cmd: IssueCommand, catalog: Catalog, *, department: str | None) 
         raise invalid("issuer_uscc", verdict.reason or "invalid USCC")
     issuer = catalog.issuers.get(cmd.issuer_uscc)
     if issuer is None or cmd.type_code not in issuer.types:
-        raise DomainError(
-            "PERMISSION_DENIED",
+        raise forbidden(
             "issuer_uscc",
             f"{cmd.issuer_uscc} may not issue {kind.name} ({cmd.type_code})",
         )
     if department is not None and issuer.department != department:
-        raise DomainError(
-            "PERMISSION_DENIED",
+        raise forbidden(
             "issuer_uscc",
             f"department {department!r} does not act for {issuer.name}",
         )
@@ -183,7 +166,7 @@ def successor(
     """The command for the next version of `current` (更新); it keeps the serial."""
     check_transition(current, "supersede")
     if current.version >= MAX_VERSION:
-        raise DomainError("FAILED_PRECONDITION", "certificate_id", "no versions left (999)")
+        raise conflict("certificate_id", "no versions left (999)")
     merged = dict(current.fields)
     merged.update(fields)
     return IssueCommand(
@@ -220,8 +203,7 @@ def status_name(status: int) -> str:
 def check_transition(cert: t.Certificate, action: str) -> None:
     if cert.status not in _ALLOWED_FROM[action]:
         allowed = ", ".join(sorted(status_name(s) for s in _ALLOWED_FROM[action]))
-        raise DomainError(
-            "FAILED_PRECONDITION",
+        raise conflict(
             "certificate_id",
             f"cannot {action} a {status_name(cert.status)} certificate (only {allowed})",
         )

@@ -23,6 +23,7 @@ from govshare.tax.v1 import types_pb2 as tax_types
 
 from services.certificates.catalog import Catalog
 from services.certificates.domain import IssueCommand, to_date
+from services.kit.clock import business_date, instant
 
 BUSINESS_LICENCE = "business_licence"
 
@@ -209,7 +210,7 @@ def actions_for(message: Message, request_id: str, catalog: Catalog) -> list[Act
             )
         ]
     if isinstance(message, realestate.RegistrationCompleted):
-        when = message.registered_at.ToDatetime().date()
+        when = business_date(instant(message.registered_at))
         usage = "住宅" if message.usage == realestate_types.USAGE_RESIDENTIAL else "非住宅"
         fields = {
             "unit_code": message.unit_code,
@@ -234,7 +235,7 @@ def actions_for(message: Message, request_id: str, catalog: Catalog) -> list[Act
             ),
         ]
     if isinstance(message, tax.PaymentCleared):
-        when = message.cleared_at.ToDatetime().date()
+        when = business_date(instant(message.cleared_at))
         by_payer: dict[str, tuple[common.Party, int]] = {}
         for line in message.lines:
             if line.kind in NON_TAX_LINES:

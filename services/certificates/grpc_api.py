@@ -1,7 +1,9 @@
 """gRPC `CertificateService` for departments (thin: auth, translate, call the registry).
 
 Every call but ListPublicKeys needs a department bearer token; failures carry a status
-code and a message that names the field at fault (also in the `govshare-field` trailer).
+code, a message that names the field at fault, and `google.rpc.Status` details with a
+`BadRequest` field violation (`kit/grpc_errors.py`; also the deprecated `govshare-field`
+trailer, for one release).
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from govshare.common.v1 import types_pb2 as common
 
 from services.certificates import domain
 from services.certificates.domain import DomainError, IssueCommand
-from services.certificates.registry import Registry, today
-from services.kit import audit, identifiers
+from services.certificates.registry import Registry
+from services.kit import audit, grpc_errors, identifiers
 from services.kit.auth import Principal, grpc_principal
 from services.kit.bus import BusUnavailable
+from services.kit.errors import Kind, unavailable
 from services.kit.metrics import GRPC_REQUEST_SECONDS, GRPC_REQUESTS
 from services.kit.signatures import Suite
 
@@ -35,17 +38,15 @@ class EvidenceRefused(DomainError):
     trailer, not the message, so that the message reads the same for every holder."""
 
     def __init__(self, reason: str, access_id: str) -> None:
-        super().__init__("PERMISSION_DENIED", "matter_code", reason)
+        super().__init__(Kind.FORBIDDEN, "matter_code", reason)
         self.access_id = access_id
 
 
 async def abort(context: Context, error: DomainError) -> NoReturn:
-    trailers = [("govshare-field", error.field)]
+    trailers = []
     if isinstance(error, EvidenceRefused):
         trailers.append(("govshare-access-id", error.access_id))
-    context.set_trailing_metadata(tuple(trailers))
-    await context.abort(getattr(grpc.StatusCode, error.code), f"{error.field}: {error.reason}")
-    raise AssertionError("unreachable")  # abort raises
+    await grpc_errors.abort(context, error, trailers)
 
 
 def _actor(principal: Principal) -> common.Actor:
@@ -91,7 +92,7 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
             await abort(context, error)
         except BusUnavailable as exc:
             GRPC_REQUESTS.labels(name, "UNAVAILABLE").inc()
-            await abort(context, DomainError("UNAVAILABLE", "broker", str(exc)))
+            await abort(context, unavailable("broker", str(exc)))
         finally:
             GRPC_REQUEST_SECONDS.labels(name).observe(time.perf_counter() - started)
         GRPC_REQUESTS.labels(name, "OK").inc()
@@ -155,7 +156,7 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
             cert = request.certificate if request.HasField("certificate") else None
             if cert is None and not request.certificate_id:
                 raise domain.invalid("certificate_id", "give a certificate id or a certificate")
-            on = _date(request.on_date) or today()
+            on = _date(request.on_date) or self.registry.clock.today()
             return self.registry.verify(cert, request.certificate_id, on)
 
         return await self._call(context, "VerifyCertificate", body)

@@ -12,13 +12,14 @@ import json
 import os
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from govshare.certificates.v1 import types_pb2 as t
 
 from services.certificates.domain import timestamp
 from services.kit import signatures
+from services.kit.clock import SYSTEM, Clock
 from services.kit.signatures import SigningKey, Suite
 
 
@@ -44,8 +45,9 @@ class StoredKey:
 
 
 class KeyStore:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, clock: Clock = SYSTEM) -> None:
         self.directory = directory
+        self.clock = clock
         self._lock = threading.Lock()
         self._keys: dict[str, StoredKey] = {}
         self._load()
@@ -97,7 +99,7 @@ class KeyStore:
             return self._create(issuer_uscc, suite), True
 
     def _create(self, issuer_uscc: str, suite: Suite) -> StoredKey:
-        now = datetime.now(UTC)
+        now = self.clock.now()
         seq = 1 + sum(
             1
             for k in self._keys.values()
@@ -126,7 +128,7 @@ class KeyStore:
             )
             retired = None
             if old is not None:
-                retired = StoredKey(old.key, old.issuer_uscc, old.active_from, datetime.now(UTC))
+                retired = StoredKey(old.key, old.issuer_uscc, old.active_from, self.clock.now())
                 self._save(retired)
                 self._keys[old.key.key_id] = retired
             return self._create(issuer_uscc, suite), retired

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
@@ -31,8 +31,10 @@ from services.certificates.domain import DomainError, Dossier, IssueCommand
 from services.certificates.keystore import KeyStore
 from services.certificates.metrics import ACCESS_DECISIONS, CERTIFICATES_ISSUED
 from services.kit import canonical, identifiers
+from services.kit.clock import SYSTEM, Clock
 from services.kit.consumer import Accepted, table_scope
 from services.kit.envelope import Envelope
+from services.kit.errors import forbidden, not_found
 from services.kit.runtime import ServiceRuntime
 from services.kit.signatures import SigningKey, Suite
 from services.kit.waiters import Waiters
@@ -61,15 +63,17 @@ def _response(result: domain.Verification, status: int = 0) -> svc.VerifyCertifi
     return reply
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
-
-
 class Registry:
     def __init__(
-        self, runtime: ServiceRuntime, catalog: Catalog, keys: KeyStore, suite: Suite
+        self,
+        runtime: ServiceRuntime,
+        catalog: Catalog,
+        keys: KeyStore,
+        suite: Suite,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.runtime = runtime
+        self.clock = clock
         self.catalog = catalog
         self.keys = keys
         self.suite = suite
@@ -98,9 +102,7 @@ class Registry:
         holder = self.index.get(certificate_id)
         cert = self.dossier(holder).find(certificate_id) if holder else None
         if cert is None:
-            raise DomainError(
-                "NOT_FOUND", "certificate_id", f"{certificate_id} is not in the registry"
-            )
+            raise not_found("certificate_id", f"{certificate_id} is not in the registry")
         return cert
 
     def public_key(self, key_id: str) -> t.SigningKey | None:
@@ -215,7 +217,7 @@ class Registry:
         cert = domain.draft(
             cmd,
             self.catalog,
-            issued_at=datetime.now(UTC),
+            issued_at=self.clock.now(),
             suite=chosen.proto_value,
             key_id=stored.key.key_id,
         )
@@ -253,7 +255,7 @@ class Registry:
         cert = self.find(certificate_id)
         self._check_department(cert, department)
         domain.check_transition(cert, action)
-        now = domain.timestamp(datetime.now(UTC))
+        now = self.clock.stamp()
         holder = cert.holder.id
         message: Message
         if action == "revoke":
@@ -316,7 +318,7 @@ class Registry:
                     holder_id=current.holder.id,
                     certificate=domain.ref(current),
                     replacement=domain.ref(replacement),
-                    superseded_at=domain.timestamp(datetime.now(UTC)),
+                    superseded_at=self.clock.stamp(),
                     superseded_by=actor,
                 ),
                 subject=current.holder.id,
@@ -328,7 +330,7 @@ class Registry:
     async def rotate_key(self, issuer_uscc: str, suite: Suite) -> t.SigningKey:
         """Retire the issuer's active key (what it signed still verifies) and start a new one."""
         if issuer_uscc not in self.catalog.issuers:
-            raise DomainError("NOT_FOUND", "issuer_uscc", f"{issuer_uscc} is not an issuer")
+            raise not_found("issuer_uscc", f"{issuer_uscc} is not an issuer")
         new, retired = self.keys.rotate(issuer_uscc, suite)
         if retired is not None and retired.retired_at is not None:
             await self.runtime.bus.publish(
@@ -364,8 +366,7 @@ class Registry:
     def _check_department(self, cert: t.Certificate, department: str | None) -> None:
         issuer = self.catalog.issuers.get(cert.issuer_uscc)
         if department is not None and (issuer is None or issuer.department != department):
-            raise DomainError(
-                "PERMISSION_DENIED",
+            raise forbidden(
                 "certificate_id",
                 f"only the issuing department may change {cert.id}",
             )
@@ -435,7 +436,7 @@ class Registry:
             legal_basis=legal_basis,
             case_id=case_id,
             certificates=[domain.ref(c) for c in certs],
-            occurred_at=domain.timestamp(datetime.now(UTC)),
+            occurred_at=self.clock.stamp(),
         )
         attrs = {
             "department": user.id,
@@ -478,11 +479,11 @@ class Registry:
                 matter=request.matter_code,
                 type_codes=request.type_codes,
                 dossier=self.dossier(request.holder_id),
-                on=today(),
+                on=self.clock.today(),
                 object_id=request.object_id,
                 every_current=request.every_current,
             )
-        now = domain.timestamp(datetime.now(UTC))
+        now = self.clock.stamp()
         attrs = {
             "department": request.requester.id,
             **(attribution or {}),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -19,11 +19,13 @@ from govshare.payments.v1 import events_pb2 as pay
 from govshare.payments.v1 import types_pb2 as pay_types
 from govshare.tax.v1 import events_pb2 as tax
 
+from services.kit.clock import SHANGHAI, business_date, instant, timestamp
+
 CHANNEL = "devbank"
 SOURCE = f"/dept/payments/{CHANNEL}"
 
 OPEN, PAID, FAILED, CLOSED = "open", "paid", "failed", "closed"
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # statement days (no DST)
+CHINA = SHANGHAI  # statement days are business dates (kit/clock.py)
 
 
 @dataclass
@@ -37,10 +39,7 @@ class Order:
     transaction_id: str = ""
 
 
-def _stamp(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
+_stamp = timestamp
 
 
 class Book:
@@ -68,11 +67,7 @@ class Book:
     def statement(self, day: date, now: datetime) -> pay.StatementIssued:
         """The day's statement (对账单): every movement settled on that China day."""
         entries: list[pay_types.StatementEntry] = sorted(
-            (
-                e
-                for e in self.settled.values()
-                if e.at.ToDatetime(tzinfo=UTC).astimezone(CHINA).date() == day
-            ),
+            (e for e in self.settled.values() if business_date(instant(e.at)) == day),
             key=lambda e: (e.at.ToNanoseconds(), e.transaction_id),
         )
         return pay.StatementIssued(

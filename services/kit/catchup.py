@@ -20,7 +20,8 @@ from typing import Any, Protocol
 
 import grpc
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+
+from services.kit import problems
 
 log = logging.getLogger(__name__)
 
@@ -122,11 +123,7 @@ def refuse_http_until(api: FastAPI, serving: Callable[[], bool]) -> None:
         if serving() or request.url.path in ALWAYS_ANSWERED_PATHS:
             response: Response = await call_next(request)
             return response
-        return JSONResponse(
-            {"detail": {"field": "service", "reason": REASON}},
-            status_code=503,
-            headers={"Retry-After": str(RETRY_AFTER_S)},
-        )
+        return problems.answer(503, "service", REASON, headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
 class RefuseGrpcUntil(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]  # generic in the stubs only

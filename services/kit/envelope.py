@@ -11,10 +11,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from google.protobuf.message import DecodeError, Message
 
+from services.kit.clock import SYSTEM, rfc3339
 from services.kit.registry import EventType, UnknownEventType, event_type
 
 SPEC_VERSION = "1.0"
@@ -102,7 +103,7 @@ def make_envelope(
         id=event_id or str(uuid.uuid4()),
         source=source,
         type=message.DESCRIPTOR.full_name,
-        time=time or datetime.now(UTC),
+        time=time or SYSTEM.now(),
         subject=subject,
         dataschema=dataschema_for(message),
         traceparent=traceparent,
@@ -119,7 +120,7 @@ def encode_headers(env: Envelope) -> Headers:
         ("ce_id", env.id.encode()),
         ("ce_source", env.source.encode()),
         ("ce_type", env.type.encode()),
-        ("ce_time", env.time.astimezone(UTC).isoformat().replace("+00:00", "Z").encode()),
+        ("ce_time", rfc3339(env.time).encode()),
         ("ce_subject", env.subject.encode()),
         ("content-type", CONTENT_TYPE.encode()),
     ]

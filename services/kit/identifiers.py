@@ -26,10 +26,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from typing import Final
+
+from services.kit.clock import SYSTEM
 
 __all__ = [
     "IdKind",
@@ -103,8 +105,8 @@ _RESIDENCE_PERMIT_PREFIXES: Final[dict[str, str]] = {
 
 
 def _chinese_now_date() -> date:
-    """Today's date in China Standard Time (UTC+8, no DST).  Tests may monkeypatch it."""
-    return datetime.now(timezone(timedelta(hours=8))).date()
+    """Today's business date (Asia/Shanghai, kit/clock.py).  Tests may monkeypatch it."""
+    return SYSTEM.today()
 
 
 def _quote(ch: str) -> str:

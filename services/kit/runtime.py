@@ -24,7 +24,6 @@ import faust
 import grpc
 from aiokafka.errors import KafkaError
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
 from faust.contrib.asgi import faust_app_running
 from faust.exceptions import ProducerSendError
 from faust.types import TP
@@ -32,7 +31,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
-from services.kit import address, catchup, logs, serving
+from services.kit import address, catchup, logs, problems, serving
 from services.kit.admin import ensure_topics
 from services.kit.auth import install_verifier, verifier_from_settings
 from services.kit.broker import kafka_answers
@@ -170,6 +169,7 @@ class ServiceRuntime:
             lifespan=self._lifespan,
             description=f"REST interface of the govshare {name} service.",
         )
+        problems.install(self.api)
         install_verifier(self.api, self.verifier)
         self._add_operational_routes()
         BUILD_INFO.labels(name, VERSION).set(1)
@@ -419,15 +419,11 @@ class ServiceRuntime:
 
         @api.exception_handler(BusUnavailable)
         async def bus_unavailable(_: Request, exc: BusUnavailable) -> Response:
-            return JSONResponse(
-                {"detail": {"field": "broker", "reason": str(exc)}},
-                status_code=503,
-                headers={"Retry-After": "5"},
-            )
+            return problems.answer(503, "broker", str(exc), headers={"Retry-After": "5"})
 
         @api.exception_handler(EventTooLarge)
         async def event_too_large(_: Request, exc: EventTooLarge) -> Response:
-            return JSONResponse({"detail": {"field": "body", "reason": str(exc)}}, status_code=413)
+            return problems.answer(413, "body", str(exc))
 
         @api.get(
             "/metrics", tags=["operations"], summary="Prometheus metrics", include_in_schema=False

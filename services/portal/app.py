@@ -18,7 +18,7 @@ import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from services.kit import logs, serving
+from services.kit import logs, problems, serving
 from services.kit.auth import verifier_from_settings
 from services.kit.metrics import BUILD_INFO, HTTP_REQUEST_SECONDS, HTTP_REQUESTS, READY, exposition
 from services.portal import dev, proxy
@@ -70,6 +70,7 @@ def build(
         description="Pages for citizens, enterprises and window staff, and a same-origin "
         "proxy to the services' REST APIs (`/api/<service>/v1/...`).",
     )
+    problems.install(api)
     BUILD_INFO.labels("portal", VERSION).set(1)
 
     @api.get("/healthz", tags=["operations"], summary="Liveness")

@@ -3,7 +3,7 @@
 Only the services' REST routes (`/v1/`) are reachable this way, never their operational
 routes. Only the headers a page needs cross; answers are never cached (a shared browser
 must not show one person's data to the next), and an unreachable service answers with
-the same `{"detail": {"field", "reason"}}` shape as the services' own errors.
+the same problem details (RFC 9457, with `field` and `reason`) as the services' own errors.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import httpx
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from services.kit import problems
+
 MAX_BODY_BYTES = 1 << 20
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~:-]+$")
@@ -24,11 +26,7 @@ _RESPONSE_HEADERS = ("content-type", "retry-after", "www-authenticate")
 
 
 def problem(status: int, field: str, reason: str) -> JSONResponse:
-    return JSONResponse(
-        {"detail": {"field": field, "reason": reason}},
-        status_code=status,
-        headers={"Cache-Control": "no-store"},
-    )
+    return problems.answer(status, field, reason, headers={"Cache-Control": "no-store"})
 
 
 def upstream_path(path: str) -> str | None:

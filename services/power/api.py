@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 from govshare.common.v1 import types_pb2 as common
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.kit import audit, problems
 from services.kit.auth import CurrentPrincipal, Principal, require
+from services.kit.errors import forbidden, not_found, unavailable
 from services.power import actors, views
 from services.power.commands import Commands
 from services.power.domain import OPEN, Application, DomainError
@@ -24,12 +25,6 @@ from services.power.rules import ApplicationRequest
 
 STAFF_DEPARTMENT = "power"
 OPERATOR_ROLES = frozenset({"operator"})
-_HTTP = {
-    "INVALID_ARGUMENT": 422,
-    "NOT_FOUND": 404,
-    "PERMISSION_DENIED": 403,
-    "FAILED_PRECONDITION": 409,
-}
 
 Applicant = Annotated[Principal, Depends(require(kind={"citizen", "enterprise"}))]
 Staff = Annotated[Principal, Depends(require(kind="staff", department=STAFF_DEPARTMENT))]
@@ -95,12 +90,8 @@ class AdvanceIn(BaseModel):
     )
 
 
-def _problem(error: DomainError) -> HTTPException:
-    return HTTPException(_HTTP.get(error.code, 422), {"field": error.field, "reason": error.reason})
-
-
-def _not_found() -> HTTPException:
-    return HTTPException(404, {"field": "application_id", "reason": "no such application"})
+def _not_found() -> DomainError:
+    return not_found("application_id", "no such application")
 
 
 def router(registry: Registry, commands: Commands) -> APIRouter:
@@ -127,16 +118,12 @@ def router(registry: Registry, commands: Commands) -> APIRouter:
         return app
 
     async def run(coro: Any) -> dict[str, Any]:
-        try:
+        try:  # a DomainError is answered as problem details (kit/problems.py)
             app: Application = await coro
-        except DomainError as error:
-            raise _problem(error) from None
         except EvidenceUnavailable as error:
-            raise HTTPException(503, {"field": "evidence", "reason": str(error)}) from None
+            raise unavailable("evidence", str(error)) from None
         except TimeoutError:
-            raise HTTPException(
-                503, {"field": "application_id", "reason": "recorded but not yet applied; retry"}
-            ) from None
+            raise unavailable("application_id", "recorded but not yet applied; retry") from None
         return views.application(app, catalog, registry.now())
 
     def who(principal: Principal, app: Application) -> common.Actor:
@@ -251,7 +238,7 @@ def router(registry: Registry, commands: Commands) -> APIRouter:
         if app is None:
             raise _not_found()
         if not principal.covers_region(app.division):
-            raise HTTPException(403, {"field": "application_id", "reason": "outside your region"})
+            raise forbidden("application_id", "outside your region")
         actor = actors.staff_actor(principal, registry.company)
         who = audit.actor_header(principal)
         return await run(commands.advance(app, body.current_step, actor, who))
@@ -277,7 +264,7 @@ def router(registry: Registry, commands: Commands) -> APIRouter:
     async def prepared(parcel_code: str, principal: Staff) -> dict[str, Any]:
         found = registry.preparation(parcel_code)
         if found is None or not principal.covers_region(parcel_code[:6]):
-            raise HTTPException(404, {"field": "parcel_code", "reason": "no preparation"})
+            raise not_found("parcel_code", "no preparation")
         return views.preparation(found)
 
     return api

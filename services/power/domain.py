@@ -14,18 +14,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 from govshare.common.v1 import types_pb2 as common
 from govshare.power.v1 import events_pb2 as ev
 from govshare.power.v1 import types_pb2 as power_types
 
+from services.kit.clock import SHANGHAI, business_date
+from services.kit.clock import instant as instant
+from services.kit.clock import timestamp as timestamp
+
+# The one refusal (kit/errors.py), re-exported: the rules and the adapters use it from here.
+from services.kit.errors import DomainError as DomainError
+from services.kit.errors import conflict as conflict
+from services.kit.errors import invalid as invalid
 from services.kit.workdays import add_working_days
 
-# China has kept UTC+8 without daylight saving since 1991; working days are civil dates.
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+# Working days are civil dates in Asia/Shanghai (kit/clock.py).
+local_date = business_date
 
 SUBMITTED = "submitted"
 EVIDENCE_REQUESTED = "evidence-requested"
@@ -34,39 +41,7 @@ CONNECTED = "connected"
 OPEN = frozenset({SUBMITTED, EVIDENCE_REQUESTED, IN_PROGRESS})
 
 
-class DomainError(Exception):
-    """A refused command; `code` maps to an HTTP status in the adapter."""
-
-    def __init__(self, code: str, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.code = code  # INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, FAILED_PRECONDITION
-        self.field = field
-        self.reason = reason
-
-
-def invalid(field: str, reason: str) -> DomainError:
-    return DomainError("INVALID_ARGUMENT", field, reason)
-
-
-def conflict(field: str, reason: str) -> DomainError:
-    return DomainError("FAILED_PRECONDITION", field, reason)
-
-
 # --- time ----------------------------------------------------------------------------------
-
-
-def timestamp(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment.astimezone(UTC))
-    return stamp
-
-
-def instant(stamp: Timestamp) -> datetime:
-    return stamp.ToDatetime(tzinfo=UTC)
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(SHANGHAI).date()
 
 
 def deadline(start: datetime, working_days: int) -> datetime:

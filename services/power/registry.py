@@ -19,8 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Callable, Iterator
-from datetime import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from google.protobuf.message import Message
@@ -30,13 +29,15 @@ from govshare.power.v1 import events_pb2 as ev
 from govshare.power.v1 import types_pb2 as power_types
 
 from services.kit import validation
+from services.kit.clock import SYSTEM, Clock
 from services.kit.envelope import Envelope
+from services.kit.errors import conflict, not_found
 from services.kit.registry import event_type
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters
 from services.power import domain, preparation, rules
 from services.power.catalog import SHARING_PREFIX, Catalog, Matter
-from services.power.domain import Application, DomainError
+from services.power.domain import Application
 from services.power.evidence import EvidenceClient
 from services.power.metrics import (
     ACCEPTED,
@@ -75,13 +76,14 @@ class Registry:
         catalog: Catalog,
         evidence: EvidenceClient,
         company: common.Party,
-        clock: Callable[[], datetime],
+        clock: Clock = SYSTEM,
     ) -> None:
         self.runtime = runtime
         self.catalog = catalog
         self.evidence = evidence
         self.company = company
-        self.now = clock
+        self.clock = clock
+        self.now = clock.now
         app = runtime.faust
         # Values are JSON text: Faust cannot recover a table whose value_type is `list`.
         self.applications = app.Table("applications", key_type=str, value_type=str)
@@ -111,7 +113,7 @@ class Registry:
     def find(self, app_id: str) -> Application:
         app = self.get(app_id)
         if app is None:
-            raise DomainError("NOT_FOUND", "application_id", "no such application")
+            raise not_found("application_id", "no such application")
         return app
 
     def of_holder(self, holder_id: str) -> list[Application]:
@@ -131,7 +133,7 @@ class Registry:
     def matter(self, app: Application) -> Matter:
         matter = self.catalog.matters.get(app.matter_code)
         if matter is None:  # the catalog dropped it after the application was made
-            raise DomainError("FAILED_PRECONDITION", "matter_code", "no longer in the catalog")
+            raise conflict("matter_code", "no longer in the catalog")
         return matter
 
     # --- agents ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from govshare.power.v1 import events_pb2 as ev
 from govshare.power.v1 import types_pb2 as power_types
 
 from services.kit import identifiers
+from services.kit.errors import forbidden
 from services.power.catalog import Catalog, EvidenceType, Grade, Matter
 from services.power.domain import (
     CONNECTED,
@@ -24,7 +25,6 @@ from services.power.domain import (
     IN_PROGRESS,
     OPEN,
     Application,
-    DomainError,
     conflict,
     deadline,
     due_date,
@@ -83,14 +83,10 @@ def check_request(request: ApplicationRequest, catalog: Catalog) -> Matter:
         if not verdict.valid:
             raise invalid("applicant_id", verdict.reason or "invalid identifier")
         if claimed != request.applicant.id:
-            raise DomainError(
-                "PERMISSION_DENIED", "applicant_id", "you may apply only as yourself (the token)"
-            )
+            raise forbidden("applicant_id", "you may apply only as yourself (the token)")
     if kind not in matter.applicants:
         who = " or ".join(sorted(matter.applicants))
-        raise DomainError(
-            "PERMISSION_DENIED", "matter_code", f"{matter.name} is applied for by {who} only"
-        )
+        raise forbidden("matter_code", f"{matter.name} is applied for by {who} only")
     _check_site(request)
     if request.capacity_w <= 0:
         raise invalid("requested_capacity_w", "must be a positive number of watts")

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Self
 
@@ -26,6 +26,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.kit import identifiers
+from services.kit.clock import SYSTEM, Clock, OffsetClock
 from services.kit.evidence import department_token
 from services.kit.settings import Environment
 
@@ -68,9 +69,10 @@ class PowerSettings(BaseSettings):
             raise ValueError("production needs GOVSHARE_CERTIFICATES_GRPC (host:port)")
         return self
 
-    def clock(self) -> Callable[[], datetime]:
-        offset = timedelta(days=self.power_clock_offset_days)
-        return lambda: datetime.now(UTC) + offset
+    def clock(self) -> Clock:
+        if not self.power_clock_offset_days:
+            return SYSTEM
+        return OffsetClock(timedelta(days=self.power_clock_offset_days))
 
     def department_token(self) -> Callable[[], str]:
         """The bearer token for certificates: from the file in production, re-read on

@@ -5,7 +5,7 @@ Personal identifiers of actors are masked: the applicant sees who acted, not the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from google.protobuf import json_format
@@ -14,15 +14,14 @@ from govshare.common.v1 import types_pb2 as common
 from govshare.power.v1 import events_pb2 as ev
 from govshare.power.v1 import types_pb2 as power_types
 
+from services.kit.clock import rfc3339
 from services.kit.identifiers import mask
 from services.power.catalog import Catalog
 from services.power.domain import Application, StepRecord, instant
 
 
 def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return None if moment is None else rfc3339(moment)
 
 
 def actor(value: common.Actor | None) -> dict[str, Any] | None:

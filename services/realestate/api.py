@@ -4,19 +4,19 @@ history. Deny by default: every route says who may call it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, Body, Query
 from govshare.common.v1 import types_pb2 as common
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from services.kit import audit, identifiers, problems
 from services.kit.auth import CurrentPrincipal, Principal
+from services.kit.errors import DomainError, forbidden, invalid, not_found, unavailable
 from services.realestate import applications, cases, queue
 from services.realestate.applications import TransferForm
 from services.realestate.cases import Case
-from services.realestate.registrar import CommandError, Registrar, today
+from services.realestate.registrar import Registrar
 
 STAFF_DEPARTMENTS = (cases.REALESTATE, cases.TAX)
 # Window staff (窗口人员) may claim and decide referred cases; other staff only read.
@@ -42,17 +42,13 @@ class Decision(BaseModel):
     )
 
 
-def _error(status: int, field: str, reason: str, **extra: Any) -> HTTPException:
-    return HTTPException(status, {"field": field, "reason": reason, **extra})
-
-
 def _by(principal: Principal) -> dict[str, str]:
     """Who asked, for the event headers (ce_actor, ce_department)."""
     return audit.attribution(principal, cases.REALESTATE)
 
 
-def _forbidden(reason: str) -> HTTPException:
-    return _error(403, "token", reason)
+def _forbidden(reason: str) -> DomainError:
+    return forbidden("token", reason)
 
 
 def _party_kind(principal: Principal) -> int:
@@ -155,7 +151,7 @@ def router(registrar: Registrar) -> APIRouter:
         confirm that a guessed case id is real (and so that a transfer is under way)."""
         case = store.find_case(case_id)
         if case is None or not may_see(principal, case):
-            raise _error(404, "case_id", "no such case")
+            raise not_found("case_id", "no such case")
         return case
 
     def party_of(principal: Principal, case: Case) -> str:
@@ -165,12 +161,10 @@ def router(registrar: Registrar) -> APIRouter:
         return role
 
     async def run(command: Any) -> Case:
-        try:
+        try:  # a DomainError is answered as problem details (kit/problems.py)
             result: Case = await command
-        except CommandError as error:
-            raise _error(error.status, error.field, error.reason, **error.extra) from None
         except TimeoutError:
-            raise _error(503, "case_id", "not applied in time; retry") from None
+            raise unavailable("case_id", "not applied in time; retry") from None
         return result
 
     @api.post(
@@ -185,13 +179,13 @@ def router(registrar: Registrar) -> APIRouter:
             raise _forbidden("only the buyer or the seller may file")
         if principal.subject not in (form.seller.id, form.buyer.id):
             raise _forbidden("the applicant must be the buyer or the seller")
-        problems = applications.problems(form, today())
+        problems = applications.problems(form, registrar.clock.today())
         if problems:
             field, reason = problems[0]
             found_all = [{"field": f, "reason": r} for f, r in problems]
-            raise _error(422, field, reason, problems=found_all)
+            raise invalid(field, reason, problems=found_all)
         name = form.seller.name if principal.subject == form.seller.id else form.buyer.name
-        now = datetime.now(UTC)
+        now = registrar.clock.now()
         applied = applications.to_event(
             form,
             case_id=applications.new_case_id(form.unit_code, now),
@@ -245,7 +239,7 @@ def router(registrar: Registrar) -> APIRouter:
             raise _forbidden("window staff of realestate or tax only")
         items = queue.queue(
             store.all_cases(),
-            datetime.now(UTC),
+            registrar.clock.now(),
             visible=principal.covers_region,
             department=department,
             city=city,
@@ -281,8 +275,8 @@ def router(registrar: Registrar) -> APIRouter:
         approve = body.decision == "pass"
         figures = (body.buyer_family_existing_homes, body.seller_only_home)
         if figures != (None, None) and (not approve or principal.department != "tax"):
-            raise _error(
-                422, "buyer_family_existing_homes", "only tax window staff passing a case set them"
+            raise invalid(
+                "buyer_family_existing_homes", "only tax window staff passing a case set them"
             )
         case = await run(
             registrar.decide(
@@ -308,7 +302,7 @@ def router(registrar: Registrar) -> APIRouter:
             else identifiers.check_unit_code(code)
         )
         if not verdict.valid:
-            raise _error(422, "code", verdict.reason or "not a unit or parcel code")
+            raise invalid("code", verdict.reason or "not a unit or parcel code")
         if principal.kind != "staff" or principal.department not in STAFF_DEPARTMENTS:
             raise _forbidden("window staff of realestate or tax only")
         if not principal.covers_region(code[:6]):

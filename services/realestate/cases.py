@@ -8,7 +8,7 @@ or a late duplicate) changes nothing and returns False.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from google.protobuf.message import Message
@@ -16,6 +16,8 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from govshare.common.v1 import types_pb2 as common
 from govshare.realestate.v1 import events_pb2 as ev
 from govshare.realestate.v1 import types_pb2 as t
+
+from services.kit.clock import instant
 
 # Review outcomes.
 PENDING = "pending"
@@ -60,7 +62,7 @@ TAX = "tax"
 
 
 def iso(stamp: Timestamp) -> str:
-    return stamp.ToDatetime(tzinfo=UTC).isoformat()
+    return instant(stamp).isoformat()
 
 
 def party_json(party: common.Party) -> dict[str, Any]:

@@ -14,13 +14,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from importlib import resources
 
+from services.kit.clock import business_date
 from services.kit.workdays import add_working_days
 from services.realestate.cases import CITIZEN, Case, current_stage, waiting_on
-
-CHINA = timezone(timedelta(hours=8))
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def load() -> TimeLimit:
 def due_date(case: Case, limit: TimeLimit) -> date:
     """The last day on which the case is still within the limit."""
     stamp = datetime.fromisoformat(case.applied_at)
-    filed = (stamp.astimezone(CHINA) if stamp.tzinfo else stamp).date()  # days are local
+    filed = business_date(stamp) if stamp.tzinfo else stamp.date()  # days are local
     return add_working_days(filed, limit.case_working_days)
 
 

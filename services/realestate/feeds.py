@@ -4,7 +4,7 @@ in a unit's history (一码关联): land supply, planning, projects, certificate
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -16,6 +16,7 @@ from govshare.realestate.v1 import events_pb2 as ev
 from govshare.realestate.v1 import types_pb2 as t
 from govshare.tax.v1 import events_pb2 as tax
 
+from services.kit.clock import SYSTEM, Clock
 from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
@@ -25,8 +26,6 @@ from services.realestate.cases import iso
 from services.realestate.evidence import PROPERTY_CERTIFICATE
 from services.realestate.store import UnitStore
 
-SHANGHAI = timezone(timedelta(hours=8))
-
 
 def _date(value: common.Date) -> str:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
@@ -34,10 +33,6 @@ def _date(value: common.Date) -> str:
 
 def _date_of(value: common.Date) -> date:
     return date(value.year, value.month, value.day)
-
-
-def today() -> date:
-    return datetime.now(SHANGHAI).date()
 
 
 _TITLE_CHANGES = (
@@ -62,9 +57,10 @@ def _certificate_change(message: Message) -> tuple[int, str, Timestamp, str]:
 
 
 class Feeds:
-    def __init__(self, runtime: ServiceRuntime, store: UnitStore) -> None:
+    def __init__(self, runtime: ServiceRuntime, store: UnitStore, clock: Clock = SYSTEM) -> None:
         self.runtime = runtime
         self.store = store
+        self.clock = clock
 
     async def on_court_event(self, env: Envelope, message: Message) -> None:
         if isinstance(message, courts.PropertySealed):
@@ -82,7 +78,10 @@ class Feeds:
         entry = history.of_court(message)
         if entry is not None:
             self.store.record_unit(message.unit_code, entry, env.dedup_key)  # type: ignore[attr-defined]
-        if isinstance(message, courts.PropertySealed) and _date_of(message.sealed_until) >= today():
+        if (
+            isinstance(message, courts.PropertySealed)
+            and _date_of(message.sealed_until) >= self.clock.today()
+        ):
             await self._title_changed(
                 env,
                 ev.TitleChangeRecorded(

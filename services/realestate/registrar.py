@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 from govshare.common.v1 import types_pb2 as common
 from govshare.realestate.v1 import events_pb2 as ev
 from govshare.realestate.v1 import types_pb2 as t
 
+from services.kit.clock import SYSTEM, Clock
 from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
+from services.kit.errors import conflict
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters, derived_id
 from services.realestate import cases, deadlines, history, metrics, reliefs, review, titles
@@ -32,29 +32,7 @@ from services.realestate.settings import RealestateSettings
 from services.realestate.store import UnitStore
 
 log = logging.getLogger(__name__)
-SHANGHAI = timezone(timedelta(hours=8))
 SOURCE = "/govshare/realestate"
-
-
-class CommandError(Exception):
-    """A refused command; `status` is the HTTP status the API answers with."""
-
-    def __init__(self, status: int, field: str, reason: str, **extra: object) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.status = status
-        self.field = field
-        self.reason = reason
-        self.extra = extra
-
-
-def now_stamp() -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(datetime.now(UTC))
-    return stamp
-
-
-def today() -> date:
-    return datetime.now(SHANGHAI).date()
 
 
 def _check(name: str) -> int:
@@ -76,8 +54,10 @@ class Registrar:
         store: UnitStore,
         evidence: EvidenceClient,
         settings: RealestateSettings,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.runtime = runtime
+        self.clock = clock
         self.store = store
         self.evidence = evidence
         self.settings = settings
@@ -113,7 +93,9 @@ class Registrar:
         return counts
 
     def count_overdue(self) -> dict[str, int]:
-        return deadlines.overdue_by_stage(self.store.all_cases(), today(), self.time_limit)
+        return deadlines.overdue_by_stage(
+            self.store.all_cases(), self.clock.today(), self.time_limit
+        )
 
     # --- the agent on realestate.v1.events ------------------------------------------------
 
@@ -197,7 +179,7 @@ class Registrar:
                 findings=_findings(findings),
                 waiting_on=_department(cases.REALESTATE),  # type: ignore[arg-type]
                 referred_by=self.system,
-                referred_at=now_stamp(),
+                referred_at=self.clock.stamp(),
             ),
             subject=case.unit_code,
             event_id=event_id,
@@ -240,7 +222,7 @@ class Registrar:
         # Read after the call: the court feed may have sealed the unit meanwhile.
         unit = self.store.unit(case.unit_code)
         outcome = review.review(
-            case, evidence, self.store.seals_of(case.unit_code), unit.open_case, today()
+            case, evidence, self.store.seals_of(case.unit_code), unit.open_case, self.clock.today()
         )
         outcome.doubts += counted.findings
         await self._publish_outcome(env, case, outcome, evidence, counted.reliefs)
@@ -277,7 +259,7 @@ class Registrar:
                 case_id=case.case_id,
                 findings=_findings(outcome.rejections + outcome.doubts),
                 decided_by=self.system,
-                rejected_at=now_stamp(),
+                rejected_at=self.clock.stamp(),
             )
         elif outcome.verdict == "referred":
             message = ev.ReviewReferred(
@@ -286,7 +268,7 @@ class Registrar:
                 findings=_findings(outcome.doubts),
                 waiting_on=_department(outcome.waiting_on),  # type: ignore[arg-type]
                 referred_by=self.system,
-                referred_at=now_stamp(),
+                referred_at=self.clock.stamp(),
             )
         else:
             assert evidence is not None and evidence.certificate is not None
@@ -315,7 +297,7 @@ class Registrar:
             evidence_access_id=evidence.access_id,
             decided_by=actor,
             note=note,
-            passed_at=now_stamp(),
+            passed_at=self.clock.stamp(),
         )
         if checked is not None:
             # What the tax office assesses with, instead of the declared figures; absent,
@@ -347,7 +329,7 @@ class Registrar:
             case.case_id, case.seller["id"], case.unit_code, RECHECK_PURPOSE
         )
         recheck = titles.before_registration(
-            case, evidence, self.store.seals_of(case.unit_code), today()
+            case, evidence, self.store.seals_of(case.unit_code), self.clock.today()
         )
         if recheck.doubts:
             metrics.TITLE_RECHECKS.labels("registration", "referred").inc()
@@ -374,7 +356,7 @@ class Registrar:
             unit_code=case.unit_code,
             case_id=case.case_id,
             registration_number=(
-                f"{today().year}-{case.unit_code[:6]}-DJ-{case.case_id.rsplit('-', 1)[-1]}"
+                f"{self.clock.today():%Y}-{case.unit_code[:6]}-DJ-{case.case_id.rsplit('-', 1)[-1]}"
             ),
             registrar=self.party,
             buyer=cases.party_proto(case.buyer),
@@ -388,7 +370,7 @@ class Registrar:
             assessment_id=case.assessment_id,
             payment_id=case.payment_id,
             registered_by=self.system,
-            registered_at=now_stamp(),
+            registered_at=self.clock.stamp(),
         )
 
     # --- commands ---------------------------------------------------------------------------
@@ -406,8 +388,7 @@ class Registrar:
     async def file(self, applied: ev.TransferApplied, by: dict[str, str] | None = None) -> Case:
         unit = self.store.unit(applied.unit_code)
         if unit.open_case:
-            raise CommandError(
-                409,
+            raise conflict(
                 "unit_code",
                 f"{review.NO_OTHER_OPEN_CASE}: 该单元已有未办结的转移登记案件 {unit.open_case}",
                 open_case=unit.open_case,
@@ -423,13 +404,13 @@ class Registrar:
         self, case: Case, actor: common.Actor, by: dict[str, str] | None = None
     ) -> Case:
         if case.closed or case.confirmed:
-            raise CommandError(409, "case_id", f"the case is {cases.current_stage(case)}")
+            raise conflict("case_id", f"the case is {cases.current_stage(case)}")
         return await self.emit(
             ev.TransferConfirmed(
                 unit_code=case.unit_code,
                 case_id=case.case_id,
                 confirmed_by=actor,
-                confirmed_at=now_stamp(),
+                confirmed_at=self.clock.stamp(),
             ),
             case,
             by,
@@ -439,14 +420,14 @@ class Registrar:
         self, case: Case, actor: common.Actor, reason: str, by: dict[str, str] | None = None
     ) -> Case:
         if case.closed:
-            raise CommandError(409, "case_id", f"the case is already {case.closed}")
+            raise conflict("case_id", f"the case is already {case.closed}")
         return await self.emit(
             ev.TransferWithdrawn(
                 unit_code=case.unit_code,
                 case_id=case.case_id,
                 withdrawn_by=actor,
                 reason=reason,
-                withdrawn_at=now_stamp(),
+                withdrawn_at=self.clock.stamp(),
             ),
             case,
             by,
@@ -456,18 +437,18 @@ class Registrar:
         self, case: Case, actor: common.Actor, department: str, by: dict[str, str] | None = None
     ) -> Case:
         if case.review != cases.REFERRED or case.closed:
-            raise CommandError(409, "case_id", "only a case referred to staff can be claimed")
+            raise conflict("case_id", "only a case referred to staff can be claimed")
         if case.claimed_by is not None:
             if case.claimed_by["staff"] == actor.person_name:
                 return case  # claiming again is harmless
-            raise CommandError(409, "case_id", f"already claimed by {case.claimed_by['staff']}")
+            raise conflict("case_id", f"already claimed by {case.claimed_by['staff']}")
         return await self.emit(
             ev.CaseClaimed(
                 unit_code=case.unit_code,
                 case_id=case.case_id,
                 claimed_by=actor,
                 department=_department(department),  # type: ignore[arg-type]
-                claimed_at=now_stamp(),
+                claimed_at=self.clock.stamp(),
             ),
             case,
             by,
@@ -488,9 +469,9 @@ class Registrar:
         cannot override (the seller's current certificate, seals, the one open case) and
         counts the reliefs again; staff may set the relief figures (else the count holds)."""
         if case.review != cases.REFERRED or case.closed:
-            raise CommandError(409, "case_id", "only a referred case awaits a decision")
+            raise conflict("case_id", "only a referred case awaits a decision")
         if case.claimed_by is None or case.claimed_by["staff"] != actor.person_name:
-            raise CommandError(409, "case_id", "claim the case before deciding it")
+            raise conflict("case_id", "claim the case before deciding it")
         if not approve:
             findings = [Finding(review.STAFF_JUDGEMENT, note)]
             return await self.emit(
@@ -499,7 +480,7 @@ class Registrar:
                     case_id=case.case_id,
                     findings=_findings(findings),
                     decided_by=actor,
-                    rejected_at=now_stamp(),
+                    rejected_at=self.clock.stamp(),
                 ),
                 case,
                 by,
@@ -510,11 +491,10 @@ class Registrar:
         )
         unit = self.store.unit(case.unit_code)
         blocking = review.hard_checks(
-            case, evidence, self.store.seals_of(case.unit_code), unit.open_case, today()
+            case, evidence, self.store.seals_of(case.unit_code), unit.open_case, self.clock.today()
         )
         if blocking.rejections:
-            raise CommandError(
-                409,
+            raise conflict(
                 "decision",
                 "; ".join(f.detail for f in blocking.rejections),
                 findings=[{"check": f.check, "detail": f.detail} for f in blocking.rejections],
@@ -538,7 +518,7 @@ class Registrar:
                     findings=_findings(handed),
                     waiting_on=_department(cases.TAX),  # type: ignore[arg-type]
                     referred_by=actor,
-                    referred_at=now_stamp(),
+                    referred_at=self.clock.stamp(),
                 ),
                 case,
                 by,

@@ -7,23 +7,23 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote as url_quote
 
-from fastapi import APIRouter, Body, HTTPException
+from fastapi import APIRouter, Body
 from google.protobuf import json_format
 from govshare.common.v1 import types_pb2 as common
 
 from services.kit import audit, problems
 from services.kit.auth import CurrentPrincipal, Principal
+from services.kit.errors import DomainError, forbidden, not_found, unavailable
 from services.tax import ledger
-from services.tax.engine import FactsError
 from services.tax.office import TaxOffice
-from services.tax.payments import OrderRefused, TaxCase
+from services.tax.payments import TaxCase
 from services.tax.quote import QuoteRequest, bill_json, quote
 
 STAFF_DEPARTMENTS = ("tax", "realestate")  # window staff of the joint case (一窗办事)
 
 
-def _forbidden(reason: str) -> HTTPException:
-    return HTTPException(403, {"field": "token", "reason": reason})
+def _forbidden(reason: str) -> DomainError:
+    return forbidden("token", reason)
 
 
 def _staff_covers(principal: Principal, case: TaxCase, departments: tuple[str, ...]) -> bool:
@@ -48,7 +48,7 @@ def _found(office: TaxOffice, case_id: str, principal: Principal) -> TaxCase:
     ids cannot be probed."""
     case = office.case(case_id)
     if case is None or not case.assessment_id or not _may_see(principal, case):
-        raise HTTPException(404, {"field": "case_id", "reason": "no assessment for this case"})
+        raise not_found("case_id", "no assessment for this case")
     return case
 
 
@@ -69,10 +69,7 @@ def router(office: TaxOffice, *, cashier_url: str = "") -> APIRouter:
 
     @api.post("/quotes", summary="Quote the taxes and fees of a transfer (anyone; nothing kept)")
     async def post_quote(request: Annotated[QuoteRequest, Body()]) -> dict[str, Any]:
-        try:
-            return bill_json(quote(request, office.book))
-        except FactsError as error:
-            raise HTTPException(422, {"field": error.field, "reason": error.reason}) from None
+        return bill_json(quote(request, office.book))  # FactsError: 422 problem details
 
     @api.get(
         "/cases/{case_id}/assessment",
@@ -110,12 +107,8 @@ def router(office: TaxOffice, *, cashier_url: str = "") -> APIRouter:
                 common.Party(**case.parties[principal.subject]),
                 by=audit.attribution(principal, "tax"),
             )
-        except OrderRefused as refused:
-            raise HTTPException(409, {"field": refused.field, "reason": refused.reason}) from None
-        except TimeoutError:
-            raise HTTPException(
-                503, {"field": "order", "reason": "not applied in time; retry"}
-            ) from None
+        except TimeoutError:  # OrderRefused: 409 problem details
+            raise unavailable("order", "not applied in time; retry") from None
         order_id = order["order_id"]
         return {
             **order,
@@ -147,9 +140,7 @@ def router(office: TaxOffice, *, cashier_url: str = "") -> APIRouter:
             raise _forbidden("tax staff only")
         found = office.reconciliation(statement_id)
         if found is None:
-            raise HTTPException(
-                404, {"field": "statement_id", "reason": "no such statement reconciled"}
-            )
+            raise not_found("statement_id", "no such statement reconciled")
         return found
 
     @api.get("/ledger", summary="Balances per account over every journal (tax staff)")

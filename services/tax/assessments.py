@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 
-from google.protobuf.timestamp_pb2 import Timestamp
 from govshare.common.v1 import types_pb2 as common
 from govshare.realestate.v1 import events_pb2 as re_events
 from govshare.realestate.v1 import types_pb2 as re_types
 from govshare.tax.v1 import events_pb2 as tax_events
 from govshare.tax.v1 import types_pb2 as t
 
+from services.kit.clock import timestamp as timestamp
 from services.tax import engine, ledger
 from services.tax.engine import Bill, Line, TransferFacts
 
@@ -25,12 +25,6 @@ _CALCULATION = {
 
 def to_date(value: common.Date) -> date:
     return date(value.year, value.month, value.day)
-
-
-def timestamp(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
 
 
 def urban_area_of(unit_code: str) -> tuple[str, str]:

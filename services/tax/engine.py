@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from services.kit.errors import DomainError, Kind
 from services.tax.rules import BusinessTaxRules, RuleBook, RuleSet
 
 PPM = 1_000_000
@@ -39,13 +40,11 @@ FIXED = "fixed"
 EXEMPT = "exempt"
 
 
-class FactsError(ValueError):
-    """The facts cannot be assessed; `field` names the one at fault."""
+class FactsError(DomainError, ValueError):
+    """The facts cannot be assessed; `field` names the one at fault (invalid input)."""
 
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
+        super().__init__(Kind.INVALID, field, reason)
 
 
 @dataclass(frozen=True)

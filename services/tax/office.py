@@ -12,7 +12,7 @@ import base64
 import logging
 import uuid
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 from google.protobuf.message import Message
@@ -23,6 +23,7 @@ from govshare.realestate.v1 import events_pb2 as re_events
 from govshare.tax.v1 import events_pb2 as ev
 from govshare.tax.v1 import types_pb2 as tax_types
 
+from services.kit.clock import SYSTEM, Clock
 from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
@@ -57,8 +58,10 @@ class TaxOffice:
         authority: common.Party,
         *,
         order_ttl_s: float = 900.0,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.runtime = runtime
+        self.clock = clock
         self.order_ttl = timedelta(seconds=order_ttl_s)
         self._expiry_sent: set[tuple[str, str]] = set()
         self.book = book
@@ -131,7 +134,7 @@ class TaxOffice:
             assessment_id=assessments.assessment_id_for(applied.case_id, env.dedup_key),
             tax_authority=self.authority,
             caused_by=_cause(env),
-            issued_at=datetime.now(UTC),
+            issued_at=self.clock.now(),
         )
         await self.runtime.bus.publish(
             event,
@@ -150,7 +153,7 @@ class TaxOffice:
                 unit_code=unit_code,
                 reason=reason,
                 caused_by=_cause(env),
-                cancelled_at=assessments.timestamp(datetime.now(UTC)),
+                cancelled_at=self.clock.stamp(),
             ),
             subject=case_id,
             event_id=derived_id(env.dedup_key, "cancel"),
@@ -250,7 +253,7 @@ class TaxOffice:
         assessment = self.assessment(case)
         assert assessment is not None  # decide() clears only a current assessment
         postings = assessments.journal(self.chart, assessment)
-        now = assessments.timestamp(datetime.now(UTC))
+        now = self.clock.stamp()
         attrs: dict[str, Any] = {"case_id": case.case_id}
         await self.runtime.bus.publish(
             ev.PaymentCleared(
@@ -288,7 +291,7 @@ class TaxOffice:
             amount=payment.amount,
             reason="REFUSAL_REASON_" + decision.reason,
             detail=decision.detail,
-            refused_at=assessments.timestamp(datetime.now(UTC)),
+            refused_at=self.clock.stamp(),
         )
         if decision.expected_fen is not None:
             refused.expected_amount.fen = decision.expected_fen
@@ -379,7 +382,7 @@ class TaxOffice:
                 amount=common.Money(fen=amount_fen),
                 reason=reason,
                 reverses_clearing=reverses_clearing,
-                ordered_at=assessments.timestamp(datetime.now(UTC)),
+                ordered_at=self.clock.stamp(),
             ),
             subject=case_id,
             event_id=derived_id(env.dedup_key, "refund"),
@@ -520,7 +523,7 @@ class TaxOffice:
             entries=len(lines),
             matched=matched,
             caused_by=_cause(env),
-            reconciled_at=assessments.timestamp(datetime.now(UTC)),
+            reconciled_at=self.clock.stamp(),
         )
         for found in mismatches:
             line = result.mismatches.add(
@@ -592,7 +595,7 @@ class TaxOffice:
     ) -> dict[str, Any]:
         """Open a payment order for the case's current bill (or answer the open one: a
         second press of the pay button); the answer once the order is applied."""
-        now = datetime.now(UTC)
+        now = self.clock.now()
         order_id = payments.open_order(case, payer_id=payer.id, now=now)
         if order_id is None:
             order_id = f"PO-{uuid.uuid4().hex[:20]}"
@@ -620,7 +623,7 @@ class TaxOffice:
     async def scan_expired_orders(self) -> None:
         """Announce every open order past its expiry, once (the set holds what was sent
         until the agent has applied it)."""
-        now = datetime.now(UTC)
+        now = self.clock.now()
         due = {
             (case.case_id, order_id)
             for case in self.all_cases()

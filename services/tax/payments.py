@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from services.kit.errors import DomainError, Kind
+
 NONE = "none"  # nothing assessed yet
 ASSESSED = "assessed"
 PAID = "paid"
@@ -105,13 +107,11 @@ def apply_assessment(
     return True
 
 
-class OrderRefused(ValueError):
-    """A payment order that may not be opened, with the field at fault and why."""
+class OrderRefused(DomainError, ValueError):
+    """A payment order that may not be opened (in the case's state), the field and why."""
 
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason
+        super().__init__(Kind.CONFLICT, field, reason)
 
 
 def open_order(case: TaxCase, *, payer_id: str, now: datetime) -> str | None:

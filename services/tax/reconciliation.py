@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
+from services.kit.clock import SHANGHAI, business_date
 from services.tax.payments import REFUND_DONE, TaxCase
 
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
+CHINA = SHANGHAI  # statement days are business dates (kit/clock.py)
 
 PAYMENT = "payment"
 REFUND = "refund"
@@ -41,7 +42,7 @@ class Mismatch:
 
 
 def day_of(instant: str) -> date:
-    return datetime.fromisoformat(instant).astimezone(CHINA).date()
+    return business_date(datetime.fromisoformat(instant))
 
 
 def ledger_movements(cases: Iterable[TaxCase], channel: str, day: date) -> list[Movement]:

@@ -17,11 +17,13 @@ from typing import Any
 import grpc
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from google.rpc import error_details_pb2
 from govshare.certificates.v1 import access_log_pb2 as access_log_pb
 from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.certificates.v1 import types_pb2 as t
 from govshare.common.v1 import types_pb2 as common
+from grpc_status import rpc_status
 
 from services.kit.admin import ensure_topics, partitions_of
 from services.kit.auth import bearer_metadata, mint_dev_token
@@ -224,6 +226,8 @@ def test_errors_are_specific(service):
         service.issue("91370100705882496X")
     assert bad_holder.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert bad_holder.value.details().startswith("holder.id:")
+    assert _violation(bad_holder.value)[0] == "holder.id"
+    assert _trailer(bad_holder.value, "govshare-field") == "holder.id"  # for one more release
     with pytest.raises(grpc.RpcError) as unknown:
         service.stub.GetCertificate(
             svc.GetCertificateRequest(
@@ -362,6 +366,17 @@ def _trailer(error: grpc.RpcError, key: str) -> str:
     return dict(error.trailing_metadata() or ())[key]  # type: ignore[attr-defined]
 
 
+def _violation(error: grpc.RpcError) -> tuple[str, str]:
+    """The one BadRequest field violation of the call's google.rpc.Status: field, why."""
+    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    assert status is not None and status.code == error.code().value[0]  # type: ignore[attr-defined]
+    (detail,) = status.details
+    bad_request = error_details_pb2.BadRequest()
+    assert detail.Unpack(bad_request)
+    (violation,) = bad_request.field_violations
+    return violation.field, violation.description
+
+
 async def test_an_outsider_cannot_tell_a_registered_holder_from_an_unregistered_one(
     service, broker
 ):
@@ -378,6 +393,11 @@ async def test_an_outsider_cannot_tell_a_registered_holder_from_an_unregistered_
     assert _denials_counted(service) == denied_before + 2  # counted alike, no holder label
     assert first.code() == second.code() == grpc.StatusCode.PERMISSION_DENIED
     assert first.details() == second.details()  # byte for byte
+    # google.rpc.Status with a BadRequest field violation, alike for both; the old trailer too
+    assert rpc_status.from_call(first) == rpc_status.from_call(second)  # type: ignore[arg-type]
+    field, reason = _violation(first)
+    assert field == "matter_code" and reason.startswith("ACCESS_DENIAL_REASON_NOT_IN_CATALOG")
+    assert _trailer(first, "govshare-field") == _trailer(second, "govshare-field") == field
     assert first.details() == (
         "matter_code: ACCESS_DENIAL_REASON_NOT_IN_CATALOG: no catalog entry lets "
         "91310110666007217T obtain evidence for 'power.lv-nonresident-new'"

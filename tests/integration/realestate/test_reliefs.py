@@ -137,7 +137,7 @@ def test_realestate_staff_hand_a_disputed_count_over_to_tax_staff(running: Platf
         realestate_staff,
         {"decision": "pass", "note": "面积以证载为准", "buyer_family_existing_homes": 0},
     )
-    assert status == 422 and body["detail"]["field"] == "buyer_family_existing_homes"
+    assert status == 422 and body["field"] == "buyer_family_existing_homes"
     status, handed = running.post(
         f"{base}/decision", realestate_staff, {"decision": "pass", "note": "面积以证载为准"}
     )

@@ -1,5 +1,7 @@
 """What department feeds make the registry issue (pure), against the contract samples."""
 
+from datetime import date
+
 from govshare.common.v1 import types_pb2 as common
 from govshare.tax.v1 import events_pb2 as tax
 from govshare.tax.v1 import types_pb2 as tax_types
@@ -47,3 +49,24 @@ def test_a_payer_of_fees_only_gets_no_tax_payment_certificate():
     extra = cleared.lines.add(kind=tax_types.LINE_KIND_EXTRA_CERTIFICATE_FEE, payer=payer)
     extra.amount.fen = 1_000
     assert "11010519491231002X" not in _certificates(cleared)
+
+
+def _property_certificate(registered_at: str) -> IssueCommand:
+    obj = next(
+        o for o in sample_objects() if o["type"] == "govshare.realestate.v1.RegistrationCompleted"
+    )
+    obj = obj | {"data": obj["data"] | {"registered_at": registered_at}}
+    message = parse_event(obj).message
+    (issued, *_) = feeds.actions_for(message, "/govshare/realestate|ev-1", CATALOG)
+    assert isinstance(issued, IssueCommand)
+    return issued
+
+
+def test_a_certificate_issued_at_23_30_utc_is_valid_from_the_next_shanghai_date():
+    """Business dates are Asia/Shanghai dates (issue 16, item 3), not the UTC date: a
+    registration completed at 23:30 UTC was completed at 07:30 the next morning in Jinan."""
+    assert _property_certificate("2025-06-01T23:30:00Z").valid_from == date(2025, 6, 2)
+    assert _property_certificate("2025-06-01T15:59:59Z").valid_from == date(2025, 6, 1)
+    cleared = _cleared()
+    cleared.cleared_at.FromJsonString("2025-06-01T23:30:00Z")
+    assert {c.valid_from for c in _certificates(cleared).values()} == {date(2025, 6, 2)}

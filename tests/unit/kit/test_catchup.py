@@ -121,7 +121,10 @@ async def test_http_requests_are_refused_with_a_reason_until_serving_but_probes_
         refused = await client.get("/v1/things")
         assert refused.status_code == 503
         assert refused.headers["Retry-After"] == "1"
-        assert refused.json() == {"detail": {"field": "service", "reason": catchup.REASON}}
+        assert refused.headers["content-type"] == "application/problem+json"
+        problem = refused.json()
+        assert (problem["status"], problem["field"]) == (503, "service")
+        assert problem["reason"] == catchup.REASON
         assert (await client.get("/readyz")).status_code == 200
         serving["now"] = True
         assert (await client.get("/v1/things")).json() == {"ok": "yes"}

@@ -9,6 +9,7 @@ import pytest
 from google.protobuf.message import Message
 from govshare.power.v1 import events_pb2 as ev
 
+from services.kit.clock import FixedClock
 from services.kit.envelope import make_envelope
 from services.power.commands import Commands
 from services.power.evidence import Resolution
@@ -80,7 +81,7 @@ async def test_a_retry_finishes_an_application_its_first_attempt_left_half_made(
     produced_before_the_crash: int,
 ):
     runtime = FakeRuntime()
-    registry = Registry(runtime, CATALOG, FoundEverything(), COMPANY, lambda: T0)  # type: ignore[arg-type]
+    registry = Registry(runtime, CATALOG, FoundEverything(), COMPANY, FixedClock(T0))  # type: ignore[arg-type]
     runtime.bus.registry = registry
     commands = Commands(registry)
 

@@ -11,6 +11,7 @@ from govshare.certificates.v1 import events_pb2 as cert_ev
 from govshare.power.v1 import events_pb2 as ev
 from prometheus_client import REGISTRY
 
+from services.kit.clock import FixedClock
 from services.kit.envelope import make_envelope
 from services.power.registry import Registry
 from tests.samples import sample_of_topic
@@ -46,7 +47,7 @@ class FakeRuntime:
 
 
 def registry(now=T0) -> Registry:
-    return Registry(FakeRuntime(), CATALOG, None, COMPANY, lambda: now)  # type: ignore[arg-type]
+    return Registry(FakeRuntime(), CATALOG, None, COMPANY, FixedClock(now))  # type: ignore[arg-type]
 
 
 async def deliver(reg: Registry, message: Message, source: str = "/govshare/power") -> None:

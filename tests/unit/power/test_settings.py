@@ -18,7 +18,7 @@ def test_defaults_point_at_the_local_certificates_service():
 
 
 def test_the_clock_offset_shifts_now():
-    now = PowerSettings(power_clock_offset_days=30).clock()()
+    now = PowerSettings(power_clock_offset_days=30).clock().now()
     assert abs(now - datetime.now(UTC) - timedelta(days=30)) < timedelta(seconds=5)
 
 

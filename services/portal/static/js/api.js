@@ -1,6 +1,8 @@
 // Calls to the services through the portal's same-origin proxy: /api/<service>/v1/...
 import * as session from "./session.js";
 
+// `detail` is the refusal: RFC 9457 problem details {type, title, status, detail, field,
+// reason, ...context}, as every service and the portal answer.
 export class ApiError extends Error {
   constructor(status, detail, service) {
     super(`HTTP ${status}`);
@@ -32,10 +34,10 @@ async function request(url, { method = "GET", body, token, service } = {}) {
     try {
       data = JSON.parse(text);
     } catch {
-      data = { detail: { field: "body", reason: text.slice(0, 200) } };
+      data = { status: reply.status, field: "body", reason: text.slice(0, 200) };
     }
   }
-  if (!reply.ok) throw new ApiError(reply.status, data ? data.detail : null, service);
+  if (!reply.ok) throw new ApiError(reply.status, data, service);
   return data;
 }
 

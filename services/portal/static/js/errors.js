@@ -1,6 +1,7 @@
 // Every error a service can return, in plain Chinese: what happened (by HTTP status), which
-// field (detail.field) and why (detail.reason, translated where we know it; the original
-// is always shown as well, so nothing is hidden).
+// field (the problem's `field` member) and why (`reason`, or `detail` when no field is at
+// fault, e.g. authentication; translated where we know it; the original is always shown
+// as well, so nothing is hidden). Refusals are RFC 9457 problem details.
 import { ApiError } from "./api.js";
 
 const STATUS = {
@@ -132,16 +133,12 @@ const REASONS = [
   [/^String should match pattern/, "格式不正确"],
 ];
 
-function fieldOf(detail) {
-  if (Array.isArray(detail) && detail.length) {
-    // FastAPI's request validation: [{loc: ["body", "x", ...], msg}, ...]
-    const loc = (detail[0].loc || []).filter((p) => p !== "body" && p !== "query");
-    return { field: loc.join("."), reason: detail[0].msg || "" };
+function fieldOf(problem) {
+  if (problem && typeof problem === "object") {
+    const said = typeof problem.detail === "string" ? problem.detail : "";
+    return { field: problem.field || "", reason: problem.reason || said };
   }
-  if (detail && typeof detail === "object") {
-    return { field: detail.field || "", reason: detail.reason || "" };
-  }
-  return { field: "", reason: typeof detail === "string" ? detail : "" };
+  return { field: "", reason: "" };
 }
 
 export function translate(reason) {
