@@ -19,9 +19,9 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 import grpc
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
-from services.kit import problems
+from services.kit.asgi import RefusedUntil
 
 log = logging.getLogger(__name__)
 
@@ -118,12 +118,13 @@ async def watch(
 
 
 def refuse_http_until(api: FastAPI, serving: Callable[[], bool]) -> None:
-    @api.middleware("http")
-    async def until_serving(request: Request, call_next: Any) -> Response:
-        if serving() or request.url.path in ALWAYS_ANSWERED_PATHS:
-            response: Response = await call_next(request)
-            return response
-        return problems.answer(503, "service", REASON, headers={"Retry-After": str(RETRY_AFTER_S)})
+    api.add_middleware(
+        RefusedUntil,
+        serving=serving,
+        always=ALWAYS_ANSWERED_PATHS,
+        reason=REASON,
+        retry_after_s=RETRY_AFTER_S,
+    )
 
 
 class RefuseGrpcUntil(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]  # generic in the stubs only

@@ -33,6 +33,7 @@ from grpc_reflection.v1alpha import reflection
 
 from services.kit import address, catchup, logs, problems, serving
 from services.kit.admin import ensure_topics
+from services.kit.asgi import Measured
 from services.kit.auth import install_verifier, verifier_from_settings
 from services.kit.broker import kafka_answers
 from services.kit.bus import BusUnavailable, EventBus, EventTooLarge, Placed
@@ -53,8 +54,6 @@ from services.kit.metrics import (
     BUILD_INFO,
     CONSUMER_LAG_MESSAGES,
     CONSUMER_LAG_SECONDS,
-    HTTP_REQUEST_SECONDS,
-    HTTP_REQUESTS,
     READY,
     exposition,
 )
@@ -434,17 +433,7 @@ class ServiceRuntime:
 
         catchup.refuse_http_until(api, lambda: self.serving)
 
-        @api.middleware("http")  # added last, so it runs first: it sees the refusals too
-        async def measure(request: Request, call_next: Any) -> Response:
-            started = time.perf_counter()
-            response: Response = await call_next(request)
-            route = request.scope.get("route")
-            template = getattr(route, "path", "unmatched")  # never the raw path: ids
-            HTTP_REQUESTS.labels(request.method, template, str(response.status_code)).inc()
-            HTTP_REQUEST_SECONDS.labels(request.method, template).observe(
-                time.perf_counter() - started
-            )
-            return response
+        api.add_middleware(Measured)  # added last, so it runs first: it sees the refusals too
 
     # --- lifecycle ----------------------------------------------------------------------
 
