@@ -150,7 +150,6 @@ class ServiceRuntime:
             leeway_s=settings.auth_leeway_s,
         )
         self._grpc_registrars: list[GrpcRegistrar] = []
-        self._processors: list[BatchProcessor] = []
         self._by_topic: dict[str, BatchProcessor] = {}
         self._applying_here: set[asyncio.Task[None]] = set()
         self.bus.apply_here = self._apply_here_soon
@@ -220,7 +219,6 @@ class ServiceRuntime:
                     await source.ack(event)
 
         self.faust.agent(self._channel(name), name=f"{self.group}.{topic}")(agent)
-        self._processors.append(processor)
         self._by_topic[name] = processor
         return processor
 
@@ -378,7 +376,7 @@ class ServiceRuntime:
     async def _export_lag(self) -> None:
         consumer = self.faust.consumer
         assigned = {(tp.topic, tp.partition): tp for tp in consumer.assignment()}
-        for processor in self._processors:
+        for processor in self._by_topic.values():
             tps = [tp for (topic, _), tp in assigned.items() if topic == processor.topic]
             if not tps:
                 continue
@@ -465,7 +463,7 @@ class ServiceRuntime:
             self.kafka_security.client_options(),
         )
         await self._health.set("", health_pb2.HealthCheckResponse.NOT_SERVING)
-        own = [p for p in self._processors if p.spec.owner == self.source]
+        own = [p for p in self._by_topic.values() if p.spec.owner == self.source]
         self.catch_up = catchup.CatchUp(self.faust.consumer, own)
         await self._start_grpc()  # refuses calls until serving: see catchup.RefuseGrpcUntil
         address.announce(self.settings.address_file, http=self.http_port, grpc=self.grpc_port)

@@ -39,4 +39,4 @@ def runtime(name: str) -> ServiceRuntime:
 @cache
 def consumers_of(topic: str) -> tuple[str, ...]:
     """The services whose workers consume `topic` (a govshare topic name)."""
-    return tuple(name for name in SERVICES if topic in {p.topic for p in runtime(name)._processors})
+    return tuple(name for name in SERVICES if topic in runtime(name)._by_topic)

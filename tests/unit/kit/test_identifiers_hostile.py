@@ -8,7 +8,6 @@ import json
 import logging
 import string
 import sys
-import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -58,13 +57,27 @@ def test_non_ascii_digits_are_never_valid(value: str) -> None:
         assert not checker(value).valid, (name, value)
 
 
+# What a checker looks at before any pattern runs over the value: its length, its prefix,
+# its parts. A huge value is refused there, so its cost does not grow with its size (a
+# wall-clock bound here failed under load: speed is the bench's to show, not a test's).
+_STRUCTURAL = ("length is ", "does not start with ", "expected 5 dot-separated parts")
+
+
+# Huge values from short hostile texts repeated: generating 10,000-20,000 random code
+# points directly tripped Hypothesis's too-slow health check on a loaded machine.
+huge = st.tuples(st.text(min_size=1, max_size=40), st.integers(10_000, 20_000)).map(
+    lambda parts: (parts[0] * (parts[1] // len(parts[0]) + 1))[: parts[1]]
+)
+
+
 @settings(max_examples=20)
-@given(st.text(min_size=10_000, max_size=20_000))
-def test_a_huge_value_is_refused_quickly(value: str) -> None:
-    started = time.perf_counter()
-    for checker in CHECKERS.values():
-        assert not checker(value).valid
-    assert time.perf_counter() - started < 0.5
+@given(huge)
+def test_a_huge_value_is_refused_on_its_shape_before_any_pattern(value: str) -> None:
+    for name, checker in CHECKERS.items():
+        for candidate in (value, "1.2.156.3005.2." + value):
+            verdict = checker(candidate)
+            assert not verdict.valid
+            assert (verdict.reason or "").startswith(_STRUCTURAL), (name, verdict.reason)
 
 
 @given(unit_parts(), st.integers(0, 18), st.sampled_from(string.ascii_uppercase + string.digits))
