@@ -25,6 +25,7 @@ REJECTED = "rejected"
 
 # Tax side (from TaxProgressRecorded).
 TAX_NONE = "none"
+TAX_MANUAL = "manual_pending"  # the engine could not compute the bill: tax staff assess it
 TAX_ASSESSED = "assessed"
 TAX_PAID = "paid"
 TAX_CANCELLED = "cancelled"
@@ -114,6 +115,7 @@ class Case:
     seller_certificate: dict[str, Any] | None = None
     registered_location: dict[str, str] | None = None
     tax: str = TAX_NONE
+    tax_note: str = ""  # why a manual assessment is pending, or the basis of one made
     assessment_id: str = ""
     total_fen: int = 0
     payment_id: str = ""
@@ -159,7 +161,7 @@ def current_stage(case: Case) -> str:
         return IN_REVIEW
     if case.review == REFERRED:
         return STAFF_REVIEW
-    if case.tax in (TAX_NONE, TAX_CANCELLED):
+    if case.tax in (TAX_NONE, TAX_MANUAL, TAX_CANCELLED):
         return AWAITING_ASSESSMENT
     if case.tax == TAX_ASSESSED:
         return AWAITING_PAYMENT
@@ -335,11 +337,21 @@ def _tax(case: Case, m: ev.TaxProgressRecorded) -> bool:
     if case.closed:
         return False
     at = iso(m.occurred_at)
-    if m.stage == t.TAX_STAGE_ASSESSED and case.tax in (TAX_NONE, TAX_ASSESSED):
+    if m.stage == t.TAX_STAGE_MANUAL_ASSESSMENT_PENDING and case.tax in (TAX_NONE, TAX_MANUAL):
+        if case.tax == TAX_MANUAL and case.tax_note == m.detail:
+            return False
+        case.tax, case.tax_note = TAX_MANUAL, m.detail
+        _step(case, "manual_assessment_required", at, "system: tax", m.detail)
+        return True
+    if m.stage == t.TAX_STAGE_ASSESSED and case.tax in (TAX_NONE, TAX_MANUAL, TAX_ASSESSED):
         if m.assessment_id == case.assessment_id:
             return False
         case.tax, case.assessment_id, case.total_fen = TAX_ASSESSED, m.assessment_id, m.total.fen
-        _step(case, "assessed", at, "system: tax", f"bill {m.assessment_id}: {m.total.fen} fen")
+        case.tax_note = m.detail
+        by_staff = m.assessed_by.kind == common.ACTOR_KIND_PERSON
+        by = actor_text(m.assessed_by) if by_staff else "system: tax"
+        detail = f"bill {m.assessment_id}: {m.total.fen} fen"
+        _step(case, "assessed", at, by, f"{detail}; {m.detail}" if m.detail else detail)
         return True
     if m.stage == t.TAX_STAGE_PAID and case.tax != TAX_PAID:
         case.tax, case.payment_id = TAX_PAID, m.payment_id

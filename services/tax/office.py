@@ -122,9 +122,18 @@ class TaxOffice:
         try:
             bill = engine.assess(assessments.facts_of(applied, passed.checked_reliefs), self.book)
         except engine.FactsError as error:
-            # Parked with its reason; the case waits on tax staff in the shared queue.
+            # No dead end: the case waits on tax window staff, who assess it by hand.
             metrics.ASSESSMENT_FAILURES.labels(error.field).inc()
-            raise Rejected(f"tax_facts.{error.field}", error.reason) from None
+            await self.runtime.bus.publish(
+                assessments.manual_required_event(
+                    applied, error, caused_by=_cause(env), required_at=datetime.now(UTC)
+                ),
+                subject=applied.case_id,
+                event_id=derived_id(env.dedup_key, "manual-required"),
+                case_id=applied.case_id,
+                purpose="tax.transfer-assessment",
+            )
+            return
         event = assessments.assessment_event(
             bill,
             applied,
@@ -169,6 +178,8 @@ class TaxOffice:
         try:
             if isinstance(message, ev.AssessmentIssued):
                 self._apply_assessment(message)
+            elif isinstance(message, ev.ManualAssessmentRequired):
+                self._apply_manual_required(message)
             elif isinstance(message, ev.PaymentOrderOpened):
                 self._apply_order(message)
             elif isinstance(message, ev.PaymentOrderExpired | ev.PaymentOrderFailed):
@@ -202,6 +213,22 @@ class TaxOffice:
         ):
             self._store(case)
             metrics.ASSESSMENTS.labels(message.rule_set).inc()
+
+    def _apply_manual_required(self, message: ev.ManualAssessmentRequired) -> None:
+        case = self.case(message.case_id) or TaxCase(message.case_id)
+        manual = {
+            "field": message.field,
+            "reason": message.reason,
+            "required_at": message.required_at.ToDatetime(tzinfo=UTC).isoformat(),
+            "event": _b64(message),
+        }
+        if payments.apply_manual_required(case, message.unit_code, manual):
+            self._store(case)
+
+    def manual_required(self, case: TaxCase) -> ev.ManualAssessmentRequired | None:
+        if not case.manual:
+            return None
+        return ev.ManualAssessmentRequired.FromString(base64.b64decode(case.manual["event"]))
 
     async def _settle(self, env: Envelope, payment: ev.PaymentReceived) -> None:
         """Decide a payment once. The derived events are produced before the decision is
@@ -309,6 +336,7 @@ class TaxOffice:
                 "side": p.side,
                 "amount_fen": p.amount_fen,
                 "line_kind": p.line_kind,
+                "memo": p.memo,
             }
             for p in postings
         ]
@@ -616,6 +644,49 @@ class TaxOffice:
         if order is None:
             raise RuntimeError(f"payment order {order_id} was produced but not applied")
         return {"order_id": order_id, "case_id": case.case_id, **order}
+
+    async def assess_by_hand(
+        self,
+        case: TaxCase,
+        lines: list[assessments.ManualLine],
+        *,
+        legal_basis: str,
+        assessor: tuple[str, common.Actor],
+        reviewer: tuple[str, common.Actor],
+        by: dict[str, str] | None = None,
+    ) -> TaxCase:
+        """Tax window staff assess a case the engine could not compute (ManualError when
+        refused); the answer once the bill is applied."""
+        required = self.manual_required(case)
+        if required is None or case.status != payments.MANUAL_PENDING:
+            reason = f"本案税费单状态为 {case.status}, 无需人工核定"
+            raise assessments.ManualError("case_id", reason)
+        event = assessments.manual_assessment_event(
+            required,
+            lines,
+            legal_basis=legal_basis,
+            assessor=assessor,
+            reviewer=reviewer,
+            chart=self.chart,
+            assessment_id=assessments.assessment_id_for(case.case_id, uuid.uuid4().hex),
+            tax_authority=self.authority,
+            issued_at=datetime.now(UTC),
+        )
+        await self.waiters.emit(
+            event,
+            subject=case.case_id,
+            wait=True,
+            case_id=case.case_id,
+            purpose="tax.transfer-assessment",
+            **(by or {}),
+        )
+        after = self.case(case.case_id)
+        if after is None or after.assessment_id != event.assessment_id:
+            raise RuntimeError(f"assessment {event.assessment_id} was produced but not applied")
+        return after
+
+    def pending_manual(self) -> list[TaxCase]:
+        return [c for c in self.all_cases() if c.status == payments.MANUAL_PENDING]
 
     async def scan_expired_orders(self) -> None:
         """Announce every open order past its expiry, once (the set holds what was sent

@@ -173,7 +173,7 @@ class RegistrationCompleted(_message.Message):
     def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., registration_number: _Optional[str] = ..., registrar: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., buyer: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., seller: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., seller_certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., usage: _Optional[_Union[_types_pb2_1.Usage, str]] = ..., area_hundredths_m2: _Optional[int] = ..., location: _Optional[_Union[_types_pb2.Address, _Mapping]] = ..., right_type: _Optional[str] = ..., certificate_count: _Optional[int] = ..., assessment_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., registered_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class TaxProgressRecorded(_message.Message):
-    __slots__ = ("unit_code", "case_id", "stage", "assessment_id", "total", "payment_id", "caused_by", "occurred_at")
+    __slots__ = ("unit_code", "case_id", "stage", "assessment_id", "total", "payment_id", "caused_by", "occurred_at", "detail", "assessed_by")
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
@@ -182,6 +182,8 @@ class TaxProgressRecorded(_message.Message):
     PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
     CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
     OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    ASSESSED_BY_FIELD_NUMBER: _ClassVar[int]
     unit_code: str
     case_id: str
     stage: _types_pb2_1.TaxStage
@@ -190,7 +192,9 @@ class TaxProgressRecorded(_message.Message):
     payment_id: str
     caused_by: _types_pb2.EventRef
     occurred_at: _timestamp_pb2.Timestamp
-    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., stage: _Optional[_Union[_types_pb2_1.TaxStage, str]] = ..., assessment_id: _Optional[str] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payment_id: _Optional[str] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    detail: str
+    assessed_by: _types_pb2.Actor
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., stage: _Optional[_Union[_types_pb2_1.TaxStage, str]] = ..., assessment_id: _Optional[str] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payment_id: _Optional[str] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., detail: _Optional[str] = ..., assessed_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ...) -> None: ...
 
 class TitleChangeRecorded(_message.Message):
     __slots__ = ("unit_code", "change", "holder_id", "certificate", "detail", "caused_by", "occurred_at")
