@@ -42,6 +42,14 @@ class Decision(BaseModel):
     )
 
 
+class Evaluation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    grade: Literal[
+        "very-satisfied", "satisfied", "basically-satisfied", "dissatisfied", "very-dissatisfied"
+    ]
+    comment: str = Field(default="", max_length=500)
+
+
 def _error(status: int, field: str, reason: str, **extra: Any) -> HTTPException:
     return HTTPException(status, {"field": field, "reason": reason, **extra})
 
@@ -142,6 +150,8 @@ def case_view(case: Case, registrar: Registrar, viewer: Principal) -> dict[str, 
         "total_fen": case.total_fen,
         "payment_id": case.payment_id,
         "registration_number": case.registration_number,
+        "evaluations": case.evaluations,
+        "rectifications": case.rectifications,
         "timeline": sorted(timeline, key=lambda s: s["at"]),
     }
 
@@ -225,6 +235,23 @@ def router(registrar: Registrar) -> APIRouter:
         name = case.seller["name"] if role == "seller" else case.buyer["name"]
         case = await run(
             registrar.withdraw(case, party_actor(principal, name), body.reason, by=_by(principal))
+        )
+        return case_view(case, registrar, principal)
+
+    @api.post(
+        "/cases/{case_id}/evaluation",
+        summary="Rate a completed case (好差评, each party once); a bad grade opens a "
+        "rectification",
+    )
+    async def evaluate(
+        case_id: str, body: Annotated[Evaluation, Body()], principal: CurrentPrincipal
+    ) -> dict[str, Any]:
+        case = found(case_id, principal)
+        role = party_of(principal, case)
+        name = case.seller["name"] if role == "seller" else case.buyer["name"]
+        actor = party_actor(principal, name)
+        case = await run(
+            registrar.evaluate(case, role, body.grade, body.comment, actor, by=_by(principal))
         )
         return case_view(case, registrar, principal)
 

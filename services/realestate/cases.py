@@ -124,6 +124,10 @@ class Case:
     stage: str = AWAITING_CONFIRMATION
     stage_since: str = ""
     timeline: list[dict[str, str]] = field(default_factory=list)
+    # 好差评 of the completed case, by party role ("buyer", "seller"), and the
+    # rectifications bad grades opened, by rectification id.
+    evaluations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rectifications: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -376,6 +380,32 @@ def _registered(case: Case, m: ev.RegistrationCompleted) -> bool:
     return True
 
 
+def _evaluated(case: Case, m: ev.CaseEvaluated) -> bool:
+    role = case.party_role(m.evaluated_by.on_behalf_of.id)
+    if case.closed != COMPLETED or role is None or role in case.evaluations:
+        return False
+    case.evaluations[role] = {
+        "grade": t.EvaluationGrade.Name(m.grade).removeprefix("EVALUATION_GRADE_").lower(),
+        "comment": m.comment,
+        "at": iso(m.submitted_at),
+    }
+    _step(case, "evaluated", iso(m.submitted_at), actor_text(m.evaluated_by), m.comment)
+    return True
+
+
+def _rectification(case: Case, m: ev.CaseRectificationOpened) -> bool:
+    if case.closed != COMPLETED or m.rectification_id in case.rectifications:
+        return False
+    case.rectifications[m.rectification_id] = {
+        "grade": t.EvaluationGrade.Name(m.grade).removeprefix("EVALUATION_GRADE_").lower(),
+        "comment": m.comment,
+        "due_date": _date(m.due_date),
+        "opened_at": iso(m.opened_at),
+    }
+    _step(case, "rectification_opened", iso(m.opened_at), "system", f"due {_date(m.due_date)}")
+    return True
+
+
 _APPLIERS: dict[type[Message], Any] = {
     ev.TransferConfirmed: _confirmed,
     ev.ReviewPassed: _passed,
@@ -385,6 +415,8 @@ _APPLIERS: dict[type[Message], Any] = {
     ev.TransferWithdrawn: _withdrawn,
     ev.TaxProgressRecorded: _tax,
     ev.RegistrationCompleted: _registered,
+    ev.CaseEvaluated: _evaluated,
+    ev.CaseRectificationOpened: _rectification,
 }
 
 

@@ -24,7 +24,16 @@ from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters, derived_id
-from services.realestate import cases, deadlines, history, metrics, reliefs, review, titles
+from services.realestate import (
+    cases,
+    deadlines,
+    evaluations,
+    history,
+    metrics,
+    reliefs,
+    review,
+    titles,
+)
 from services.realestate.cases import Case
 from services.realestate.evidence import RECHECK_PURPOSE, EvidenceClient
 from services.realestate.review import Evidence, Finding, Outcome
@@ -225,6 +234,11 @@ class Registrar:
             message, ev.ReviewRejected | ev.TransferWithdrawn | ev.RegistrationCompleted
         ):
             metrics.CASES_CLOSED.labels(case.closed).inc()
+        if isinstance(message, ev.CaseEvaluated):
+            name = t.EvaluationGrade.Name(message.grade).removeprefix("EVALUATION_GRADE_")
+            metrics.EVALUATIONS.labels(name.lower()).inc()
+        elif isinstance(message, ev.CaseRectificationOpened):
+            metrics.RECTIFICATIONS.inc()
         if isinstance(message, ev.RegistrationCompleted):
             metrics.COMPLETION_SECONDS.observe(
                 max(cases.seconds_between(case.applied_at, cases.iso(message.registered_at)), 0)
@@ -451,6 +465,29 @@ class Registrar:
             case,
             by,
         )
+
+    async def evaluate(
+        self,
+        case: Case,
+        role: str,
+        grade: str,
+        comment: str,
+        actor: common.Actor,
+        by: dict[str, str] | None = None,
+    ) -> Case:
+        """A party rates the completed case (好差评); a bad grade opens a rectification."""
+        try:
+            events = evaluations.evaluate(
+                case, role, grade, comment, actor, datetime.now(UTC), evaluations.load()
+            )
+        except evaluations.EvaluationRefused as refused:
+            raise CommandError(refused.status, refused.field, refused.reason) from None
+        await self.waiters.emit_all(
+            events, subject=case.unit_code, wait=True, case_id=case.case_id, **(by or {})
+        )
+        updated = self.store.unit(case.unit_code).case(case.case_id)
+        assert updated is not None
+        return updated
 
     async def claim(
         self, case: Case, actor: common.Actor, department: str, by: dict[str, str] | None = None

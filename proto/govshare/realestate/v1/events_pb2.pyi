@@ -213,3 +213,37 @@ class TitleChangeRecorded(_message.Message):
     caused_by: _types_pb2.EventRef
     occurred_at: _timestamp_pb2.Timestamp
     def __init__(self, unit_code: _Optional[str] = ..., change: _Optional[_Union[_types_pb2_1.TitleChange, str]] = ..., holder_id: _Optional[str] = ..., certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., detail: _Optional[str] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CaseEvaluated(_message.Message):
+    __slots__ = ("unit_code", "case_id", "grade", "comment", "evaluated_by", "submitted_at")
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    GRADE_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    EVALUATED_BY_FIELD_NUMBER: _ClassVar[int]
+    SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
+    unit_code: str
+    case_id: str
+    grade: _types_pb2_1.EvaluationGrade
+    comment: str
+    evaluated_by: _types_pb2.Actor
+    submitted_at: _timestamp_pb2.Timestamp
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., grade: _Optional[_Union[_types_pb2_1.EvaluationGrade, str]] = ..., comment: _Optional[str] = ..., evaluated_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CaseRectificationOpened(_message.Message):
+    __slots__ = ("unit_code", "case_id", "rectification_id", "grade", "comment", "due_date", "opened_at")
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    RECTIFICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    GRADE_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    DUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    OPENED_AT_FIELD_NUMBER: _ClassVar[int]
+    unit_code: str
+    case_id: str
+    rectification_id: str
+    grade: _types_pb2_1.EvaluationGrade
+    comment: str
+    due_date: _types_pb2.Date
+    opened_at: _timestamp_pb2.Timestamp
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., rectification_id: _Optional[str] = ..., grade: _Optional[_Union[_types_pb2_1.EvaluationGrade, str]] = ..., comment: _Optional[str] = ..., due_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
