@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from services.kit import audit, identifiers, problems
 from services.kit.auth import CurrentPrincipal, Principal
-from services.realestate import applications, cases, queue
+from services.realestate import applications, cases, queue, uses
 from services.realestate.applications import TransferForm
 from services.realestate.cases import Case
 from services.realestate.registrar import CommandError, Registrar, today
@@ -214,7 +214,19 @@ def router(registrar: Registrar) -> APIRouter:
 
     @api.get("/cases/{case_id}", summary="A case step by step (its parties; window staff)")
     async def get_case(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        return case_view(found(case_id, principal), registrar, principal)
+        case = found(case_id, principal)
+        if principal.kind == "staff":  # a use of the parties' data, in their access logs
+            actor = staff_actor(principal, registrar)
+            await registrar.record_use(
+                uses.CASE_READ,
+                case.unit_code,
+                [case],
+                actor,
+                principal.department or "",
+                case_id=case.case_id,
+                by=_by(principal),
+            )
+        return case_view(case, registrar, principal)
 
     @api.post("/cases/{case_id}/confirmation", summary="Confirm an application (the other party)")
     async def confirm(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
@@ -341,6 +353,22 @@ def router(registrar: Registrar) -> APIRouter:
             raise _forbidden("window staff of realestate or tax only")
         if not principal.covers_region(code[:6]):
             raise _forbidden("outside the staff member's region")
-        return {"code": code, "entries": store.unit_history(code)}
+        entries = store.unit_history(code)
+        # A use of the data of everyone whose transfers on the unit(s) the history shows.
+        units = {e["unit_code"] for e in entries if e.get("unit_code")} | (
+            {code} if len(code) == 28 else set()
+        )
+        actor = staff_actor(principal, registrar)
+        for unit_code in sorted(units):
+            unit = store.unit(unit_code)
+            await registrar.record_use(
+                uses.UNIT_HISTORY_READ,
+                unit_code,
+                [c for c in map(unit.case, unit.cases) if c is not None],
+                actor,
+                principal.department or "",
+                by=_by(principal),
+            )
+        return {"code": code, "entries": entries}
 
     return api

@@ -33,6 +33,7 @@ from services.realestate import (
     reliefs,
     review,
     titles,
+    uses,
 )
 from services.realestate.cases import Case
 from services.realestate.evidence import RECHECK_PURPOSE, EvidenceClient
@@ -132,6 +133,8 @@ class Registrar:
                 await self._open(env, message)
             elif isinstance(message, ev.TitleChangeRecorded):
                 await self._title_changed(env, message)
+            elif isinstance(message, ev.DataUseRecorded):
+                pass  # for the holders' access logs (certificates); nothing changes here
             else:
                 await self._advance(env, message)
         finally:
@@ -403,6 +406,44 @@ class Registrar:
             payment_id=case.payment_id,
             registered_by=self.system,
             registered_at=now_stamp(),
+        )
+
+    # --- uses of people's data (each in the holders' access logs) ---------------------------
+
+    async def record_use(
+        self,
+        use: str,
+        unit_code: str,
+        cases_read: list[Case],
+        actor: common.Actor,
+        department: str,
+        *,
+        case_id: str = "",
+        by: dict[str, str] | None = None,
+    ) -> None:
+        """Log a staff member's read of the data of the cases' parties before it is
+        answered: a read that cannot be logged is not answered."""
+        holders = uses.subjects(cases_read)
+        if not holders:
+            return
+        known = uses.load()[use]
+        await self.runtime.bus.publish(
+            ev.DataUseRecorded(
+                unit_code=unit_code,
+                case_id=case_id,
+                holder_ids=holders,
+                user=self.department_party(department),
+                used_by=actor,
+                use=use,
+                purpose=known.purpose,
+                legal_basis=known.legal_basis,
+                data_described=f"{known.described} ({case_id or unit_code})",
+                occurred_at=now_stamp(),
+            ),
+            subject=unit_code,
+            case_id=case_id or None,
+            purpose=use,
+            **(by or {}),
         )
 
     # --- commands ---------------------------------------------------------------------------

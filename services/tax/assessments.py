@@ -4,8 +4,11 @@ AssessmentIssued (or a PaymentCleared's lines, a ledger journal) out. Pure."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache
+from importlib import resources
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from govshare.common.v1 import types_pb2 as common
@@ -118,6 +121,16 @@ def assessment_id_for(case_id: str, cause_key: str) -> str:
     return f"TA-{case_id.removeprefix('RE-')}-{digest}"
 
 
+def system_actor(tax_authority: common.Party) -> common.Actor:
+    """The tax office's rules engine, acting for the authority."""
+    return common.Actor(
+        kind=common.ACTOR_KIND_SYSTEM,
+        system_id="/govshare/tax",
+        on_behalf_of=tax_authority,
+        role="system",
+    )
+
+
 def assessment_event(
     bill: Bill,
     applied: re_events.TransferApplied,
@@ -136,12 +149,7 @@ def assessment_event(
         lines=[to_proto(line, applied.buyer, applied.seller) for line in bill.lines],
         total=common.Money(fen=bill.total_fen),
         tax_authority=tax_authority,
-        assessed_by=common.Actor(
-            kind=common.ACTOR_KIND_SYSTEM,
-            system_id="/govshare/tax",
-            on_behalf_of=tax_authority,
-            role="system",
-        ),
+        assessed_by=system_actor(tax_authority),
         caused_by=caused_by,
         issued_at=timestamp(issued_at),
     )
@@ -266,6 +274,45 @@ def manual_assessment_event(
         issued_at=timestamp(issued_at),
         legal_basis=legal_basis,
         reviewed_by=reviewer[1],
+    )
+
+
+# --- the parties' data, used (each use in their access logs) --------------------------------
+
+TRANSFER_ASSESSED = "transfer-assessed"
+
+
+@cache
+def data_uses() -> dict[str, dict[str, str]]:
+    raw = json.loads(
+        resources.files(__package__).joinpath("data", "data_uses.json").read_text("utf-8")
+    )
+    return dict(raw["uses"])
+
+
+def data_use_event(
+    case_id: str,
+    unit_code: str,
+    parties: list[common.Party],
+    *,
+    user: common.Party,
+    used_by: common.Actor,
+    at: datetime,
+    use: str = TRANSFER_ASSESSED,
+) -> tax_events.DataUseRecorded:
+    """The tax office used the parties' transfer data (assessing the bill)."""
+    known = data_uses()[use]
+    return tax_events.DataUseRecorded(
+        case_id=case_id,
+        unit_code=unit_code,
+        holder_ids=list(dict.fromkeys(p.id for p in parties)),
+        user=user,
+        used_by=used_by,
+        use=use,
+        purpose=known["purpose"],
+        legal_basis=known["legal_basis"],
+        data_described=f"{known['described']} ({case_id})",
+        occurred_at=timestamp(at),
     )
 
 

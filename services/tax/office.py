@@ -124,6 +124,7 @@ class TaxOffice:
         except engine.FactsError as error:
             # No dead end: the case waits on tax window staff, who assess it by hand.
             metrics.ASSESSMENT_FAILURES.labels(error.field).inc()
+            await self._record_use(env, applied)
             await self.runtime.bus.publish(
                 assessments.manual_required_event(
                     applied, error, caused_by=_cause(env), required_at=datetime.now(UTC)
@@ -134,6 +135,7 @@ class TaxOffice:
                 purpose="tax.transfer-assessment",
             )
             return
+        await self._record_use(env, applied)
         event = assessments.assessment_event(
             bill,
             applied,
@@ -148,6 +150,23 @@ class TaxOffice:
             event_id=derived_id(env.dedup_key, "assessment"),
             case_id=applied.case_id,
             purpose="tax.transfer-assessment",
+        )
+
+    async def _record_use(self, env: Envelope, applied: re_events.TransferApplied) -> None:
+        """The engine used the parties' data: in their access logs (before the bill)."""
+        await self.runtime.bus.publish(
+            assessments.data_use_event(
+                applied.case_id,
+                applied.unit_code,
+                [applied.buyer, applied.seller],
+                user=self.authority,
+                used_by=assessments.system_actor(self.authority),
+                at=datetime.now(UTC),
+            ),
+            subject=applied.case_id,
+            event_id=derived_id(env.dedup_key, "data-use"),
+            case_id=applied.case_id,
+            purpose=assessments.TRANSFER_ASSESSED,
         )
 
     async def _close(self, env: Envelope, unit_code: str, case_id: str, reason: str) -> None:
@@ -671,6 +690,22 @@ class TaxOffice:
             assessment_id=assessments.assessment_id_for(case.case_id, uuid.uuid4().hex),
             tax_authority=self.authority,
             issued_at=datetime.now(UTC),
+        )
+        # Tax staff used the parties' data: in their access logs, before the bill.
+        used = assessments.data_use_event(
+            case.case_id,
+            required.unit_code,
+            [required.buyer, required.seller],
+            user=self.authority,
+            used_by=assessor[1],
+            at=datetime.now(UTC),
+        )
+        await self.runtime.bus.publish(
+            used,
+            subject=case.case_id,
+            case_id=case.case_id,
+            purpose=assessments.TRANSFER_ASSESSED,
+            **(by or {}),
         )
         await self.waiters.emit(
             event,

@@ -28,6 +28,7 @@ PURE_MODULES = {
         "reliefs",
         "review",
         "titles",
+        "uses",
     ),
     "tax": ("assessments", "engine", "ledger", "payments", "quote", "reconciliation", "rules"),
     "power": ("actors", "catalog", "commands", "domain", "preparation", "rules", "views"),

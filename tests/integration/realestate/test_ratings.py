@@ -12,7 +12,7 @@ import pytest
 
 from services.kit.workdays import add_working_days
 from tests.helpers import metric_value
-from tests.integration.realestate.support import Party, Platform, platform, transfer_form, unit_code
+from tests.integration.realestate.support import Party, Platform, confirmed_case, platform
 
 
 @pytest.fixture(scope="module")
@@ -24,17 +24,9 @@ def running(broker, tmp_path_factory) -> Iterator[Platform]:
 def test_the_parties_rate_a_completed_case_and_a_bad_grade_opens_a_rectification(
     running: Platform,
 ):
-    seller, buyer = Party(), Party()
-    unit = unit_code()
-    running.issue_property_certificate(seller, unit)
-    status, case = running.post(
-        f"{running.realestate}/v1/transfers", seller.token, transfer_form(seller, buyer, unit)
-    )
-    assert status == 201, case
-    case_id = case["case_id"]
+    seller, buyer, _, case_id = confirmed_case(running)
     rate = f"{running.realestate}/v1/cases/{case_id}/evaluation"
     assert running.post(rate, seller.token, {"grade": "satisfied"})[0] == 409  # not completed
-    assert running.post(f"{running.realestate}/v1/cases/{case_id}/confirmation", buyer.token)[0]
     running.wait_bill(case_id, buyer.token, "assessed")
     running.pay(case_id, buyer.token)
     running.wait_case(case_id, buyer.token, "completed")

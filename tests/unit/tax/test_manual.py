@@ -7,12 +7,13 @@ import pytest
 from govshare.common.v1 import types_pb2 as common
 from govshare.tax.v1 import types_pb2 as t
 
+from services.kit import validation
 from services.tax import assessments, engine, ledger, payments
 from services.tax.payments import TaxCase
 from tests.unit.realestate import events as e
 
 NOW = datetime(2025, 6, 3, 2, 0, tzinfo=UTC)
-AUTHORITY = common.Party(kind=common.PARTY_KIND_DEPARTMENT, id="11370105MB1234567X", name="税务局")
+AUTHORITY = common.Party(kind=common.PARTY_KIND_DEPARTMENT, id="11370105MB2857497F", name="税务局")
 
 
 def staff(staff_id: str, name: str) -> tuple[str, common.Actor]:
@@ -121,3 +122,17 @@ def test_the_case_waits_for_the_manual_bill_and_then_takes_it():
     assert case.status == payments.ASSESSED
     # A case with a bill never goes back to waiting.
     assert not payments.apply_manual_required(case, e.UNIT, {**manual, "reason": "other"})
+
+
+def test_the_use_of_the_parties_data_is_recorded_with_its_purpose_and_legal_basis():
+    used = assessments.data_use_event(
+        e.CASE,
+        e.UNIT,
+        [e.BUYER, e.SELLER, e.BUYER],
+        user=AUTHORITY,
+        used_by=assessments.system_actor(AUTHORITY),
+        at=NOW,
+    )
+    assert list(used.holder_ids) == [e.BUYER.id, e.SELLER.id]
+    assert used.use == "transfer-assessed" and "契税法" in used.legal_basis and used.purpose
+    assert validation.check(used) == []

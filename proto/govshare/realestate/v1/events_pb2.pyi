@@ -247,3 +247,27 @@ class CaseRectificationOpened(_message.Message):
     due_date: _types_pb2.Date
     opened_at: _timestamp_pb2.Timestamp
     def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., rectification_id: _Optional[str] = ..., grade: _Optional[_Union[_types_pb2_1.EvaluationGrade, str]] = ..., comment: _Optional[str] = ..., due_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class DataUseRecorded(_message.Message):
+    __slots__ = ("unit_code", "case_id", "holder_ids", "user", "used_by", "use", "purpose", "legal_basis", "data_described", "occurred_at")
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_IDS_FIELD_NUMBER: _ClassVar[int]
+    USER_FIELD_NUMBER: _ClassVar[int]
+    USED_BY_FIELD_NUMBER: _ClassVar[int]
+    USE_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    DATA_DESCRIBED_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    unit_code: str
+    case_id: str
+    holder_ids: _containers.RepeatedScalarFieldContainer[str]
+    user: _types_pb2.Party
+    used_by: _types_pb2.Actor
+    use: str
+    purpose: str
+    legal_basis: str
+    data_described: str
+    occurred_at: _timestamp_pb2.Timestamp
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., holder_ids: _Optional[_Iterable[str]] = ..., user: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., used_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., use: _Optional[str] = ..., purpose: _Optional[str] = ..., legal_basis: _Optional[str] = ..., data_described: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
