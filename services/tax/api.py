@@ -99,6 +99,15 @@ def _ledger_view(case: TaxCase) -> dict[str, Any]:
     }
 
 
+async def _record_read(office: TaxOffice, case: TaxCase, principal: Principal) -> None:
+    """A staff read of the parties' data, in their access logs (before it is answered).
+    Realestate staff read the bill for their own department."""
+    department = principal.department or ""
+    actor = _staff_actor(principal.subject, principal.name or "", office.authority)
+    actor.role = f"staff:{department}"
+    await office.record_staff_read(case, actor, by=audit.attribution(principal, "tax"))
+
+
 def router(office: TaxOffice, *, cashier_url: str = "") -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["tax"], responses=problems.RESPONSES)
 
@@ -117,6 +126,8 @@ def router(office: TaxOffice, *, cashier_url: str = "") -> APIRouter:
         case = _found(office, case_id, principal)
         if not (_party_of(principal, case) or _staff_covers(principal, case, STAFF_DEPARTMENTS)):
             raise _forbidden("only the parties and the case's window staff may see the bill")
+        if principal.kind == "staff":
+            await _record_read(office, case, principal)
         assessment = office.assessment(case)
         return {
             "case_id": case.case_id,
@@ -162,6 +173,7 @@ def router(office: TaxOffice, *, cashier_url: str = "") -> APIRouter:
         case = _found(office, case_id, principal)
         if not _staff_covers(principal, case, ("tax",)):
             raise _forbidden("tax staff of the unit's region only")
+        await _record_read(office, case, principal)
         assessment = office.assessment(case)
         return {
             **_ledger_view(case),

@@ -280,6 +280,7 @@ def manual_assessment_event(
 # --- the parties' data, used (each use in their access logs) --------------------------------
 
 TRANSFER_ASSESSED = "transfer-assessed"
+CASE_READ = "case-read"  # staff read a case's bill or ledger
 
 
 @cache

@@ -720,6 +720,31 @@ class TaxOffice:
             raise RuntimeError(f"assessment {event.assessment_id} was produced but not applied")
         return after
 
+    async def record_staff_read(
+        self, case: TaxCase, actor: common.Actor, by: dict[str, str] | None = None
+    ) -> None:
+        """A staff member reads the case's bill or ledger: a use of the payers' data, in
+        their access logs, logged before it is answered."""
+        payers = [common.Party(**p) for p in case.parties.values()]
+        if not payers:
+            return
+        used = assessments.data_use_event(
+            case.case_id,
+            case.unit_code,
+            payers,
+            user=self.authority,
+            used_by=actor,
+            at=datetime.now(UTC),
+            use=assessments.CASE_READ,
+        )
+        await self.runtime.bus.publish(
+            used,
+            subject=case.case_id,
+            case_id=case.case_id,
+            purpose=assessments.CASE_READ,
+            **(by or {}),
+        )
+
     def pending_manual(self) -> list[TaxCase]:
         return [c for c in self.all_cases() if c.status == payments.MANUAL_PENDING]
 

@@ -136,3 +136,10 @@ def test_the_use_of_the_parties_data_is_recorded_with_its_purpose_and_legal_basi
     assert list(used.holder_ids) == [e.BUYER.id, e.SELLER.id]
     assert used.use == "transfer-assessed" and "契税法" in used.legal_basis and used.purpose
     assert validation.check(used) == []
+
+
+def test_every_use_tax_makes_has_a_purpose_and_a_legal_basis():
+    uses = assessments.data_uses()
+    assert set(uses) == {assessments.TRANSFER_ASSESSED, assessments.CASE_READ}
+    for use in uses.values():
+        assert use["purpose"] and "个人信息保护法" in use["legal_basis"] and use["described"]
