@@ -134,6 +134,7 @@ def _log_entry(item: dict[str, Any]) -> dict[str, Any]:
             "case_id": data.get("caseId", ""),
             "when": data.get("occurredAt"),
             "certificates": data.get("certificates", []),
+            "data_described": data.get("dataDescribed", ""),
             "released": [],
             "denial": None,
             "detail": "",

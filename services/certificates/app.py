@@ -66,7 +66,17 @@ class FeedHandler:
             "case_id": env.case_id,
         }
 
+    async def _data_use(self, env: Envelope, message: Message) -> None:
+        """Another department used holders' data: into their access logs."""
+        try:
+            await self.registry.record_department_use(message, env, self._attribution(env))
+        except ValueError as error:
+            raise Rejected("use", str(error)) from None
+
     async def __call__(self, env: Envelope, message: Message) -> None:
+        if isinstance(message, feeds.DATA_USE_EVENTS):
+            await self._data_use(env, message)
+            return
         actions = self._actions(env, message)
         actor = self._actor(env, actions)
         cause = common.EventRef(source=env.source, id=env.id, type=env.type)
@@ -83,6 +93,9 @@ class FeedHandler:
         for item in items:
             env = item.env
             try:
+                if isinstance(item.message, feeds.DATA_USE_EVENTS):
+                    await self._data_use(env, item.message)
+                    continue
                 actions = self._actions(env, item.message)
                 # Most of a department's events ask nothing of the registry: applied
                 # again they change nothing again, so they need no applied mark.

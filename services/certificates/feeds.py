@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from google.protobuf.message import Message
+from govshare.certificates.v1 import access_log_pb2 as log_pb
 from govshare.certificates.v1 import types_pb2 as t
 from govshare.common.v1 import types_pb2 as common
 from govshare.landsupply.v1 import events_pb2 as land
@@ -261,3 +262,37 @@ def actions_for(message: Message, request_id: str, catalog: Catalog) -> list[Act
             for payer_id, (party, total) in sorted(by_payer.items())
         ]
     return []
+
+
+# --- other departments' uses of people's data, into the holders' access logs --------------
+
+DATA_USE_EVENTS = (realestate.DataUseRecorded, tax.DataUseRecorded)
+
+
+def data_use(code: str) -> int:
+    """The access log's DataUse for a department's use code ("case-read" -> CASE_READ);
+    ValueError for a use the access log does not know."""
+    return t.DataUse.Value("DATA_USE_" + code.upper().replace("-", "_"))
+
+
+def personal_data_used(
+    message: realestate.DataUseRecorded | tax.DataUseRecorded, access_id_of: dict[str, str]
+) -> list[log_pb.PersonalDataUsed]:
+    """One access-log entry per holder whose data a department used (`access_id_of`: the
+    access id of each holder's entry, derived from the cause so a replay repeats it)."""
+    use = data_use(message.use)
+    return [
+        log_pb.PersonalDataUsed(
+            holder_id=holder,
+            access_id=access_id_of[holder],
+            user=message.user,
+            used_by=message.used_by,
+            use=use,  # type: ignore[arg-type]
+            purpose=message.purpose,
+            legal_basis=message.legal_basis,
+            case_id=message.case_id,
+            occurred_at=message.occurred_at,
+            data_described=message.data_described,
+        )
+        for holder in message.holder_ids
+    ]

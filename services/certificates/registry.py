@@ -25,7 +25,7 @@ from govshare.certificates.v1 import events_pb2 as ev
 from govshare.certificates.v1 import types_pb2 as t
 from govshare.common.v1 import types_pb2 as common
 
-from services.certificates import domain
+from services.certificates import domain, feeds
 from services.certificates.catalog import Catalog
 from services.certificates.domain import DomainError, Dossier, IssueCommand
 from services.certificates.keystore import KeyStore
@@ -37,7 +37,7 @@ from services.kit.envelope import Envelope
 from services.kit.errors import forbidden, not_found
 from services.kit.runtime import ServiceRuntime
 from services.kit.signatures import SigningKey, Suite
-from services.kit.waiters import Waiters
+from services.kit.waiters import Waiters, derived_id
 
 log = logging.getLogger(__name__)
 
@@ -408,6 +408,27 @@ class Registry:
         if stored is not None:
             domain.check_status(stored.status, result)
         return _response(result, stored.status if stored is not None else 0)
+
+    async def record_department_use(
+        self, message: Message, env: Envelope, attribution: Attribution
+    ) -> None:
+        """Another department (realestate, tax) used holders' data and said so on its own
+        topic: each holder's access log gets the entry. Ids derive from the cause, so a
+        redelivered use logs nothing twice."""
+        assert isinstance(message, feeds.DATA_USE_EVENTS)
+        access_ids = {h: derived_id(env.dedup_key, h) for h in message.holder_ids}
+        for event in feeds.personal_data_used(message, access_ids):
+            await self.runtime.bus.publish(
+                event,
+                subject=event.holder_id,
+                event_id=derived_id(env.dedup_key, "used:" + event.holder_id),
+                **{
+                    **attribution,
+                    "department": attribution.get("department") or event.user.id,
+                    "case_id": event.case_id or None,
+                    "purpose": t.DataUse.Name(event.use),
+                },
+            )
 
     async def record_use(
         self,

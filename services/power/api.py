@@ -90,6 +90,17 @@ class AdvanceIn(BaseModel):
     )
 
 
+class RectificationDoneIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: str = Field(min_length=1, max_length=500, description="what was done (整改措施)")
+
+
+class FollowUpIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    applicant_satisfied: bool = Field(description="whether the applicant accepts the rectification")
+    note: str = Field(min_length=1, max_length=500, description="what the applicant said (回访)")
+
+
 def _not_found() -> DomainError:
     return not_found("application_id", "no such application")
 
@@ -229,19 +240,64 @@ def router(registry: Registry, commands: Commands) -> APIRouter:
         app = own(application_id, principal)
         return await run(commands.evaluate(app, body.grade, body.comment, who(principal, app)))
 
-    @api.post(
-        "/applications/{application_id}/advance",
-        summary="Finish the current step: enter the next one or connect (staff, operator)",
-    )
-    async def advance(application_id: str, body: AdvanceIn, principal: Operator) -> dict[str, Any]:
+    def in_region(application_id: str, principal: Principal) -> Application:
         app = registry.get(application_id)
         if app is None:
             raise _not_found()
         if not principal.covers_region(app.division):
             raise forbidden("application_id", "outside your region")
+        return app
+
+    @api.post(
+        "/applications/{application_id}/advance",
+        summary="Finish the current step: enter the next one or connect (staff, operator)",
+    )
+    async def advance(application_id: str, body: AdvanceIn, principal: Operator) -> dict[str, Any]:
+        app = in_region(application_id, principal)
         actor = actors.staff_actor(principal, registry.company)
         who = audit.actor_header(principal)
         return await run(commands.advance(app, body.current_step, actor, who))
+
+    @api.post(
+        "/applications/{application_id}/rectification/completion",
+        summary="Complete the rectification a bad grade opened (staff, operator)",
+    )
+    async def rectified(
+        application_id: str, body: RectificationDoneIn, principal: Operator
+    ) -> dict[str, Any]:
+        app = in_region(application_id, principal)
+        actor = actors.staff_actor(principal, registry.company)
+        who = audit.actor_header(principal)
+        return await run(commands.complete_rectification(app, body.action, actor, who))
+
+    @api.post(
+        "/applications/{application_id}/rectification/follow-up",
+        summary="Record the follow-up (回访) with the applicant after the rectification "
+        "(staff, operator)",
+    )
+    async def followed_up(
+        application_id: str, body: FollowUpIn, principal: Operator
+    ) -> dict[str, Any]:
+        app = in_region(application_id, principal)
+        actor = actors.staff_actor(principal, registry.company)
+        who = audit.actor_header(principal)
+        return await run(commands.follow_up(app, body.applicant_satisfied, body.note, actor, who))
+
+    @api.get("/staff/rectifications", summary="Rectifications of my region (staff)")
+    async def rectifications(
+        principal: Staff,
+        overdue: bool = Query(False, description="only those late (rectification or follow-up)"),
+    ) -> dict[str, Any]:
+        now = registry.now()
+        items = [
+            {"application_id": a.id, "matter_code": a.matter_code}
+            | (views.application(a, catalog, now)["rectification"] or {})
+            for a in registry.all()
+            if a.rectification is not None and principal.covers_region(a.division)
+        ]
+        picked = [i for i in items if not overdue or i["overdue"]]
+        picked.sort(key=lambda i: i["due_date"])
+        return {"rectifications": picked}
 
     @api.get("/staff/applications", summary="Applications of my region (staff)")
     async def queue(

@@ -73,6 +73,7 @@ class Catalog:
     grades: dict[str, Grade]  # by code
     rectification_working_days: int
     sources: dict[str, str]
+    follow_up_working_days: int = 5  # 回访 after a completed rectification
 
     def type_name(self, type_code: str) -> str:
         kind = self.types.get(type_code)
@@ -138,6 +139,7 @@ def parse(matters: Any, evaluation: Any) -> Catalog:
         grades=grades,
         rectification_working_days=int(evaluation["rectification_working_days"]),
         sources=dict(matters["sources"]),
+        follow_up_working_days=int(evaluation.get("follow_up_working_days", 5)),
     )
 
 

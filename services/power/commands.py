@@ -195,6 +195,20 @@ class Commands:
             app.id, events, actor=_who(actor), matter_code=app.matter_code
         )
 
+    async def complete_rectification(
+        self, app: Application, action: str, actor: common.Actor, who: str
+    ) -> Application:
+        events = rules.complete_rectification(
+            app, action, actor, self.registry.now(), self.registry.catalog
+        )
+        return await self.registry.emit(app.id, events, actor=who, matter_code=app.matter_code)
+
+    async def follow_up(
+        self, app: Application, satisfied: bool, note: str, actor: common.Actor, who: str
+    ) -> Application:
+        events = rules.follow_up(app, satisfied, note, actor, self.registry.now())
+        return await self.registry.emit(app.id, events, actor=who, matter_code=app.matter_code)
+
 
 def _who(actor: common.Actor) -> str:
     """The acting party for the `ce_actor` header: role and accountable party. Generic

@@ -105,6 +105,8 @@ class Application:
     completed_at: datetime | None = None
     evaluation: ev.EvaluationSubmitted | None = None
     rectification: ev.RectificationOpened | None = None
+    rectified: ev.RectificationCompleted | None = None
+    followed_up: ev.RectificationFollowedUp | None = None
 
     @property
     def division(self) -> str:
@@ -271,6 +273,23 @@ def _rectification(app: Application, message: ev.RectificationOpened) -> bool:
     return True
 
 
+def _rectified(app: Application, message: ev.RectificationCompleted) -> bool:
+    item = app.rectification
+    if item is None or item.rectification_id != message.rectification_id or app.rectified:
+        return False
+    app.rectified = message
+    return True
+
+
+def _followed_up(app: Application, message: ev.RectificationFollowedUp) -> bool:
+    if app.rectified is None or app.followed_up is not None:
+        return False
+    if app.rectified.rectification_id != message.rectification_id:
+        return False
+    app.followed_up = message
+    return True
+
+
 def _flagged(app: Application, message: ev.ApplicationFlagged) -> bool:
     cid = message.certificate.certificate_id
     if app.status not in OPEN or not app.uses(cid) or cid in app.flags:
@@ -294,6 +313,8 @@ _APPLY = {
     ev.ApplicationCompleted: _completed,
     ev.EvaluationSubmitted: _evaluated,
     ev.RectificationOpened: _rectification,
+    ev.RectificationCompleted: _rectified,
+    ev.RectificationFollowedUp: _followed_up,
     ev.ApplicationFlagged: _flagged,
 }
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Histogram
 
+from services.kit.metrics import StateGauge
 from services.power.catalog import Catalog
+from services.power.rules import RECTIFICATION_PHASES
 
 _DAY = 86400.0
 
@@ -47,6 +49,21 @@ RECTIFICATIONS = Counter(
     "govshare_power_rectifications_opened_total",
     "Rectifications opened by a bad grade.",
     ["matter"],
+)
+RECTIFICATIONS_CLOSED = Counter(
+    "govshare_power_rectifications_closed_total",
+    "Rectifications completed by staff and followed up (回访) with the applicant, by step "
+    "(completed, followed_up).",
+    ["matter", "step"],
+)
+# Counted from the applications at scrape time (see StateGauge): stays up while a
+# rectification is late and clears once it is completed and followed up.
+RECTIFICATIONS_OVERDUE = StateGauge(
+    "govshare_power_rectifications_overdue",
+    "Rectifications past their due date, by the phase they are late in (rectification: "
+    "not completed; follow_up: completed, the applicant not followed up).",
+    "phase",
+    RECTIFICATION_PHASES,
 )
 FLAGGED = Counter(
     "govshare_power_applications_flagged_total",
@@ -87,3 +104,5 @@ def preinitialise(catalog: Catalog) -> None:
         for grade in catalog.grades:
             EVALUATIONS.labels(code, grade)
         RECTIFICATIONS.labels(code)
+        for closed in ("completed", "followed_up"):
+            RECTIFICATIONS_CLOSED.labels(code, closed)

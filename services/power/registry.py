@@ -46,6 +46,8 @@ from services.power.metrics import (
     FLAGGED,
     PREPARATIONS,
     RECTIFICATIONS,
+    RECTIFICATIONS_CLOSED,
+    RECTIFICATIONS_OVERDUE,
     STEPS_OVERDUE,
     TIME_TO_CONNECT,
 )
@@ -91,6 +93,7 @@ class Registry:
         self.by_holder = app.Table("applications-by-holder", key_type=str, value_type=str)
         self.waiters = Waiters(runtime.bus)
         self._overdue_sent: set[tuple[str, str]] = set()
+        RECTIFICATIONS_OVERDUE.source = self.count_rectifications_overdue
 
     @property
     def system(self) -> common.Actor:
@@ -125,6 +128,15 @@ class Registry:
             app = self.get(app_id)
             if app is not None:
                 yield app
+
+    def count_rectifications_overdue(self) -> dict[str, int]:
+        now = self.now()
+        late = (rules.rectification_overdue(app, now) for app in self.all())
+        counts: dict[str, int] = {}
+        for phase in late:
+            if phase is not None:
+                counts[phase] = counts.get(phase, 0) + 1
+        return counts
 
     def preparation(self, parcel_code: str) -> ev.PreparationStarted | None:
         raw = self.preparations.get(parcel_code) if parcel_code else None
@@ -254,6 +266,10 @@ def _count(app: Application, before: str | None, message: Message, catalog: Cata
         EVALUATIONS.labels(matter, catalog.grade_by_value(message.grade).code).inc()
     elif isinstance(message, ev.RectificationOpened):
         RECTIFICATIONS.labels(matter).inc()
+    elif isinstance(message, ev.RectificationCompleted):
+        RECTIFICATIONS_CLOSED.labels(matter, "completed").inc()
+    elif isinstance(message, ev.RectificationFollowedUp):
+        RECTIFICATIONS_CLOSED.labels(matter, "followed_up").inc()
     elif isinstance(message, ev.ApplicationFlagged):
         name = power_types.EvidenceInvalidation.Name(message.invalidation)
         FLAGGED.labels(matter, name.removeprefix("EVIDENCE_INVALIDATION_").lower()).inc()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from google.protobuf.message import Message
 from govshare.common.v1 import types_pb2 as common
@@ -347,3 +347,79 @@ def evaluation(
             )
         )
     return events
+
+
+# --- rectification (整改) and follow-up (回访) ---------------------------------------------
+
+RECTIFYING = "rectification"  # a rectification not yet completed
+FOLLOW_UP = "follow_up"  # completed, the applicant not yet followed up
+RECTIFICATION_PHASES = (RECTIFYING, FOLLOW_UP)
+
+
+def _day(value: date) -> common.Date:
+    return common.Date(year=value.year, month=value.month, day=value.day)
+
+
+def _as_date(value: common.Date) -> date:
+    return date(value.year, value.month, value.day)
+
+
+def complete_rectification(
+    app: Application, action: str, actor: common.Actor, now: datetime, catalog: Catalog
+) -> list[Message]:
+    """Staff completed the rectification a bad grade opened; the follow-up (回访) is then
+    due within the catalog's working days."""
+    item = app.rectification
+    if item is None:
+        raise conflict("rectification", "no rectification is open for this application")
+    if app.rectified is not None:
+        raise conflict("rectification", "the rectification is already completed")
+    if not action.strip() or len(action) > MAX_COMMENT:
+        raise invalid("action", f"say what was done (1..{MAX_COMMENT} characters)")
+    due = due_date(now, catalog.follow_up_working_days)
+    return [
+        ev.RectificationCompleted(
+            application_id=app.id,
+            rectification_id=item.rectification_id,
+            action=action,
+            completed_by=actor,
+            follow_up_due_date=_day(due),
+            completed_at=timestamp(now),
+        )
+    ]
+
+
+def follow_up(
+    app: Application, satisfied: bool, note: str, actor: common.Actor, now: datetime
+) -> list[Message]:
+    """Staff followed up with the applicant after the rectification (回访): it closes."""
+    if app.rectification is None:
+        raise conflict("rectification", "no rectification is open for this application")
+    if app.rectified is None:
+        raise conflict("rectification", "complete the rectification before following up")
+    if app.followed_up is not None:
+        raise conflict("rectification", "the applicant was already followed up")
+    if not note.strip() or len(note) > MAX_COMMENT:
+        raise invalid("note", f"what the applicant said (1..{MAX_COMMENT} characters)")
+    return [
+        ev.RectificationFollowedUp(
+            application_id=app.id,
+            rectification_id=app.rectified.rectification_id,
+            applicant_satisfied=satisfied,
+            note=note,
+            followed_up_by=actor,
+            followed_up_at=timestamp(now),
+        )
+    ]
+
+
+def rectification_overdue(app: Application, now: datetime) -> str | None:
+    """The phase a rectification is late in (past the rectification's due date and not
+    completed, or completed and not followed up by the follow-up's due date), else None."""
+    if app.rectification is None or app.followed_up is not None:
+        return None
+    today = local_date(now)
+    if app.rectified is None:
+        late = today > _as_date(app.rectification.due_date)
+        return RECTIFYING if late else None
+    return FOLLOW_UP if today > _as_date(app.rectified.follow_up_due_date) else None

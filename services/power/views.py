@@ -16,6 +16,7 @@ from govshare.power.v1 import types_pb2 as power_types
 
 from services.kit.clock import rfc3339
 from services.kit.identifiers import mask
+from services.power import rules
 from services.power.catalog import Catalog
 from services.power.domain import Application, StepRecord, instant
 
@@ -111,7 +112,7 @@ def application(app: Application, catalog: Catalog, now: datetime) -> dict[str, 
         "steps_overdue": sum(1 for r in app.steps if r.overdue_at is not None),
         "completed_at": iso(app.completed_at),
         "evaluation": _evaluation(app, catalog),
-        "rectification": _rectification(app),
+        "rectification": _rectification(app, now),
     }
     return view
 
@@ -140,15 +141,29 @@ def _evaluation(app: Application, catalog: Catalog) -> dict[str, Any] | None:
     }
 
 
-def _rectification(app: Application) -> dict[str, Any] | None:
+def _day(value: common.Date) -> str:
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def _rectification(app: Application, now: datetime) -> dict[str, Any] | None:
     item = app.rectification
     if item is None:
         return None
-    due = item.due_date
+    done, called = app.rectified, app.followed_up
     return {
         "rectification_id": item.rectification_id,
-        "due_date": f"{due.year:04d}-{due.month:02d}-{due.day:02d}",
+        "due_date": _day(item.due_date),
         "opened_at": iso(instant(item.opened_at)),
+        "status": "followed_up" if called else "completed" if done else "open",
+        "action": done.action if done else None,
+        "completed_at": iso(instant(done.completed_at)) if done else None,
+        "completed_by": actor(done.completed_by) if done else None,
+        "follow_up_due_date": _day(done.follow_up_due_date) if done else None,
+        "followed_up_at": iso(instant(called.followed_up_at)) if called else None,
+        "followed_up_by": actor(called.followed_up_by) if called else None,
+        "applicant_satisfied": called.applicant_satisfied if called else None,
+        "follow_up_note": called.note if called else None,
+        "overdue": rules.rectification_overdue(app, now),
     }
 
 
@@ -196,6 +211,16 @@ def _line(event: Message, catalog: Catalog) -> dict[str, Any]:
         }
     if isinstance(event, ev.RectificationOpened):
         return _at("rectification_opened", event.opened_at)
+    if isinstance(event, ev.RectificationCompleted):
+        return _at("rectification_completed", event.completed_at, event.completed_by) | {
+            "action": event.action,
+            "follow_up_due_date": _day(event.follow_up_due_date),
+        }
+    if isinstance(event, ev.RectificationFollowedUp):
+        return _at("followed_up", event.followed_up_at, event.followed_up_by) | {
+            "applicant_satisfied": event.applicant_satisfied,
+            "note": event.note,
+        }
     if isinstance(event, ev.ApplicationFlagged):
         return _at("flagged", event.flagged_at) | {"detail": event.detail}
     return {"what": type(event).__name__}

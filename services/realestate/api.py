@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 from services.kit import audit, identifiers, problems
 from services.kit.auth import CurrentPrincipal, Principal
 from services.kit.errors import DomainError, forbidden, invalid, not_found, unavailable
-from services.realestate import applications, cases, queue
+from services.realestate import applications, cases, queue, uses
 from services.realestate.applications import TransferForm
 from services.realestate.cases import Case
 from services.realestate.registrar import Registrar
@@ -40,6 +40,14 @@ class Decision(BaseModel):
     seller_only_home: StrictBool | None = Field(
         default=None, description="whether the unit is the seller family's only home"
     )
+
+
+class Evaluation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    grade: Literal[
+        "very-satisfied", "satisfied", "basically-satisfied", "dissatisfied", "very-dissatisfied"
+    ]
+    comment: str = Field(default="", max_length=500)
 
 
 def _by(principal: Principal) -> dict[str, str]:
@@ -133,10 +141,13 @@ def case_view(case: Case, registrar: Registrar, viewer: Principal) -> dict[str, 
         "seller_certificate": case.seller_certificate,
         "checked_reliefs": case.checked_reliefs,
         "tax": case.tax,
+        "tax_note": case.tax_note,
         "assessment_id": case.assessment_id,
         "total_fen": case.total_fen,
         "payment_id": case.payment_id,
         "registration_number": case.registration_number,
+        "evaluations": case.evaluations,
+        "rectifications": case.rectifications,
         "timeline": sorted(timeline, key=lambda s: s["at"]),
     }
 
@@ -197,7 +208,19 @@ def router(registrar: Registrar) -> APIRouter:
 
     @api.get("/cases/{case_id}", summary="A case step by step (its parties; window staff)")
     async def get_case(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        return case_view(found(case_id, principal), registrar, principal)
+        case = found(case_id, principal)
+        if principal.kind == "staff":  # a use of the parties' data, in their access logs
+            actor = staff_actor(principal, registrar)
+            await registrar.record_use(
+                uses.CASE_READ,
+                case.unit_code,
+                [case],
+                actor,
+                principal.department or "",
+                case_id=case.case_id,
+                by=_by(principal),
+            )
+        return case_view(case, registrar, principal)
 
     @api.post("/cases/{case_id}/confirmation", summary="Confirm an application (the other party)")
     async def confirm(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
@@ -218,6 +241,23 @@ def router(registrar: Registrar) -> APIRouter:
         name = case.seller["name"] if role == "seller" else case.buyer["name"]
         case = await run(
             registrar.withdraw(case, party_actor(principal, name), body.reason, by=_by(principal))
+        )
+        return case_view(case, registrar, principal)
+
+    @api.post(
+        "/cases/{case_id}/evaluation",
+        summary="Rate a completed case (好差评, each party once); a bad grade opens a "
+        "rectification",
+    )
+    async def evaluate(
+        case_id: str, body: Annotated[Evaluation, Body()], principal: CurrentPrincipal
+    ) -> dict[str, Any]:
+        case = found(case_id, principal)
+        role = party_of(principal, case)
+        name = case.seller["name"] if role == "seller" else case.buyer["name"]
+        actor = party_actor(principal, name)
+        case = await run(
+            registrar.evaluate(case, role, body.grade, body.comment, actor, by=_by(principal))
         )
         return case_view(case, registrar, principal)
 
@@ -307,6 +347,22 @@ def router(registrar: Registrar) -> APIRouter:
             raise _forbidden("window staff of realestate or tax only")
         if not principal.covers_region(code[:6]):
             raise _forbidden("outside the staff member's region")
-        return {"code": code, "entries": store.unit_history(code)}
+        entries = store.unit_history(code)
+        # A use of the data of everyone whose transfers on the unit(s) the history shows.
+        units = {e["unit_code"] for e in entries if e.get("unit_code")} | (
+            {code} if len(code) == 28 else set()
+        )
+        actor = staff_actor(principal, registrar)
+        for unit_code in sorted(units):
+            unit = store.unit(unit_code)
+            await registrar.record_use(
+                uses.UNIT_HISTORY_READ,
+                unit_code,
+                [c for c in map(unit.case, unit.cases) if c is not None],
+                actor,
+                principal.department or "",
+                by=_by(principal),
+            )
+        return {"code": code, "entries": entries}
 
     return api

@@ -27,6 +27,7 @@ REJECTED = "rejected"
 
 # Tax side (from TaxProgressRecorded).
 TAX_NONE = "none"
+TAX_MANUAL = "manual_pending"  # the engine could not compute the bill: tax staff assess it
 TAX_ASSESSED = "assessed"
 TAX_PAID = "paid"
 TAX_CANCELLED = "cancelled"
@@ -116,6 +117,7 @@ class Case:
     seller_certificate: dict[str, Any] | None = None
     registered_location: dict[str, str] | None = None
     tax: str = TAX_NONE
+    tax_note: str = ""  # why a manual assessment is pending, or the basis of one made
     assessment_id: str = ""
     total_fen: int = 0
     payment_id: str = ""
@@ -124,6 +126,10 @@ class Case:
     stage: str = AWAITING_CONFIRMATION
     stage_since: str = ""
     timeline: list[dict[str, str]] = field(default_factory=list)
+    # 好差评 of the completed case, by party role ("buyer", "seller"), and the
+    # rectifications bad grades opened, by rectification id.
+    evaluations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rectifications: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -161,7 +167,7 @@ def current_stage(case: Case) -> str:
         return IN_REVIEW
     if case.review == REFERRED:
         return STAFF_REVIEW
-    if case.tax in (TAX_NONE, TAX_CANCELLED):
+    if case.tax in (TAX_NONE, TAX_MANUAL, TAX_CANCELLED):
         return AWAITING_ASSESSMENT
     if case.tax == TAX_ASSESSED:
         return AWAITING_PAYMENT
@@ -337,11 +343,21 @@ def _tax(case: Case, m: ev.TaxProgressRecorded) -> bool:
     if case.closed:
         return False
     at = iso(m.occurred_at)
-    if m.stage == t.TAX_STAGE_ASSESSED and case.tax in (TAX_NONE, TAX_ASSESSED):
+    if m.stage == t.TAX_STAGE_MANUAL_ASSESSMENT_PENDING and case.tax in (TAX_NONE, TAX_MANUAL):
+        if case.tax == TAX_MANUAL and case.tax_note == m.detail:
+            return False
+        case.tax, case.tax_note = TAX_MANUAL, m.detail
+        _step(case, "manual_assessment_required", at, "system: tax", m.detail)
+        return True
+    if m.stage == t.TAX_STAGE_ASSESSED and case.tax in (TAX_NONE, TAX_MANUAL, TAX_ASSESSED):
         if m.assessment_id == case.assessment_id:
             return False
         case.tax, case.assessment_id, case.total_fen = TAX_ASSESSED, m.assessment_id, m.total.fen
-        _step(case, "assessed", at, "system: tax", f"bill {m.assessment_id}: {m.total.fen} fen")
+        case.tax_note = m.detail
+        by_staff = m.assessed_by.kind == common.ACTOR_KIND_PERSON
+        by = actor_text(m.assessed_by) if by_staff else "system: tax"
+        detail = f"bill {m.assessment_id}: {m.total.fen} fen"
+        _step(case, "assessed", at, by, f"{detail}; {m.detail}" if m.detail else detail)
         return True
     if m.stage == t.TAX_STAGE_PAID and case.tax != TAX_PAID:
         case.tax, case.payment_id = TAX_PAID, m.payment_id
@@ -366,6 +382,32 @@ def _registered(case: Case, m: ev.RegistrationCompleted) -> bool:
     return True
 
 
+def _evaluated(case: Case, m: ev.CaseEvaluated) -> bool:
+    role = case.party_role(m.evaluated_by.on_behalf_of.id)
+    if case.closed != COMPLETED or role is None or role in case.evaluations:
+        return False
+    case.evaluations[role] = {
+        "grade": t.EvaluationGrade.Name(m.grade).removeprefix("EVALUATION_GRADE_").lower(),
+        "comment": m.comment,
+        "at": iso(m.submitted_at),
+    }
+    _step(case, "evaluated", iso(m.submitted_at), actor_text(m.evaluated_by), m.comment)
+    return True
+
+
+def _rectification(case: Case, m: ev.CaseRectificationOpened) -> bool:
+    if case.closed != COMPLETED or m.rectification_id in case.rectifications:
+        return False
+    case.rectifications[m.rectification_id] = {
+        "grade": t.EvaluationGrade.Name(m.grade).removeprefix("EVALUATION_GRADE_").lower(),
+        "comment": m.comment,
+        "due_date": _date(m.due_date),
+        "opened_at": iso(m.opened_at),
+    }
+    _step(case, "rectification_opened", iso(m.opened_at), "system", f"due {_date(m.due_date)}")
+    return True
+
+
 _APPLIERS: dict[type[Message], Any] = {
     ev.TransferConfirmed: _confirmed,
     ev.ReviewPassed: _passed,
@@ -375,6 +417,8 @@ _APPLIERS: dict[type[Message], Any] = {
     ev.TransferWithdrawn: _withdrawn,
     ev.TaxProgressRecorded: _tax,
     ev.RegistrationCompleted: _registered,
+    ev.CaseEvaluated: _evaluated,
+    ev.CaseRectificationOpened: _rectification,
 }
 
 

@@ -114,13 +114,27 @@ class Feeds:
     @staticmethod
     def _progress(message: Message) -> ev.TaxProgressRecorded | None:
         if isinstance(message, tax.AssessmentIssued):
-            return ev.TaxProgressRecorded(
+            progress = ev.TaxProgressRecorded(
                 unit_code=message.unit_code,
                 case_id=message.case_id,
                 stage=t.TAX_STAGE_ASSESSED,
                 assessment_id=message.assessment_id,
                 total=message.total,
                 occurred_at=message.issued_at,
+                assessed_by=message.assessed_by,
+            )
+            if message.legal_basis:  # assessed by hand: its basis and reviewer
+                progress.detail = (
+                    f"人工核定, 依据 {message.legal_basis}, 复核 {message.reviewed_by.person_name}"
+                )
+            return progress
+        if isinstance(message, tax.ManualAssessmentRequired):
+            return ev.TaxProgressRecorded(
+                unit_code=message.unit_code,
+                case_id=message.case_id,
+                stage=t.TAX_STAGE_MANUAL_ASSESSMENT_PENDING,
+                detail=f"税费无法自动计算, 待税务窗口人工核定: {message.field}: {message.reason}",
+                occurred_at=message.required_at,
             )
         if isinstance(message, tax.PaymentCleared):
             return ev.TaxProgressRecorded(

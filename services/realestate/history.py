@@ -69,12 +69,15 @@ def of_realestate(m: Message) -> Entry | None:
         return entry(TRANSFER, iso(m.claimed_at), m, "窗口人员受理", m.case_id)
     if isinstance(m, realestate.TaxProgressRecorded):
         stage = re_types.TaxStage.Name(m.stage).removeprefix("TAX_STAGE_").lower()
+        if stage == "manual_assessment_pending":
+            return entry(ASSESSMENT, iso(m.occurred_at), m, f"待人工核定: {m.detail}", m.case_id)
         text = {"assessed": "税费核定", "paid": "税费缴清", "cancelled": "税费单作废"}[stage]
+        note = f" ({m.detail})" if m.detail else ""
         return entry(
             ASSESSMENT,
             iso(m.occurred_at),
             m,
-            f"{text}: {m.assessment_id}, {m.total.fen} 分",
+            f"{text}: {m.assessment_id}, {m.total.fen} 分{note}",
             m.case_id,
         )
     if isinstance(m, realestate.RegistrationCompleted):

@@ -46,6 +46,16 @@ COMPLETION_SECONDS = Histogram(
     "Time from application to registration of a joint case.",
     buckets=(1, 5, 30, 60, 300, 900, 3600, 4 * 3600, 86400, 3 * 86400, 5 * 86400, 30 * 86400),
 )
+GRADES = ("very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied")
+EVALUATIONS = Counter(
+    "govshare_realestate_evaluations_total",
+    "Ratings (好差评) of completed joint cases by their parties, by grade.",
+    ["grade"],
+)
+RECTIFICATIONS = Counter(
+    "govshare_realestate_rectifications_opened_total",
+    "Rectifications opened by a party's bad grade of a joint case.",
+)
 EVIDENCE_CALLS = Counter(
     "govshare_realestate_evidence_calls_total",
     "Evidence resolutions with the certificate registry, by result status.",
@@ -81,3 +91,5 @@ def preinitialise() -> None:
     for trigger, result in (("registration", "held"), ("registration", "referred")):
         TITLE_RECHECKS.labels(trigger, result)
     TITLE_RECHECKS.labels("changed", "referred")
+    for grade in GRADES:
+        EVALUATIONS.labels(grade)

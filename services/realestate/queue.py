@@ -35,6 +35,8 @@ def item(case: Case, now: datetime) -> dict[str, Any]:
         "waiting_seconds": int(seconds_between(case.stage_since, now.isoformat())),
         "claimed_by": case.claimed_by,
         "findings": case.findings,
+        "tax": case.tax,
+        "tax_note": case.tax_note,
         "applied_at": case.applied_at,
     }
 

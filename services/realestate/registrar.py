@@ -24,7 +24,17 @@ from services.kit.envelope import Envelope
 from services.kit.errors import conflict
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters, derived_id
-from services.realestate import cases, deadlines, history, metrics, reliefs, review, titles
+from services.realestate import (
+    cases,
+    deadlines,
+    evaluations,
+    history,
+    metrics,
+    reliefs,
+    review,
+    titles,
+    uses,
+)
 from services.realestate.cases import Case
 from services.realestate.evidence import RECHECK_PURPOSE, EvidenceClient
 from services.realestate.review import Evidence, Finding, Outcome
@@ -105,6 +115,8 @@ class Registrar:
                 await self._open(env, message)
             elif isinstance(message, ev.TitleChangeRecorded):
                 await self._title_changed(env, message)
+            elif isinstance(message, ev.DataUseRecorded):
+                pass  # for the holders' access logs (certificates); nothing changes here
             else:
                 await self._advance(env, message)
         finally:
@@ -207,6 +219,11 @@ class Registrar:
             message, ev.ReviewRejected | ev.TransferWithdrawn | ev.RegistrationCompleted
         ):
             metrics.CASES_CLOSED.labels(case.closed).inc()
+        if isinstance(message, ev.CaseEvaluated):
+            name = t.EvaluationGrade.Name(message.grade).removeprefix("EVALUATION_GRADE_")
+            metrics.EVALUATIONS.labels(name.lower()).inc()
+        elif isinstance(message, ev.CaseRectificationOpened):
+            metrics.RECTIFICATIONS.inc()
         if isinstance(message, ev.RegistrationCompleted):
             metrics.COMPLETION_SECONDS.observe(
                 max(cases.seconds_between(case.applied_at, cases.iso(message.registered_at)), 0)
@@ -373,6 +390,44 @@ class Registrar:
             registered_at=self.clock.stamp(),
         )
 
+    # --- uses of people's data (each in the holders' access logs) ---------------------------
+
+    async def record_use(
+        self,
+        use: str,
+        unit_code: str,
+        cases_read: list[Case],
+        actor: common.Actor,
+        department: str,
+        *,
+        case_id: str = "",
+        by: dict[str, str] | None = None,
+    ) -> None:
+        """Log a staff member's read of the data of the cases' parties before it is
+        answered: a read that cannot be logged is not answered."""
+        holders = uses.subjects(cases_read)
+        if not holders:
+            return
+        known = uses.load()[use]
+        await self.runtime.bus.publish(
+            ev.DataUseRecorded(
+                unit_code=unit_code,
+                case_id=case_id,
+                holder_ids=holders,
+                user=self.department_party(department),
+                used_by=actor,
+                use=use,
+                purpose=known.purpose,
+                legal_basis=known.legal_basis,
+                data_described=f"{known.described} ({case_id or unit_code})",
+                occurred_at=self.clock.stamp(),
+            ),
+            subject=unit_code,
+            case_id=case_id or None,
+            purpose=use,
+            **(by or {}),
+        )
+
     # --- commands ---------------------------------------------------------------------------
 
     async def emit(self, message: Message, case: Case, by: dict[str, str] | None = None) -> Case:
@@ -432,6 +487,27 @@ class Registrar:
             case,
             by,
         )
+
+    async def evaluate(
+        self,
+        case: Case,
+        role: str,
+        grade: str,
+        comment: str,
+        actor: common.Actor,
+        by: dict[str, str] | None = None,
+    ) -> Case:
+        """A party rates the completed case (好差评); a bad grade opens a rectification."""
+        # evaluations.EvaluationRefused is a DomainError: the answer names the field
+        events = evaluations.evaluate(
+            case, role, grade, comment, actor, self.clock.now(), evaluations.load()
+        )
+        await self.waiters.emit_all(
+            events, subject=case.unit_code, wait=True, case_id=case.case_id, **(by or {})
+        )
+        updated = self.store.unit(case.unit_code).case(case.case_id)
+        assert updated is not None
+        return updated
 
     async def claim(
         self, case: Case, actor: common.Actor, department: str, by: dict[str, str] | None = None

@@ -4,22 +4,57 @@ payment channel's confirmation on its own topic does (office.on_channel_event)."
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote as url_quote
 
 from fastapi import APIRouter, Body
 from google.protobuf import json_format
 from govshare.common.v1 import types_pb2 as common
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from services.kit import audit, problems
 from services.kit.auth import CurrentPrincipal, Principal
-from services.kit.errors import DomainError, forbidden, not_found, unavailable
-from services.tax import ledger
+from services.kit.errors import DomainError, conflict, forbidden, invalid, not_found, unavailable
+from services.tax import assessments, ledger
 from services.tax.office import TaxOffice
 from services.tax.payments import TaxCase
 from services.tax.quote import QuoteRequest, bill_json, quote
 
 STAFF_DEPARTMENTS = ("tax", "realestate")  # window staff of the joint case (一窗办事)
+WINDOW_ROLE = "window"  # tax window staff (窗口人员) assess by hand
+
+
+class ManualLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field(min_length=1, max_length=40, description="bill line kind, e.g. deed_tax")
+    payer: Literal["buyer", "seller"]
+    amount_fen: StrictInt = Field(ge=0, le=10**13)
+    base_fen: StrictInt | None = Field(default=None, ge=0, le=10**13)
+    rate_ppm: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
+    legal_source: str = Field(default="", max_length=200, description="else the legal basis")
+    explanation: str = Field(default="", max_length=200)
+
+
+class StaffMember(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=64)
+
+
+class ManualAssessmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    lines: list[ManualLineIn] = Field(min_length=1, max_length=20)
+    legal_basis: str = Field(min_length=1, max_length=300, description="the law it rests on")
+    reviewer: StaffMember = Field(description="the second staff member who reviewed it")
+
+
+def _staff_actor(staff_id: str, name: str, authority: common.Party) -> common.Actor:
+    return common.Actor(
+        kind=common.ACTOR_KIND_PERSON,
+        person_name=f"{name} ({staff_id})" if name else staff_id,
+        on_behalf_of=authority,
+        role="staff:tax",
+    )
 
 
 def _forbidden(reason: str) -> DomainError:
@@ -64,6 +99,15 @@ def _ledger_view(case: TaxCase) -> dict[str, Any]:
     }
 
 
+async def _record_read(office: TaxOffice, case: TaxCase, principal: Principal) -> None:
+    """A staff read of the parties' data, in their access logs (before it is answered).
+    Realestate staff read the bill for their own department."""
+    department = principal.department or ""
+    actor = _staff_actor(principal.subject, principal.name or "", office.authority)
+    actor.role = f"staff:{department}"
+    await office.record_staff_read(case, actor, by=audit.attribution(principal, "tax"))
+
+
 def router(office: TaxOffice, *, cashier_url: str = "") -> APIRouter:
     api = APIRouter(prefix="/v1", tags=["tax"], responses=problems.RESPONSES)
 
@@ -79,6 +123,8 @@ def router(office: TaxOffice, *, cashier_url: str = "") -> APIRouter:
         case = _found(office, case_id, principal)
         if not (_party_of(principal, case) or _staff_covers(principal, case, STAFF_DEPARTMENTS)):
             raise _forbidden("only the parties and the case's window staff may see the bill")
+        if principal.kind == "staff":
+            await _record_read(office, case, principal)
         assessment = office.assessment(case)
         return {
             "case_id": case.case_id,
@@ -120,7 +166,76 @@ def router(office: TaxOffice, *, cashier_url: str = "") -> APIRouter:
         case = _found(office, case_id, principal)
         if not _staff_covers(principal, case, ("tax",)):
             raise _forbidden("tax staff of the unit's region only")
-        return _ledger_view(case)
+        await _record_read(office, case, principal)
+        assessment = office.assessment(case)
+        return {
+            **_ledger_view(case),
+            "assessment": {
+                "assessment_id": case.assessment_id,
+                "rule_set": assessment.rule_set if assessment else "",
+                "legal_basis": assessment.legal_basis if assessment else "",
+                "assessed_by": assessment.assessed_by.person_name if assessment else "",
+                "reviewed_by": assessment.reviewed_by.person_name if assessment else "",
+            },
+        }
+
+    @api.get(
+        "/manual-assessments",
+        summary="Cases whose bill the engine could not compute, waiting to be assessed by "
+        "hand (tax staff of their region)",
+    )
+    async def get_manual_assessments(principal: CurrentPrincipal) -> dict[str, Any]:
+        if principal.kind != "staff" or principal.department != "tax":
+            raise _forbidden("tax staff only")
+        waiting = [
+            {"case_id": c.case_id, "unit_code": c.unit_code}
+            | {k: v for k, v in (c.manual or {}).items() if k != "event"}
+            for c in office.pending_manual()
+            if principal.covers_region(c.unit_code[:6])
+        ]
+        return {"cases": waiting, "count": len(waiting)}
+
+    @api.post(
+        "/cases/{case_id}/manual-assessment",
+        summary="Assess by hand a case the engine could not compute (tax window staff; with "
+        "the legal basis and a second staff member as reviewer)",
+    )
+    async def post_manual_assessment(
+        case_id: str, body: Annotated[ManualAssessmentIn, Body()], principal: CurrentPrincipal
+    ) -> dict[str, Any]:
+        case = office.case(case_id)
+        if case is None or not case.manual or not _staff_covers(principal, case, ("tax",)):
+            raise not_found("case_id", "no case awaiting a manual assessment")
+        if not principal.has_role(WINDOW_ROLE):
+            raise _forbidden(f"role {WINDOW_ROLE!r} required")
+        lines = [assessments.ManualLine(**line.model_dump()) for line in body.lines]
+        try:
+            after = await office.assess_by_hand(
+                case,
+                lines,
+                legal_basis=body.legal_basis,
+                assessor=(
+                    principal.subject,
+                    _staff_actor(principal.subject, principal.name or "", office.authority),
+                ),
+                reviewer=(
+                    body.reviewer.id,
+                    _staff_actor(body.reviewer.id, body.reviewer.name, office.authority),
+                ),
+                by=audit.attribution(principal, "tax"),
+            )
+        except assessments.ManualError as error:
+            refusal = conflict if error.field == "case_id" else invalid
+            raise refusal(error.field, error.reason) from None
+        except TimeoutError:
+            raise unavailable("case_id", "not applied in time; retry") from None
+        assessment = office.assessment(after)
+        return {
+            "case_id": after.case_id,
+            "status": after.status,
+            "assessment": json_format.MessageToDict(assessment) if assessment else None,
+            "total_fen": after.total_fen,
+        }
 
     @api.get(
         "/reconciliations",

@@ -125,9 +125,20 @@ class TaxOffice:
         try:
             bill = engine.assess(assessments.facts_of(applied, passed.checked_reliefs), self.book)
         except engine.FactsError as error:
-            # Parked with its reason; the case waits on tax staff in the shared queue.
+            # No dead end: the case waits on tax window staff, who assess it by hand.
             metrics.ASSESSMENT_FAILURES.labels(error.field).inc()
-            raise Rejected(f"tax_facts.{error.field}", error.reason) from None
+            await self._record_use(env, applied)
+            await self.runtime.bus.publish(
+                assessments.manual_required_event(
+                    applied, error, caused_by=_cause(env), required_at=self.clock.now()
+                ),
+                subject=applied.case_id,
+                event_id=derived_id(env.dedup_key, "manual-required"),
+                case_id=applied.case_id,
+                purpose="tax.transfer-assessment",
+            )
+            return
+        await self._record_use(env, applied)
         event = assessments.assessment_event(
             bill,
             applied,
@@ -142,6 +153,23 @@ class TaxOffice:
             event_id=derived_id(env.dedup_key, "assessment"),
             case_id=applied.case_id,
             purpose="tax.transfer-assessment",
+        )
+
+    async def _record_use(self, env: Envelope, applied: re_events.TransferApplied) -> None:
+        """The engine used the parties' data: in their access logs (before the bill)."""
+        await self.runtime.bus.publish(
+            assessments.data_use_event(
+                applied.case_id,
+                applied.unit_code,
+                [applied.buyer, applied.seller],
+                user=self.authority,
+                used_by=assessments.system_actor(self.authority),
+                at=self.clock.now(),
+            ),
+            subject=applied.case_id,
+            event_id=derived_id(env.dedup_key, "data-use"),
+            case_id=applied.case_id,
+            purpose=assessments.TRANSFER_ASSESSED,
         )
 
     async def _close(self, env: Envelope, unit_code: str, case_id: str, reason: str) -> None:
@@ -172,6 +200,8 @@ class TaxOffice:
         try:
             if isinstance(message, ev.AssessmentIssued):
                 self._apply_assessment(message)
+            elif isinstance(message, ev.ManualAssessmentRequired):
+                self._apply_manual_required(message)
             elif isinstance(message, ev.PaymentOrderOpened):
                 self._apply_order(message)
             elif isinstance(message, ev.PaymentOrderExpired | ev.PaymentOrderFailed):
@@ -205,6 +235,22 @@ class TaxOffice:
         ):
             self._store(case)
             metrics.ASSESSMENTS.labels(message.rule_set).inc()
+
+    def _apply_manual_required(self, message: ev.ManualAssessmentRequired) -> None:
+        case = self.case(message.case_id) or TaxCase(message.case_id)
+        manual = {
+            "field": message.field,
+            "reason": message.reason,
+            "required_at": message.required_at.ToDatetime(tzinfo=UTC).isoformat(),
+            "event": _b64(message),
+        }
+        if payments.apply_manual_required(case, message.unit_code, manual):
+            self._store(case)
+
+    def manual_required(self, case: TaxCase) -> ev.ManualAssessmentRequired | None:
+        if not case.manual:
+            return None
+        return ev.ManualAssessmentRequired.FromString(base64.b64decode(case.manual["event"]))
 
     async def _settle(self, env: Envelope, payment: ev.PaymentReceived) -> None:
         """Decide a payment once. The derived events are produced before the decision is
@@ -312,6 +358,7 @@ class TaxOffice:
                 "side": p.side,
                 "amount_fen": p.amount_fen,
                 "line_kind": p.line_kind,
+                "memo": p.memo,
             }
             for p in postings
         ]
@@ -619,6 +666,90 @@ class TaxOffice:
         if order is None:
             raise RuntimeError(f"payment order {order_id} was produced but not applied")
         return {"order_id": order_id, "case_id": case.case_id, **order}
+
+    async def assess_by_hand(
+        self,
+        case: TaxCase,
+        lines: list[assessments.ManualLine],
+        *,
+        legal_basis: str,
+        assessor: tuple[str, common.Actor],
+        reviewer: tuple[str, common.Actor],
+        by: dict[str, str] | None = None,
+    ) -> TaxCase:
+        """Tax window staff assess a case the engine could not compute (ManualError when
+        refused); the answer once the bill is applied."""
+        required = self.manual_required(case)
+        if required is None or case.status != payments.MANUAL_PENDING:
+            reason = f"本案税费单状态为 {case.status}, 无需人工核定"
+            raise assessments.ManualError("case_id", reason)
+        event = assessments.manual_assessment_event(
+            required,
+            lines,
+            legal_basis=legal_basis,
+            assessor=assessor,
+            reviewer=reviewer,
+            chart=self.chart,
+            assessment_id=assessments.assessment_id_for(case.case_id, uuid.uuid4().hex),
+            tax_authority=self.authority,
+            issued_at=self.clock.now(),
+        )
+        # Tax staff used the parties' data: in their access logs, before the bill.
+        used = assessments.data_use_event(
+            case.case_id,
+            required.unit_code,
+            [required.buyer, required.seller],
+            user=self.authority,
+            used_by=assessor[1],
+            at=self.clock.now(),
+        )
+        await self.runtime.bus.publish(
+            used,
+            subject=case.case_id,
+            case_id=case.case_id,
+            purpose=assessments.TRANSFER_ASSESSED,
+            **(by or {}),
+        )
+        await self.waiters.emit(
+            event,
+            subject=case.case_id,
+            wait=True,
+            case_id=case.case_id,
+            purpose="tax.transfer-assessment",
+            **(by or {}),
+        )
+        after = self.case(case.case_id)
+        if after is None or after.assessment_id != event.assessment_id:
+            raise RuntimeError(f"assessment {event.assessment_id} was produced but not applied")
+        return after
+
+    async def record_staff_read(
+        self, case: TaxCase, actor: common.Actor, by: dict[str, str] | None = None
+    ) -> None:
+        """A staff member reads the case's bill or ledger: a use of the payers' data, in
+        their access logs, logged before it is answered."""
+        payers = [common.Party(**p) for p in case.parties.values()]
+        if not payers:
+            return
+        used = assessments.data_use_event(
+            case.case_id,
+            case.unit_code,
+            payers,
+            user=self.authority,
+            used_by=actor,
+            at=self.clock.now(),
+            use=assessments.CASE_READ,
+        )
+        await self.runtime.bus.publish(
+            used,
+            subject=case.case_id,
+            case_id=case.case_id,
+            purpose=assessments.CASE_READ,
+            **(by or {}),
+        )
+
+    def pending_manual(self) -> list[TaxCase]:
+        return [c for c in self.all_cases() if c.status == payments.MANUAL_PENDING]
 
     async def scan_expired_orders(self) -> None:
         """Announce every open order past its expiry, once (the set holds what was sent

@@ -16,6 +16,7 @@ from typing import Any
 from services.kit.errors import DomainError, Kind
 
 NONE = "none"  # nothing assessed yet
+MANUAL_PENDING = "manual_pending"  # the engine could not compute it: tax staff assess by hand
 ASSESSED = "assessed"
 PAID = "paid"
 CANCELLED = "cancelled"
@@ -61,6 +62,9 @@ class TaxCase:
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     # refund id -> {payment_id, channel, amount_fen, reason, reverses_clearing, status}
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # While (and after) the case waited for a manual assessment: why the engine could not
+    # compute the bill, the parties and the contract date staff assess it with.
+    manual: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,7 +98,7 @@ def apply_assessment(
     or the case no longer takes one."""
     if assessment_id == case.assessment_id or assessment_id in case.superseded:
         return False
-    if case.status not in (NONE, ASSESSED):
+    if case.status not in (NONE, MANUAL_PENDING, ASSESSED):
         return False
     if case.assessment_id:
         case.superseded.append(case.assessment_id)
@@ -104,6 +108,17 @@ def apply_assessment(
     case.total_fen = total_fen
     case.parties = parties
     case.status = ASSESSED
+    return True
+
+
+def apply_manual_required(case: TaxCase, unit_code: str, manual: dict[str, Any]) -> bool:
+    """The engine could not compute the bill: the case waits on tax staff. Only a case
+    without a bill waits (a case already billed keeps its bill); False if nothing changes."""
+    if case.status not in (NONE, MANUAL_PENDING) or case.manual == manual:
+        return False
+    case.unit_code = unit_code
+    case.manual = manual
+    case.status = MANUAL_PENDING
     return True
 
 

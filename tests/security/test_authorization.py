@@ -79,6 +79,10 @@ def rows(s: Seeds) -> list[Row]:
     rotate = f"/v1/issuers/{REGISTRAR}/key-rotations"
     decision = {"decision": "pass", "note": "x"}
     upload = {"type_code": PROPERTY, "upload_ref": "uploads/x.pdf"}
+    rating = {"grade": "satisfied"}
+    manual = {"lines": [{"kind": "deed_tax", "payer": "buyer", "amount_fen": 1}],
+              "legal_basis": "x", "reviewer": {"id": "tax-2", "name": "y"}}  # fmt: skip
+    done, called = {"action": "x"}, {"applicant_satisfied": True, "note": "x"}
     apply = {"matter_code": "lv-nonresident-new", "requested_capacity_w": 60000,
              "unit_code": s.unit_code}  # fmt: skip
     R = Row
@@ -108,6 +112,11 @@ def rows(s: Seeds) -> list[Row]:
         R("realestate window, Qingdao", "realestate", "POST", case + "/claim", 404),
         R("dept realestate", "realestate", "POST", case + "/claim", 404),
         R("citizen stranger", "realestate", "POST", case + "/decision", 404, decision),
+        # a completed case is rated by its parties only (this one is not completed yet)
+        R("seller", "realestate", "POST", case + "/evaluation", 409, rating),
+        R("citizen stranger", "realestate", "POST", case + "/evaluation", 404, rating),
+        R("realestate window", "realestate", "POST", case + "/evaluation", 403, rating),
+        R("dept realestate", "realestate", "POST", case + "/evaluation", 404, rating),
         R("seller", "realestate", "GET", f"/v1/units/{s.unit_code}/history", 403),
         R("tax staff", "realestate", "GET", f"/v1/units/{s.unit_code}/history", 200),
         R("power staff", "realestate", "GET", f"/v1/units/{s.unit_code}/history", 403),
@@ -131,6 +140,13 @@ def rows(s: Seeds) -> list[Row]:
         R("realestate staff", "tax", "GET", case + "/ledger", 403),
         R("tax staff, Qingdao", "tax", "GET", case + "/ledger", 404),
         R("tax staff", "tax", "GET", case + "/ledger", 200),
+        # assessing by hand: tax staff, and only a case the engine could not assess
+        R("seller", "tax", "POST", case + "/manual-assessment", 404, manual),
+        R("realestate staff", "tax", "POST", case + "/manual-assessment", 404, manual),
+        R("tax staff", "tax", "POST", case + "/manual-assessment", 404, manual),
+        R("buyer", "tax", "GET", "/v1/manual-assessments", 403),
+        R("realestate staff", "tax", "GET", "/v1/manual-assessments", 403),
+        R("tax staff", "tax", "GET", "/v1/manual-assessments", 200),
         R("buyer", "tax", "GET", "/v1/ledger", 403),
         R("realestate staff", "tax", "GET", "/v1/ledger", 403),
         R("dept tax", "tax", "GET", "/v1/ledger", 403),
@@ -147,6 +163,15 @@ def rows(s: Seeds) -> list[Row]:
         R("power staff", "power", "POST", app + "/evidence/refresh", 403),
         R("power staff", "power", "POST", app + "/evaluation", 403, {"grade": "satisfied"}),
         R("dept power", "power", "POST", app + "/advance", 403, {"current_step": "acceptance"}),
+        # a rectification is completed and followed up by operators of the region
+        R("applicant", "power", "POST", app + "/rectification/completion", 403, done),
+        R("power staff", "power", "POST", app + "/rectification/completion", 403, done),
+        R("power operator, Qingdao", "power", "POST", app + "/rectification/completion", 403,
+          done),
+        R("dept power", "power", "POST", app + "/rectification/follow-up", 403, called),
+        R("applicant", "power", "POST", app + "/rectification/follow-up", 403, called),
+        R("applicant", "power", "GET", "/v1/staff/rectifications", 403),
+        R("power staff", "power", "GET", "/v1/staff/rectifications", 200),
         R("power staff", "power", "GET", "/v1/me/applications", 403),
         R("dept power", "power", "GET", "/v1/me/applications", 403),
         R("applicant", "power", "GET", "/v1/staff/applications", 403),

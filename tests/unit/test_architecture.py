@@ -19,7 +19,17 @@ RUNTIME = tuple(
 )
 PURE_MODULES = {
     "certificates": ("domain", "catalog"),
-    "realestate": ("applications", "cases", "deadlines", "history", "reliefs", "review", "titles"),
+    "realestate": (
+        "applications",
+        "cases",
+        "deadlines",
+        "evaluations",
+        "history",
+        "reliefs",
+        "review",
+        "titles",
+        "uses",
+    ),
     "tax": ("assessments", "engine", "ledger", "payments", "quote", "reconciliation", "rules"),
     "power": ("actors", "catalog", "commands", "domain", "preparation", "rules", "views"),
     "devbank": ("bank",),

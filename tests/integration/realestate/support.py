@@ -201,6 +201,24 @@ def transfer_form(
     )
 
 
+def confirmed_case(running: Platform) -> tuple[Party, Party, str, str]:
+    """A seller with an e-property certificate files a transfer and the buyer confirms:
+    (seller, buyer, unit code, case id)."""
+    seller, buyer = Party(), Party()
+    unit = unit_code()
+    running.issue_property_certificate(seller, unit)
+    status, case = running.post(
+        f"{running.realestate}/v1/transfers", seller.token, transfer_form(seller, buyer, unit)
+    )
+    assert status == 201, case
+    case_id = case["case_id"]
+    status, confirmed = running.post(
+        f"{running.realestate}/v1/cases/{case_id}/confirmation", buyer.token
+    )
+    assert status == 200, confirmed
+    return seller, buyer, unit, case_id
+
+
 def environment(bootstrap: str, keys_dir: str, prefix: str = "") -> dict[str, str]:
     prefix = prefix or f"t{uuid.uuid4().hex[:10]}."
     asyncio.run(ensure_topics(bootstrap, all_topic_names(prefix), partitions=4))

@@ -162,3 +162,24 @@ def test_realestate_staff_hand_a_relief_doubt_over_to_tax_staff():
     assert cases.apply(case, handed)
     assert (case.referred_to, case.claimed_by) == ("tax", None)
     assert not cases.apply(case, handed)  # a repeat changes nothing
+
+
+def test_a_case_the_engine_cannot_assess_waits_on_tax_staff_until_assessed_by_hand():
+    case = opened()
+    cases.apply(case, e.confirmed())
+    cases.apply(case, e.passed())
+    pending = e.tax(t.TAX_STAGE_MANUAL_ASSESSMENT_PENDING, 32)
+    pending.detail = "税费无法自动计算, 待税务窗口人工核定: contract_date: no rule set"
+    assert cases.apply(case, pending)
+    assert not cases.apply(case, pending)
+    assert (cases.current_stage(case), cases.waiting_on(case)) == ("awaiting_assessment", "tax")
+    item = queue.item(case, datetime.now(UTC))
+    assert item["tax"] == "manual_pending" and "contract_date" in item["tax_note"]
+    by_hand = e.tax(t.TAX_STAGE_ASSESSED, 90)
+    by_hand.detail = "人工核定, 依据 税收征收管理法 第三十五条, 复核 赵复核 (tax-02)"
+    by_hand.assessed_by.CopyFrom(e.STAFF)
+    assert cases.apply(case, by_hand)
+    assert cases.current_stage(case) == "awaiting_payment"
+    step = case.timeline[-1]
+    assert step["step"] == "assessed" and step["by"] == "window: 王窗口"
+    assert "复核 赵复核" in step["detail"] and "税收征收管理法" in step["detail"]

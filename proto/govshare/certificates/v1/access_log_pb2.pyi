@@ -65,7 +65,7 @@ class EvidenceAccessDenied(_message.Message):
     def __init__(self, holder_id: _Optional[str] = ..., access_id: _Optional[str] = ..., requester: _Optional[_Union[_types_pb2_1.Party, _Mapping]] = ..., requested_by: _Optional[_Union[_types_pb2_1.Actor, _Mapping]] = ..., matter_code: _Optional[str] = ..., purpose: _Optional[str] = ..., case_id: _Optional[str] = ..., requested_type_codes: _Optional[_Iterable[str]] = ..., reason: _Optional[_Union[_types_pb2.AccessDenialReason, str]] = ..., detail: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PersonalDataUsed(_message.Message):
-    __slots__ = ("holder_id", "access_id", "user", "used_by", "use", "purpose", "legal_basis", "case_id", "certificates", "occurred_at")
+    __slots__ = ("holder_id", "access_id", "user", "used_by", "use", "purpose", "legal_basis", "case_id", "certificates", "occurred_at", "data_described")
     HOLDER_ID_FIELD_NUMBER: _ClassVar[int]
     ACCESS_ID_FIELD_NUMBER: _ClassVar[int]
     USER_FIELD_NUMBER: _ClassVar[int]
@@ -76,6 +76,7 @@ class PersonalDataUsed(_message.Message):
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CERTIFICATES_FIELD_NUMBER: _ClassVar[int]
     OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    DATA_DESCRIBED_FIELD_NUMBER: _ClassVar[int]
     holder_id: str
     access_id: str
     user: _types_pb2_1.Party
@@ -86,4 +87,5 @@ class PersonalDataUsed(_message.Message):
     case_id: str
     certificates: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.CertificateRef]
     occurred_at: _timestamp_pb2.Timestamp
-    def __init__(self, holder_id: _Optional[str] = ..., access_id: _Optional[str] = ..., user: _Optional[_Union[_types_pb2_1.Party, _Mapping]] = ..., used_by: _Optional[_Union[_types_pb2_1.Actor, _Mapping]] = ..., use: _Optional[_Union[_types_pb2.DataUse, str]] = ..., purpose: _Optional[str] = ..., legal_basis: _Optional[str] = ..., case_id: _Optional[str] = ..., certificates: _Optional[_Iterable[_Union[_types_pb2_1.CertificateRef, _Mapping]]] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    data_described: str
+    def __init__(self, holder_id: _Optional[str] = ..., access_id: _Optional[str] = ..., user: _Optional[_Union[_types_pb2_1.Party, _Mapping]] = ..., used_by: _Optional[_Union[_types_pb2_1.Actor, _Mapping]] = ..., use: _Optional[_Union[_types_pb2.DataUse, str]] = ..., purpose: _Optional[str] = ..., legal_basis: _Optional[str] = ..., case_id: _Optional[str] = ..., certificates: _Optional[_Iterable[_Union[_types_pb2_1.CertificateRef, _Mapping]]] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., data_described: _Optional[str] = ...) -> None: ...

@@ -170,6 +170,38 @@ class RectificationOpened(_message.Message):
     opened_at: _timestamp_pb2.Timestamp
     def __init__(self, application_id: _Optional[str] = ..., rectification_id: _Optional[str] = ..., grade: _Optional[_Union[_types_pb2_1.EvaluationGrade, str]] = ..., comment: _Optional[str] = ..., due_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class RectificationCompleted(_message.Message):
+    __slots__ = ("application_id", "rectification_id", "action", "completed_by", "follow_up_due_date", "completed_at")
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    RECTIFICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_BY_FIELD_NUMBER: _ClassVar[int]
+    FOLLOW_UP_DUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_AT_FIELD_NUMBER: _ClassVar[int]
+    application_id: str
+    rectification_id: str
+    action: str
+    completed_by: _types_pb2.Actor
+    follow_up_due_date: _types_pb2.Date
+    completed_at: _timestamp_pb2.Timestamp
+    def __init__(self, application_id: _Optional[str] = ..., rectification_id: _Optional[str] = ..., action: _Optional[str] = ..., completed_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., follow_up_due_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., completed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RectificationFollowedUp(_message.Message):
+    __slots__ = ("application_id", "rectification_id", "applicant_satisfied", "note", "followed_up_by", "followed_up_at")
+    APPLICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    RECTIFICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_SATISFIED_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    FOLLOWED_UP_BY_FIELD_NUMBER: _ClassVar[int]
+    FOLLOWED_UP_AT_FIELD_NUMBER: _ClassVar[int]
+    application_id: str
+    rectification_id: str
+    applicant_satisfied: bool
+    note: str
+    followed_up_by: _types_pb2.Actor
+    followed_up_at: _timestamp_pb2.Timestamp
+    def __init__(self, application_id: _Optional[str] = ..., rectification_id: _Optional[str] = ..., applicant_satisfied: _Optional[bool] = ..., note: _Optional[str] = ..., followed_up_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., followed_up_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class PreparationStarted(_message.Message):
     __slots__ = ("parcel_code", "preparation_id", "source", "caused_by", "owner", "planned_load_w", "project_code", "contact", "prepared_steps", "started_at")
     PARCEL_CODE_FIELD_NUMBER: _ClassVar[int]

@@ -173,7 +173,7 @@ class RegistrationCompleted(_message.Message):
     def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., registration_number: _Optional[str] = ..., registrar: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., buyer: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., seller: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., seller_certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., usage: _Optional[_Union[_types_pb2_1.Usage, str]] = ..., area_hundredths_m2: _Optional[int] = ..., location: _Optional[_Union[_types_pb2.Address, _Mapping]] = ..., right_type: _Optional[str] = ..., certificate_count: _Optional[int] = ..., assessment_id: _Optional[str] = ..., payment_id: _Optional[str] = ..., registered_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class TaxProgressRecorded(_message.Message):
-    __slots__ = ("unit_code", "case_id", "stage", "assessment_id", "total", "payment_id", "caused_by", "occurred_at")
+    __slots__ = ("unit_code", "case_id", "stage", "assessment_id", "total", "payment_id", "caused_by", "occurred_at", "detail", "assessed_by")
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
@@ -182,6 +182,8 @@ class TaxProgressRecorded(_message.Message):
     PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
     CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
     OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    ASSESSED_BY_FIELD_NUMBER: _ClassVar[int]
     unit_code: str
     case_id: str
     stage: _types_pb2_1.TaxStage
@@ -190,7 +192,9 @@ class TaxProgressRecorded(_message.Message):
     payment_id: str
     caused_by: _types_pb2.EventRef
     occurred_at: _timestamp_pb2.Timestamp
-    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., stage: _Optional[_Union[_types_pb2_1.TaxStage, str]] = ..., assessment_id: _Optional[str] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payment_id: _Optional[str] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    detail: str
+    assessed_by: _types_pb2.Actor
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., stage: _Optional[_Union[_types_pb2_1.TaxStage, str]] = ..., assessment_id: _Optional[str] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payment_id: _Optional[str] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., detail: _Optional[str] = ..., assessed_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ...) -> None: ...
 
 class TitleChangeRecorded(_message.Message):
     __slots__ = ("unit_code", "change", "holder_id", "certificate", "detail", "caused_by", "occurred_at")
@@ -209,3 +213,61 @@ class TitleChangeRecorded(_message.Message):
     caused_by: _types_pb2.EventRef
     occurred_at: _timestamp_pb2.Timestamp
     def __init__(self, unit_code: _Optional[str] = ..., change: _Optional[_Union[_types_pb2_1.TitleChange, str]] = ..., holder_id: _Optional[str] = ..., certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., detail: _Optional[str] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CaseEvaluated(_message.Message):
+    __slots__ = ("unit_code", "case_id", "grade", "comment", "evaluated_by", "submitted_at")
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    GRADE_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    EVALUATED_BY_FIELD_NUMBER: _ClassVar[int]
+    SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
+    unit_code: str
+    case_id: str
+    grade: _types_pb2_1.EvaluationGrade
+    comment: str
+    evaluated_by: _types_pb2.Actor
+    submitted_at: _timestamp_pb2.Timestamp
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., grade: _Optional[_Union[_types_pb2_1.EvaluationGrade, str]] = ..., comment: _Optional[str] = ..., evaluated_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CaseRectificationOpened(_message.Message):
+    __slots__ = ("unit_code", "case_id", "rectification_id", "grade", "comment", "due_date", "opened_at")
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    RECTIFICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    GRADE_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    DUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    OPENED_AT_FIELD_NUMBER: _ClassVar[int]
+    unit_code: str
+    case_id: str
+    rectification_id: str
+    grade: _types_pb2_1.EvaluationGrade
+    comment: str
+    due_date: _types_pb2.Date
+    opened_at: _timestamp_pb2.Timestamp
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., rectification_id: _Optional[str] = ..., grade: _Optional[_Union[_types_pb2_1.EvaluationGrade, str]] = ..., comment: _Optional[str] = ..., due_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class DataUseRecorded(_message.Message):
+    __slots__ = ("unit_code", "case_id", "holder_ids", "user", "used_by", "use", "purpose", "legal_basis", "data_described", "occurred_at")
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_IDS_FIELD_NUMBER: _ClassVar[int]
+    USER_FIELD_NUMBER: _ClassVar[int]
+    USED_BY_FIELD_NUMBER: _ClassVar[int]
+    USE_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    DATA_DESCRIBED_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    unit_code: str
+    case_id: str
+    holder_ids: _containers.RepeatedScalarFieldContainer[str]
+    user: _types_pb2.Party
+    used_by: _types_pb2.Actor
+    use: str
+    purpose: str
+    legal_basis: str
+    data_described: str
+    occurred_at: _timestamp_pb2.Timestamp
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., holder_ids: _Optional[_Iterable[str]] = ..., user: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., used_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., use: _Optional[str] = ..., purpose: _Optional[str] = ..., legal_basis: _Optional[str] = ..., data_described: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -54,6 +54,16 @@ class TaxStage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TAX_STAGE_ASSESSED: _ClassVar[TaxStage]
     TAX_STAGE_PAID: _ClassVar[TaxStage]
     TAX_STAGE_CANCELLED: _ClassVar[TaxStage]
+    TAX_STAGE_MANUAL_ASSESSMENT_PENDING: _ClassVar[TaxStage]
+
+class EvaluationGrade(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EVALUATION_GRADE_UNSPECIFIED: _ClassVar[EvaluationGrade]
+    EVALUATION_GRADE_VERY_SATISFIED: _ClassVar[EvaluationGrade]
+    EVALUATION_GRADE_SATISFIED: _ClassVar[EvaluationGrade]
+    EVALUATION_GRADE_BASICALLY_SATISFIED: _ClassVar[EvaluationGrade]
+    EVALUATION_GRADE_DISSATISFIED: _ClassVar[EvaluationGrade]
+    EVALUATION_GRADE_VERY_DISSATISFIED: _ClassVar[EvaluationGrade]
 USAGE_UNSPECIFIED: Usage
 USAGE_RESIDENTIAL: Usage
 USAGE_NON_RESIDENTIAL: Usage
@@ -82,6 +92,13 @@ TAX_STAGE_UNSPECIFIED: TaxStage
 TAX_STAGE_ASSESSED: TaxStage
 TAX_STAGE_PAID: TaxStage
 TAX_STAGE_CANCELLED: TaxStage
+TAX_STAGE_MANUAL_ASSESSMENT_PENDING: TaxStage
+EVALUATION_GRADE_UNSPECIFIED: EvaluationGrade
+EVALUATION_GRADE_VERY_SATISFIED: EvaluationGrade
+EVALUATION_GRADE_SATISFIED: EvaluationGrade
+EVALUATION_GRADE_BASICALLY_SATISFIED: EvaluationGrade
+EVALUATION_GRADE_DISSATISFIED: EvaluationGrade
+EVALUATION_GRADE_VERY_DISSATISFIED: EvaluationGrade
 
 class TaxFacts(_message.Message):
     __slots__ = ("buyer_family_existing_homes", "seller_acquisition_date", "seller_only_home", "original_cost_proven", "original_cost", "deductible_expenses", "certificate_count", "fee_exemption", "fee_exemption_detail", "buyer_spouse")

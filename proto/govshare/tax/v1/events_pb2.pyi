@@ -13,7 +13,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class AssessmentIssued(_message.Message):
-    __slots__ = ("case_id", "assessment_id", "unit_code", "contract_date", "rule_set", "lines", "total", "supersedes_assessment_id", "tax_authority", "assessed_by", "caused_by", "issued_at")
+    __slots__ = ("case_id", "assessment_id", "unit_code", "contract_date", "rule_set", "lines", "total", "supersedes_assessment_id", "tax_authority", "assessed_by", "caused_by", "issued_at", "legal_basis", "reviewed_by")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     ASSESSMENT_ID_FIELD_NUMBER: _ClassVar[int]
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -26,6 +26,8 @@ class AssessmentIssued(_message.Message):
     ASSESSED_BY_FIELD_NUMBER: _ClassVar[int]
     CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
     ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    REVIEWED_BY_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     assessment_id: str
     unit_code: str
@@ -38,7 +40,9 @@ class AssessmentIssued(_message.Message):
     assessed_by: _types_pb2.Actor
     caused_by: _types_pb2.EventRef
     issued_at: _timestamp_pb2.Timestamp
-    def __init__(self, case_id: _Optional[str] = ..., assessment_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., contract_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., rule_set: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[_types_pb2_1.AssessmentLine, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., supersedes_assessment_id: _Optional[str] = ..., tax_authority: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., assessed_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    legal_basis: str
+    reviewed_by: _types_pb2.Actor
+    def __init__(self, case_id: _Optional[str] = ..., assessment_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., contract_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., rule_set: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[_types_pb2_1.AssessmentLine, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., supersedes_assessment_id: _Optional[str] = ..., tax_authority: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., assessed_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[str] = ..., reviewed_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ...) -> None: ...
 
 class PaymentReceived(_message.Message):
     __slots__ = ("case_id", "payment_id", "assessment_id", "amount", "payer", "channel", "received_at", "order_id", "confirmed_by")
@@ -229,3 +233,49 @@ class StatementReconciled(_message.Message):
     caused_by: _types_pb2.EventRef
     reconciled_at: _timestamp_pb2.Timestamp
     def __init__(self, statement_id: _Optional[str] = ..., channel: _Optional[str] = ..., statement_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., entries: _Optional[int] = ..., matched: _Optional[int] = ..., mismatches: _Optional[_Iterable[_Union[_types_pb2_1.ReconciliationMismatch, _Mapping]]] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., reconciled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ManualAssessmentRequired(_message.Message):
+    __slots__ = ("case_id", "unit_code", "field", "reason", "buyer", "seller", "contract_date", "caused_by", "required_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    BUYER_FIELD_NUMBER: _ClassVar[int]
+    SELLER_FIELD_NUMBER: _ClassVar[int]
+    CONTRACT_DATE_FIELD_NUMBER: _ClassVar[int]
+    CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    unit_code: str
+    field: str
+    reason: str
+    buyer: _types_pb2.Party
+    seller: _types_pb2.Party
+    contract_date: _types_pb2.Date
+    caused_by: _types_pb2.EventRef
+    required_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., field: _Optional[str] = ..., reason: _Optional[str] = ..., buyer: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., seller: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., contract_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., required_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class DataUseRecorded(_message.Message):
+    __slots__ = ("case_id", "unit_code", "holder_ids", "user", "used_by", "use", "purpose", "legal_basis", "data_described", "occurred_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_IDS_FIELD_NUMBER: _ClassVar[int]
+    USER_FIELD_NUMBER: _ClassVar[int]
+    USED_BY_FIELD_NUMBER: _ClassVar[int]
+    USE_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    DATA_DESCRIBED_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    unit_code: str
+    holder_ids: _containers.RepeatedScalarFieldContainer[str]
+    user: _types_pb2.Party
+    used_by: _types_pb2.Actor
+    use: str
+    purpose: str
+    legal_basis: str
+    data_described: str
+    occurred_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., unit_code: _Optional[str] = ..., holder_ids: _Optional[_Iterable[str]] = ..., user: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., used_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., use: _Optional[str] = ..., purpose: _Optional[str] = ..., legal_basis: _Optional[str] = ..., data_described: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -212,6 +212,9 @@ export const DENIALS = {
 export const DATA_USES = {
   DATA_USE_CERTIFICATE_READ: "发证机关查阅证照",
   DATA_USE_DOSSIER_LISTED: "发证机关查询证照目录",
+  DATA_USE_CASE_READ: "窗口人员查阅二手房转移登记办件",
+  DATA_USE_UNIT_HISTORY_READ: "查阅不动产单元历史（一码关联）",
+  DATA_USE_TRANSFER_ASSESSED: "税务机关核定二手房转移登记税费",
 };
 
 export function label(table, key, fallback = key) {

@@ -44,12 +44,15 @@ async function render() {
       facts([
         ["时间", fmtTime(e.when)],
         ["使用方", `${e.requester.name || ""}（${e.requester.id || ""}）`],
+        e.actor && (e.actor.personName || e.actor.systemId)
+          ? ["经办人", e.actor.personName || `系统 ${e.actor.systemId}`] : null,
         // An issuer's own read ("used") has a use, not a catalog matter.
         ["事项", e.use ? DATA_USES[e.use] || e.use : matters[e.matter] || e.matter],
         ["用途", e.purpose || "—"],
         ["法律依据", e.legal_basis || "—"],
         ["关联办件", caseLink(e.case_id)],
-        e.certificates ? ["使用的数据", e.certificates.length
+        e.data_described ? ["使用的数据", e.data_described] : null,
+        e.certificates && !e.data_described ? ["使用的数据", e.certificates.length
           ? h("ul", { class: "plain" }, e.certificates.map((c) => h("li", {}, CERTIFICATE_TYPES[c.typeCode] || c.typeCode, "：", h("code", {}, c.certificateId))))
           : "无"] : null,
         e.certificates ? null : ["使用的数据", e.released.length
