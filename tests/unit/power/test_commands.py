@@ -6,15 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from google.protobuf.message import Message
 from govshare.power.v1 import events_pb2 as ev
 
 from services.kit.clock import FixedClock
-from services.kit.envelope import make_envelope
 from services.power.commands import Commands
 from services.power.evidence import Resolution
 from services.power.registry import Registry
 from services.power.rules import ApplicationRequest
+from tests.unit.fakes import FakeRuntime
 from tests.unit.power.support import (
     APPLICANT,
     CATALOG,
@@ -30,35 +29,6 @@ from tests.unit.power.support import (
 
 class Killed(Exception):
     """The process died: nothing after this point happened."""
-
-
-class LoopbackBus:
-    """Produce = the agent applies at once (what the broker and the agent do), and the
-    process may die after the n-th produce."""
-
-    def __init__(self) -> None:
-        self.registry: Registry | None = None
-        self.produced: list[Message] = []
-        self.die_after: int | None = None
-
-    async def publish(self, message: Message, *, subject: str, **attrs: Any) -> None:
-        if self.die_after is not None and len(self.produced) >= self.die_after:
-            raise Killed
-        env = make_envelope(message, source="/govshare/power", subject=subject, **attrs)
-        self.produced.append(message)
-        assert self.registry is not None
-        await self.registry.on_power_event(env, message)
-
-
-class FakeFaust:
-    def Table(self, name: str, **kwargs: Any) -> dict[str, Any]:
-        return {}
-
-
-class FakeRuntime:
-    def __init__(self) -> None:
-        self.faust = FakeFaust()
-        self.bus = LoopbackBus()
 
 
 class FoundEverything:
@@ -80,18 +50,20 @@ def _request() -> ApplicationRequest:
 async def test_a_retry_finishes_an_application_its_first_attempt_left_half_made(
     produced_before_the_crash: int,
 ):
-    runtime = FakeRuntime()
-    registry = Registry(runtime, CATALOG, FoundEverything(), COMPANY, FixedClock(T0))  # type: ignore[arg-type]
-    runtime.bus.registry = registry
+    runtime = FakeRuntime("power", clock=FixedClock(T0))
+    registry = Registry(runtime, CATALOG, FoundEverything(), COMPANY, runtime.clock)  # type: ignore[arg-type]
+    runtime.consume("power.v1.events", registry.on_power_event)
     commands = Commands(registry)
 
-    runtime.bus.die_after = produced_before_the_crash
+    runtime.producer.fail(Killed(), after=produced_before_the_crash)
     with pytest.raises(Killed):
         await commands.submit(_request(), APPLICANT, request_id="req-1")
+    await runtime.settle()  # the restarted worker applies what reached the log
+    assert len(runtime.records()) == produced_before_the_crash
     (half,) = registry.of_holder(ENTERPRISE.id)
     assert half.status == "submitted"  # what the crash left on the log
 
-    runtime.bus.die_after = None
+    runtime.producer.fail(None)
     app = await commands.submit(_request(), APPLICANT, request_id="req-1")
     assert app.id == half.id and app.status == "in-progress", app.status
     assert [a.id for a in registry.of_holder(ENTERPRISE.id)] == [app.id]

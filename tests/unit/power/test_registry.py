@@ -1,62 +1,62 @@
-"""The registry's agents on plain dicts instead of Faust tables: what they store, what
+"""The registry's agents on the fake runtime (tests/unit/fakes.py): what they store, what
 they publish, and that metrics move once per change."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from google.protobuf.message import Message
 from govshare.certificates.v1 import events_pb2 as cert_ev
+from govshare.certificates.v1 import types_pb2 as cert_types
+from govshare.common.v1 import types_pb2 as common
 from govshare.power.v1 import events_pb2 as ev
 from prometheus_client import REGISTRY
 
 from services.kit.clock import FixedClock
-from services.kit.envelope import make_envelope
+from services.power.domain import timestamp
 from services.power.registry import Registry
 from tests.samples import sample_of_topic
+from tests.unit.fakes import FakeRuntime
 from tests.unit.power.support import (
     APP_ID,
     CATALOG,
     COMPANY,
     ENTERPRISE,
     LICENCE,
+    STAFF,
     T0,
     accepted_events,
     cert_ref,
 )
 
 
-class FakeBus:
-    def __init__(self) -> None:
-        self.published: list[tuple[Message, str]] = []
-
-    async def publish(self, message: Message, *, subject: str, **attrs: Any) -> None:
-        self.published.append((message, subject))
-
-
-class FakeFaust:
-    def Table(self, name: str, **kwargs: Any) -> dict[str, Any]:
-        return {}
-
-
-class FakeRuntime:
-    def __init__(self) -> None:
-        self.faust = FakeFaust()
-        self.bus = FakeBus()
-
-
 def registry(now=T0) -> Registry:
-    return Registry(FakeRuntime(), CATALOG, None, COMPANY, FixedClock(now))  # type: ignore[arg-type]
+    runtime = FakeRuntime("power", clock=FixedClock(now))
+    reg = Registry(runtime, CATALOG, None, COMPANY, runtime.clock)  # type: ignore[arg-type]
+    runtime.consume("power.v1.events", reg.on_power_event)
+    runtime.consume("certificates.v1.events", reg.on_certificate_event)
+    runtime.consume("landsupply.v1.events", reg.on_feed_event)
+    return reg
 
 
-async def deliver(reg: Registry, message: Message, source: str = "/govshare/power") -> None:
+def runtime_of(reg: Registry) -> FakeRuntime:
+    assert isinstance(reg.runtime, FakeRuntime)
+    return reg.runtime
+
+
+async def deliver(reg: Registry, message: Message) -> None:
     subject = getattr(message, "application_id", "") or getattr(message, "holder_id", "")
-    env = make_envelope(message, source=source, subject=subject)
-    if source == "/govshare/power":
-        await reg.on_power_event(env, message)
-    else:
-        await reg.on_certificate_event(env, message)
+    await runtime_of(reg).deliver(message, subject=subject)
+
+
+def revoked(ref: common.CertificateRef) -> cert_ev.CertificateRevoked:
+    return cert_ev.CertificateRevoked(
+        holder_id=ENTERPRISE.id,
+        certificate=ref,
+        reason=cert_types.REVOCATION_REASON_OTHER,
+        revoked_at=timestamp(T0),
+        revoked_by=STAFF,
+    )
 
 
 def metric(name: str, **labels: str) -> float:
@@ -85,40 +85,43 @@ async def test_applying_twice_stores_once_and_counts_once():
 
 async def test_a_revocation_flags_the_applications_that_used_the_certificate():
     reg = registry()
+    runtime = runtime_of(reg)
     for event in accepted_events():
         await deliver(reg, event)
-    revoked = cert_ev.CertificateRevoked(holder_id=ENTERPRISE.id, certificate=cert_ref(LICENCE))
-    await deliver(reg, revoked, source="/govshare/certificates")
-    (flagged, subject), *_ = reg.runtime.bus.published  # type: ignore[attr-defined]
-    assert isinstance(flagged, ev.ApplicationFlagged) and subject == APP_ID
+    await deliver(reg, revoked(cert_ref(LICENCE)))
+    ((env, flagged),) = runtime.records()
+    assert isinstance(flagged, ev.ApplicationFlagged) and env.subject == APP_ID
     assert flagged.caused_by.source == "/govshare/certificates"
-    other = cert_ev.CertificateRevoked(
-        holder_id=ENTERPRISE.id, certificate=cert_ref(LICENCE, serial="7")
-    )
-    await deliver(reg, other, source="/govshare/certificates")
-    assert len(reg.runtime.bus.published) == 1  # type: ignore[attr-defined]
+    assert list(reg.find(APP_ID).flags) == [cert_ref(LICENCE).certificate_id]  # applied
+    await deliver(reg, revoked(cert_ref(LICENCE, serial="7")))
+    assert len(runtime.records()) == 1
 
 
 async def test_the_overdue_scan_publishes_once_per_step():
     reg = registry(now=T0 + timedelta(days=3))
+    runtime = runtime_of(reg)
     for event in accepted_events():
         await deliver(reg, event)
     await reg.scan_overdue()
     await reg.scan_overdue()  # before the agent applied the first: not again
-    ((overdue, _),) = reg.runtime.bus.published  # type: ignore[attr-defined]
-    assert isinstance(overdue, ev.StepOverdue) and overdue.step_code == "acceptance"
-    await deliver(reg, overdue)
+    (overdue,) = runtime.published(ev.StepOverdue)
+    assert overdue.step_code == "acceptance"
+    await runtime.settle()
     assert reg.find(APP_ID).steps[0].overdue_at is not None
+    await reg.scan_overdue()  # applied: the state says it
+    assert len(runtime.records()) == 1
 
 
 async def test_a_land_supply_feed_event_publishes_a_preparation_that_the_agent_stores():
     reg = registry()
+    runtime = runtime_of(reg)
     land = sample_of_topic("landsupply.v1.events")
-    await reg.on_feed_event(land.envelope, land.message)
-    ((started, parcel),) = reg.runtime.bus.published  # type: ignore[attr-defined]
-    assert isinstance(started, ev.PreparationStarted) and parcel == land.message.parcel_code
-    for _ in range(2):
-        await reg.on_power_event(
-            make_envelope(started, source="/govshare/power", subject=parcel), started
-        )
-    assert reg.preparation(parcel).preparation_id == started.preparation_id
+    await runtime.redeliver(land.envelope, land.message)
+    ((env, started),) = runtime.records()
+    assert isinstance(started, ev.PreparationStarted)
+    assert env.subject == land.message.parcel_code
+    assert reg.preparation(env.subject).preparation_id == started.preparation_id
+    await runtime.redeliver(land.envelope, land.message)  # deduplicated
+    await runtime.redeliver(env, started)
+    assert len(runtime.records()) == 1
+    assert reg.preparation(env.subject).preparation_id == started.preparation_id
