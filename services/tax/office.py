@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import logging
 import uuid
-from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -26,6 +25,7 @@ from govshare.tax.v1 import types_pb2 as tax_types
 from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
+from services.kit.tally import Tally
 from services.kit.waiters import Waiters, derived_id
 from services.tax import assessments, engine, ledger, metrics, payments, reconciliation
 from services.tax.payments import Decision, TaxCase
@@ -73,6 +73,11 @@ class TaxOffice:
         # statement id -> the last reconciliation of that channel statement
         self.reconciliations = app.Table("reconciliations", key_type=str, value_type=None)
         self.waiters = Waiters(runtime.bus)
+        # Cases by status, moved as cases are stored; one scan per start or rebalance.
+        self.statuses = Tally(
+            rebuild=lambda: (raw["status"] for raw in self.cases.values()),
+            epoch=lambda: runtime.faust.consumer_generation_id if runtime.serving else None,
+        )
         metrics.CASES.source = self.count_by_status
 
     # --- state ----------------------------------------------------------------------------
@@ -82,7 +87,10 @@ class TaxOffice:
         return TaxCase.from_json(raw) if raw else None
 
     def _store(self, case: TaxCase) -> None:
-        self.cases[case.case_id] = case.to_json()
+        before = (self.cases.get(case.case_id) or {}).get("status")
+        raw = case.to_json()
+        self.cases[case.case_id] = raw
+        self.statuses.move(before, raw["status"])
 
     def assessment(self, case: TaxCase) -> ev.AssessmentIssued | None:
         if not case.assessment:
@@ -90,7 +98,7 @@ class TaxOffice:
         return ev.AssessmentIssued.FromString(base64.b64decode(case.assessment))
 
     def count_by_status(self) -> dict[str, int]:
-        return dict(Counter(raw["status"] for raw in self.cases.values()))
+        return self.statuses.counts()
 
     def all_cases(self) -> list[TaxCase]:
         return [TaxCase.from_json(raw) for raw in self.cases.values()]
