@@ -3,14 +3,31 @@
 At-least-once delivery (Tansu has no transactions) means any event may arrive twice.
 The dedup key is CloudEvents' `(ce_source, ce_id)`; the marks live in a Faust table,
 so they are partitioned like the events and survive restarts through the changelog.
+
+A mark is kept for a retention horizon (`GOVSHARE_APPLIED_EVENTS_RETENTION_S`, 14 days by
+default), then dropped with a tombstone on its changelog partition, so the table does not
+grow with history. Dropping is safe when no record older than the horizon can be delivered
+again: a record comes again only between being applied and its offset being committed
+(seconds), while its partition is stuck on an earlier record (the service is then not
+ready, and an operator is paged long before days pass), or when the group's committed
+offsets are lost and the consumer starts over from the earliest record; Kafka keeps a
+group's offsets for 7 days after the group was last active (`offsets.retention.minutes`),
+so the horizon is set above that. The handlers are also idempotent on their own state (a
+case event that does not fit the case changes nothing), the second line of defence.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Collection, MutableMapping
+from typing import Any
+
+import faust
 
 from services.kit.envelope import Envelope
+
+RETENTION_S = 14 * 86400.0
 
 
 class AppliedEvents:
@@ -28,11 +45,16 @@ class AppliedEvents:
 
     def __init__(
         self,
-        table: MutableMapping[str, float],
+        table: MutableMapping[str, Any],
         flush: Callable[[], Awaitable[None]] | None = None,
+        *,
+        retention_s: float = RETENTION_S,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.table = table
         self.flush = flush
+        self.retention_s = retention_s
+        self.clock = clock
 
     def seen(self, env: Envelope) -> bool:
         return env.dedup_key in self.table
@@ -42,4 +64,44 @@ class AppliedEvents:
             await self.flush()
 
     def mark(self, env: Envelope) -> None:
-        self.table[env.dedup_key] = time.time()
+        # The changelog partition the mark goes to (the event's), kept so that expiry can
+        # drop it there. Marks written before expiry existed are a bare time.
+        event = faust.streams.current_event()
+        partition = event.message.partition if event is not None else -1
+        self.table[env.dedup_key] = [self.clock(), partition]
+
+    async def expire(self, owned: Collection[int], *, chunk: int = 2000) -> int:
+        """Drop the marks older than the horizon on the partitions this worker owns (the
+        owner writes their changelog; a standby copy follows it). One pass over the marks,
+        yielding the loop every `chunk`; returns how many were dropped."""
+        cutoff = self.clock() - self.retention_s
+        dropped = 0
+        keys = list(self.table.keys())
+        for start in range(0, len(keys), chunk):
+            for key in keys[start : start + chunk]:
+                marked_at, partition = self._when_where(key)
+                if marked_at is None or partition is None:
+                    continue
+                if marked_at < cutoff and partition in owned:
+                    self._drop(key, partition)
+                    dropped += 1
+            await asyncio.sleep(0)
+        return dropped
+
+    def _when_where(self, key: str) -> tuple[float | None, int | None]:
+        value = self.table.get(key)
+        if isinstance(value, list):
+            return float(value[0]), int(value[1])
+        if isinstance(value, int | float):  # an older mark: Faust's memory store knows
+            known = getattr(getattr(self.table, "data", None), "_key_partition", {})
+            return float(value), known.get(key)
+        return None, None
+
+    def _drop(self, key: str, partition: int) -> None:
+        """Delete outside any event: the tombstone names its partition itself."""
+        send = getattr(self.table, "send_changelog", None)
+        if send is None:  # a plain mapping (tests)
+            del self.table[key]
+            return
+        send(partition, key, None, value_serializer="raw")
+        del self.table.data[key]  # type: ignore[attr-defined]

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # both (Kafka answers as soon as data arrives).
     consumer_fetch_wait_ms: int | None = Field(default=None, ge=1, le=30_000)
     consumer_idle_fetch_wait_ms: int | None = Field(default=None, ge=1, le=30_000)
+    # How long an applied-event mark is kept (services/kit/idempotency.py says why this is
+    # safe): above Kafka's 7-day retention of a group's committed offsets.
+    applied_events_retention_s: float = Field(default=14 * 86400.0, ge=60)
     # Tansu rejects the idempotent producer; enable it on Apache Kafka by setting.
     producer_idempotence: bool = False
     # Tansu answers ListOffsets(latest) with "first offset of the last batch + 1", so after
