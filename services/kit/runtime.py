@@ -57,6 +57,7 @@ from services.kit.metrics import (
     HTTP_REQUEST_SECONDS,
     HTTP_REQUESTS,
     READY,
+    TABLE_KEYS,
     exposition,
 )
 from services.kit.settings import Settings
@@ -175,6 +176,7 @@ class ServiceRuntime:
         install_verifier(self.api, self.verifier)
         self._add_operational_routes()
         BUILD_INFO.labels(name, VERSION).set(1)
+        TABLE_KEYS.tables = lambda: dict(self.faust.tables.items())
 
     async def _table_writes_acknowledged(self) -> None:
         """Return once the broker has every table (changelog) write made so far."""
