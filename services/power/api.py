@@ -264,10 +264,10 @@ def router(registry: Registry, commands: Commands) -> APIRouter:
         limit: int = Query(100, ge=1, le=1000),
     ) -> dict[str, Any]:
         now = registry.now()
+        wanted = None if status is None else {status}
         shown = (
             views.application(a, catalog, now)
-            for a in registry.all()
-            if principal.covers_region(a.division) and status in (None, a.status)
+            for a in registry.listed(principal.covers_region, wanted)  # the division index
         )
         picked = [v for v in shown if not overdue or any(s.get("overdue") for s in v["steps"])]
         picked.sort(key=lambda v: v["submitted_at"] or "")

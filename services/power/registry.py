@@ -6,7 +6,9 @@ Tables (memory:// or rocksdb://, changelog-backed):
 - `preparations`: parcel code -> the current PreparationStarted (base64 protobuf).
 - `applications-by-holder`: applicant id -> application ids (my applications, and which
   applications a certificate event concerns).
-The secondary index is written by the power.v1.events agent under another key than the
+- `applications-by-division`: division and status -> application ids (listing.py: the
+  staff list and the overdue scan read these, not every application).
+The secondary indexes are written by the power.v1.events agent under another key than the
 event's, so, like the REST reads, it assumes one worker holds every partition (the
 embedded and compose setups); N workers need that index on a topic of its own.
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +36,7 @@ from services.kit.envelope import Envelope
 from services.kit.registry import event_type
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters
-from services.power import domain, preparation, rules
+from services.power import domain, listing, preparation, rules
 from services.power.catalog import SHARING_PREFIX, Catalog, Matter
 from services.power.domain import Application, DomainError
 from services.power.evidence import EvidenceClient
@@ -87,6 +89,7 @@ class Registry:
         self.applications = app.Table("applications", key_type=str, value_type=str)
         self.preparations = app.Table("preparations", key_type=str, value_type=str)
         self.by_holder = app.Table("applications-by-holder", key_type=str, value_type=str)
+        self.by_division = app.Table("applications-by-division", key_type=str, value_type=str)
         self.waiters = Waiters(runtime.bus)
         self._overdue_sent: set[tuple[str, str]] = set()
 
@@ -118,11 +121,19 @@ class Registry:
         found = (self.get(a) for a in self._holder_apps(holder_id))
         return [a for a in found if a is not None]
 
-    def all(self) -> Iterator[Application]:
-        for app_id in list(self.applications.keys()):
-            app = self.get(app_id)
-            if app is not None:
-                yield app
+    def listed(
+        self, division: Callable[[str], bool], statuses: Collection[str] | None = None
+    ) -> Iterator[Application]:
+        """The applications of the divisions `division` accepts, in `statuses` (None: any),
+        read through the division index: no other application is decoded."""
+        for key in list(self.by_division.keys()):
+            where, status = listing.division_and_status(key)
+            if not division(where) or (statuses is not None and status not in statuses):
+                continue
+            for app_id in json.loads(self.by_division.get(key) or "[]"):
+                app = self.get(app_id)
+                if app is not None and listing.key_of(app) == key:  # not a stale entry
+                    yield app
 
     def preparation(self, parcel_code: str) -> ev.PreparationStarted | None:
         raw = self.preparations.get(parcel_code) if parcel_code else None
@@ -162,14 +173,27 @@ class Registry:
         app = domain.apply(before, message)
         if app is None:
             log.info("%s for %s changes nothing", type(message).__name__, app_id)
+            if before is not None:
+                self._list(before)  # completes what a SIGKILL between writes left undone
             return
         self.applications[app_id] = json.dumps([*stored, _encode(message)])
+        self._list(app)
         if isinstance(message, ev.ApplicationSubmitted):
             holder = message.applicant.id
             known = self._holder_apps(holder)
             if app_id not in known:
                 self.by_holder[holder] = json.dumps([*known, app_id])
         _count(app, status_before, message, self.catalog)
+
+    def _list(self, app: Application) -> None:
+        """Put the application in the one division list it belongs to now (idempotent)."""
+        wanted = listing.key_of(app)
+        for key in listing.keys_for(app):
+            ids = list(json.loads(self.by_division.get(key) or "[]"))
+            if key == wanted and app.id not in ids:
+                self.by_division[key] = json.dumps([*ids, app.id])
+            elif key != wanted and app.id in ids:
+                self.by_division[key] = json.dumps([i for i in ids if i != app.id])
 
     async def on_certificate_event(self, env: Envelope, message: Message) -> None:
         invalidation = _INVALIDATIONS.get(type(message))
@@ -196,7 +220,7 @@ class Registry:
         now = self.now()
         due = {
             (app.id, event.step_code): event  # type: ignore[attr-defined]
-            for app in self.all()
+            for app in self.listed(lambda _: True, {domain.IN_PROGRESS})  # open ones only
             for event in rules.overdue(app, now)
         }
         for (app_id, step), event in due.items():

@@ -1,0 +1,30 @@
+"""Where an application is listed for staff and for the overdue scan: an index by
+division and status (`applications-by-division`, registry.py), so neither reads every
+application ever made. Pure.
+
+An open application is listed under `<division>|<status>`; a connected one under
+`<division>|connected|<YYYY-MM>` of its connection, so that no list grows without end
+(each is rewritten when an application joins or leaves it).
+"""
+
+from __future__ import annotations
+
+from services.power.domain import OPEN, Application
+
+
+def key_of(app: Application) -> str:
+    if app.status in OPEN:
+        return f"{app.division}|{app.status}"
+    at = app.completed_at or app.submitted_at
+    return f"{app.division}|{app.status}|{at:%Y-%m}"
+
+
+def keys_for(app: Application) -> list[str]:
+    """Every list the application may be in: each open status of its division, and where
+    it belongs now (a redelivered event finds it wherever a lost write left it)."""
+    return sorted({f"{app.division}|{status}" for status in OPEN} | {key_of(app)})
+
+
+def division_and_status(key: str) -> tuple[str, str]:
+    division, status, *_ = key.split("|")
+    return division, status
