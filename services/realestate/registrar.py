@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -94,8 +95,8 @@ class Registrar:
         )
         self.waiters = Waiters(runtime.bus)
         # Cases by stage, moved as events apply; one scan per start or rebalance (tally.py).
-        self.stages = Tally(
-            rebuild=lambda: (cases.current_stage(c) for c in store.all_cases()),
+        self.stages: Tally[str] = Tally(
+            rebuild=lambda: Counter(cases.current_stage(c) for c in store.all_cases()),
             epoch=lambda: runtime.faust.consumer_generation_id if runtime.serving else None,
         )
         metrics.CASES.source = self.count_by_stage

@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import logging
 import uuid
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -27,7 +29,7 @@ from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.tally import Tally
 from services.kit.waiters import Waiters, derived_id
-from services.tax import assessments, engine, ledger, metrics, payments, reconciliation
+from services.tax import assessments, engine, ledger, lists, metrics, payments, reconciliation
 from services.tax.payments import Decision, TaxCase
 from services.tax.rules import RuleBook
 
@@ -72,12 +74,20 @@ class TaxOffice:
         self.cases = app.Table("cases", key_type=str, value_type=None)
         # statement id -> the last reconciliation of that channel statement
         self.reconciliations = app.Table("reconciliations", key_type=str, value_type=None)
+        # lists.py: case ids by the minute an open order expires and by channel and day,
+        # written with the case, so the expiry scan and reconciliation read no other case
+        self.lists = app.Table("case-lists", key_type=str, value_type=None)
         self.waiters = Waiters(runtime.bus)
-        # Cases by status, moved as cases are stored; one scan per start or rebalance.
-        self.statuses = Tally(
-            rebuild=lambda: (raw["status"] for raw in self.cases.values()),
-            epoch=lambda: runtime.faust.consumer_generation_id if runtime.serving else None,
+
+        def epoch() -> int | None:
+            return runtime.faust.consumer_generation_id if runtime.serving else None
+
+        # Moved as cases are stored; one scan per start or rebalance (kit/tally.py): cases
+        # by status (the gauge), fen per (county, account, side) of every journal (ledger).
+        self.statuses: Tally[str] = Tally(
+            rebuild=lambda: Counter(raw["status"] for raw in self.cases.values()), epoch=epoch
         )
+        self.balances: Tally[tuple[str, str, str]] = Tally(rebuild=self._sum_journals, epoch=epoch)
         metrics.CASES.source = self.count_by_status
 
     # --- state ----------------------------------------------------------------------------
@@ -87,10 +97,43 @@ class TaxOffice:
         return TaxCase.from_json(raw) if raw else None
 
     def _store(self, case: TaxCase) -> None:
-        before = (self.cases.get(case.case_id) or {}).get("status")
+        """Store the case, and bring the lists and the totals in line with it."""
+        old = self.cases.get(case.case_id) or {}
         raw = case.to_json()
         self.cases[case.case_id] = raw
-        self.statuses.move(before, raw["status"])
+        self.statuses.move(old.get("status"), raw["status"])
+        self.balances.swap(lists.ledger_sums(old), lists.ledger_sums(raw))
+        now_in = lists.order_buckets(raw) | lists.movement_keys(raw)
+        for key in sorted(now_in | lists.order_buckets(old)):
+            ids = list(self.lists.get(key) or [])
+            if key in now_in and case.case_id not in ids:
+                self.lists[key] = [*ids, case.case_id]
+            elif key not in now_in and case.case_id in ids:
+                rest = [i for i in ids if i != case.case_id]
+                if rest:
+                    self.lists[key] = rest
+                else:
+                    del self.lists[key]
+
+    def _sum_journals(self) -> Counter[tuple[str, str, str]]:
+        sums: Counter[tuple[str, str, str]] = Counter()
+        for raw in self.cases.values():
+            sums.update(lists.ledger_sums(raw))
+        return sums
+
+    def listed(self, key: str) -> list[TaxCase]:
+        found = (self.case(case_id) for case_id in self.lists.get(key) or [])
+        return [case for case in found if case is not None]
+
+    def ledger_balances(self, county: Callable[[str], bool]) -> dict[str, dict[str, int]]:
+        """Debit and credit totals per account over the journals of the counties
+        `county` accepts (ledger.balances, from the running sums)."""
+        out: dict[str, dict[str, int]] = {}
+        for (where, account, side), fen in sorted(self.balances.counts().items()):
+            if county(where):
+                entry = out.setdefault(account, {ledger.DEBIT: 0, ledger.CREDIT: 0})
+                entry[side] += fen
+        return out
 
     def assessment(self, case: TaxCase) -> ev.AssessmentIssued | None:
         if not case.assessment:
@@ -99,9 +142,6 @@ class TaxOffice:
 
     def count_by_status(self) -> dict[str, int]:
         return self.statuses.counts()
-
-    def all_cases(self) -> list[TaxCase]:
-        return [TaxCase.from_json(raw) for raw in self.cases.values()]
 
     # --- the shared transfer stream (agent on realestate.v1.events) -----------------------
 
@@ -519,7 +559,8 @@ class TaxOffice:
             )
             for entry in statement.entries
         ]
-        recorded = reconciliation.ledger_movements(self.all_cases(), statement.channel, day)
+        moved = self.listed(lists.movements_key(statement.channel, day))
+        recorded = reconciliation.ledger_movements(moved, statement.channel, day)
         matched, mismatches = reconciliation.reconcile(lines, recorded)
         result = ev.StatementReconciled(
             statement_id=statement.statement_id,
@@ -629,9 +670,11 @@ class TaxOffice:
         """Announce every open order past its expiry, once (the set holds what was sent
         until the agent has applied it)."""
         now = datetime.now(UTC)
+        buckets = [key for key in list(self.lists.keys()) if lists.due(key, now)]
         due = {
             (case.case_id, order_id)
-            for case in self.all_cases()
+            for key in buckets
+            for case in self.listed(key)
             for order_id in payments.expired_orders(case, now)
         }
         for case_id, order_id in sorted(due - self._expiry_sent):

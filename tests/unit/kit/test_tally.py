@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from services.kit.tally import Tally
 
 
@@ -10,9 +12,9 @@ class Scanned:
         self.labels = labels
         self.scans = 0
 
-    def __call__(self) -> list[str]:
+    def __call__(self) -> Counter[str]:
         self.scans += 1
-        return list(self.labels)
+        return Counter(self.labels)
 
 
 def test_a_scrape_scans_once_per_epoch_and_moves_keep_the_counts():
@@ -43,3 +45,12 @@ def test_a_new_epoch_rebuilds_from_the_records_and_ignores_moves_meanwhile():
     assert records.scans == 2
     epoch[0] = None  # recovering again: the last counts stand, no scan
     assert tally.counts() == {"open": 1, "closed": 2} and records.scans == 2
+
+
+def test_sums_move_by_a_records_old_and_new_contribution():
+    epoch = [1]
+    tally: Tally[tuple[str, str]] = Tally(lambda: Counter({("a", "debit"): 100}), lambda: epoch[0])
+    assert tally.counts() == {("a", "debit"): 100}
+    tally.swap(Counter(), Counter({("a", "debit"): 50, ("b", "credit"): 50}))
+    tally.swap(Counter({("b", "credit"): 50}), Counter())  # the record dropped that part
+    assert tally.counts() == {("a", "debit"): 150}
