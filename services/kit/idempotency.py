@@ -23,7 +23,7 @@ import time
 from collections.abc import Awaitable, Callable, Collection, MutableMapping
 from typing import Any
 
-import faust
+from faust.streams import current_event
 
 from services.kit.envelope import Envelope
 
@@ -66,9 +66,7 @@ class AppliedEvents:
     def mark(self, env: Envelope) -> None:
         # The changelog partition the mark goes to (the event's), kept so that expiry can
         # drop it there. Marks written before expiry existed are a bare time.
-        event = faust.streams.current_event()
-        partition = event.message.partition if event is not None else -1
-        self.table[env.dedup_key] = [self.clock(), partition]
+        self.table[env.dedup_key] = [self.clock(), current_partition()]
 
     async def expire(self, owned: Collection[int], *, chunk: int = 2000) -> int:
         """Drop the marks older than the horizon on the partitions this worker owns (the
@@ -98,10 +96,29 @@ class AppliedEvents:
         return None, None
 
     def _drop(self, key: str, partition: int) -> None:
-        """Delete outside any event: the tombstone names its partition itself."""
-        send = getattr(self.table, "send_changelog", None)
-        if send is None:  # a plain mapping (tests)
-            del self.table[key]
-            return
+        rewrite(self.table, key, None, partition)
+
+
+def current_partition() -> int:
+    """The partition of the event being applied (where Faust writes its table changes)."""
+    event = current_event()
+    return event.message.partition if event is not None else -1
+
+
+def rewrite(table: MutableMapping[str, Any], key: str, value: Any, partition: int) -> None:
+    """Write (None: delete) a table key outside any event, as expiry does: Faust sends a
+    change to the changelog partition of the current event, and there is none, so the
+    change names the key's partition itself (the one its earlier writes went to)."""
+    send = getattr(table, "send_changelog", None)
+    if send is None:  # a plain mapping (tests)
+        if value is None:
+            del table[key]
+        else:
+            table[key] = value
+        return
+    if value is None:
         send(partition, key, None, value_serializer="raw")
-        del self.table.data[key]  # type: ignore[attr-defined]
+        del table.data[key]  # type: ignore[attr-defined]
+    else:
+        send(partition, key, value)
+        table.data[key] = value  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ import asyncio
 from types import SimpleNamespace
 from typing import Any
 
-import faust
+import faust.streams
 
 from services.kit.idempotency import AppliedEvents
 
