@@ -12,7 +12,7 @@ import base64
 import logging
 import os
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,7 +25,7 @@ from govshare.certificates.v1 import events_pb2 as ev
 from govshare.certificates.v1 import types_pb2 as t
 from govshare.common.v1 import types_pb2 as common
 
-from services.certificates import domain
+from services.certificates import domain, retention
 from services.certificates.catalog import Catalog
 from services.certificates.domain import DomainError, Dossier, IssueCommand
 from services.certificates.keystore import KeyStore
@@ -33,6 +33,7 @@ from services.certificates.metrics import ACCESS_DECISIONS, CERTIFICATES_ISSUED
 from services.kit import canonical, identifiers
 from services.kit.consumer import Accepted, table_scope
 from services.kit.envelope import Envelope
+from services.kit.idempotency import current_partition, rewrite
 from services.kit.runtime import ServiceRuntime
 from services.kit.signatures import SigningKey, Suite
 from services.kit.waiters import Waiters
@@ -142,8 +143,29 @@ class Registry:
     async def on_access_event(self, env: Envelope, message: Message) -> None:
         holder = message.holder_id  # type: ignore[attr-defined]
         entries = list(self.access_log.get(holder) or [])
-        entries.append({"type": env.type, "id": env.id, "data": json_format.MessageToDict(message)})
+        data = json_format.MessageToDict(message)
+        # p: the changelog partition, so that expiry (retention.py) can rewrite the key
+        entries.append({"type": env.type, "id": env.id, "data": data, "p": current_partition()})
         self.access_log[holder] = entries[-ACCESS_LOG_LIMIT:]
+
+    async def expire_access_log(self, owned: Collection[int], now: float) -> int:
+        """Drop access-log entries past their horizon (retention.py); returns how many."""
+        settings = self.runtime.settings
+        holders = list(self.access_log.keys())
+        dropped = 0
+        for start in range(0, len(holders), 1000):  # the loop is yielded between chunks
+            dropped += retention.sweep(
+                holders[start : start + 1000],
+                lambda h: list(self.access_log.get(h) or []),
+                lambda h: bool(self.dossiers.get(h)),
+                owned,
+                now=now,
+                retention_s=settings.access_log_retention_s,
+                unknown_holder_s=settings.access_log_unknown_holder_s,
+                write=lambda h, entries, p: rewrite(self.access_log, h, entries, p),
+            )
+            await asyncio.sleep(0)
+        return dropped
 
     # --- commands -------------------------------------------------------------------------
 
