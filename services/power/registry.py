@@ -7,10 +7,13 @@ Tables (memory:// or rocksdb://, changelog-backed):
 - `applications-by-holder`: applicant id -> application ids (my applications, and which
   applications a certificate event concerns).
 - `applications-by-division`: division and status -> application ids (listing.py: the
-  staff list and the overdue scan read these, not every application).
+  staff list and the overdue scan read these, not every application), kept per
+  partition (services/kit/partitioned.py).
 The secondary indexes are written by the power.v1.events agent under another key than the
-event's, so, like the REST reads, it assumes one worker holds every partition (the
-embedded and compose setups); N workers need that index on a topic of its own.
+event's, so each is kept per partition (a key written from two partitions could come back
+from recovery with its older value: services/kit/partitioned.py), and, like the REST
+reads, they assume one worker holds every partition (the embedded and compose setups);
+N workers need them on a topic of their own.
 
 A command waits until the agent has applied its last event, so the caller reads its
 own write.
@@ -31,7 +34,7 @@ from govshare.common.v1 import types_pb2 as common
 from govshare.power.v1 import events_pb2 as ev
 from govshare.power.v1 import types_pb2 as power_types
 
-from services.kit import validation
+from services.kit import partitioned, validation
 from services.kit.envelope import Envelope
 from services.kit.registry import event_type
 from services.kit.runtime import ServiceRuntime
@@ -90,6 +93,7 @@ class Registry:
         self.preparations = app.Table("preparations", key_type=str, value_type=str)
         self.by_holder = app.Table("applications-by-holder", key_type=str, value_type=str)
         self.by_division = app.Table("applications-by-division", key_type=str, value_type=str)
+        self.partitions = partitioned.partitions_of(app)
         self.waiters = Waiters(runtime.bus)
         self._overdue_sent: set[tuple[str, str]] = set()
 
@@ -103,7 +107,9 @@ class Registry:
         return list(json.loads(self.applications.get(app_id) or "[]"))
 
     def _holder_apps(self, holder_id: str) -> list[str]:
-        return list(json.loads(self.by_holder.get(holder_id) or "[]"))
+        """Per partition (services/kit/partitioned.py), and the bare key of before."""
+        keys = [holder_id, *partitioned.every(holder_id, self.partitions)]
+        return [a for key in keys for a in json.loads(self.by_holder.get(key) or "[]")]
 
     def events(self, app_id: str) -> list[Message]:
         return [_decode(item) for item in self._stored(app_id)]
@@ -127,13 +133,13 @@ class Registry:
         """The applications of the divisions `division` accepts, in `statuses` (None: any),
         read through the division index: no other application is decoded."""
         for key in list(self.by_division.keys()):
-            where, status = listing.division_and_status(key)
+            where, status = listing.division_and_status(partitioned.base(key))
             if not division(where) or (statuses is not None and status not in statuses):
                 continue
             for app_id in json.loads(self.by_division.get(key) or "[]"):
                 app = self.get(app_id)
-                if app is not None and listing.key_of(app) == key:  # not a stale entry
-                    yield app
+                if app is not None and listing.key_of(app) == partitioned.base(key):
+                    yield app  # (and not an entry a lost write left behind)
 
     def preparation(self, parcel_code: str) -> ev.PreparationStarted | None:
         raw = self.preparations.get(parcel_code) if parcel_code else None
@@ -180,20 +186,22 @@ class Registry:
         self._list(app)
         if isinstance(message, ev.ApplicationSubmitted):
             holder = message.applicant.id
-            known = self._holder_apps(holder)
-            if app_id not in known:
-                self.by_holder[holder] = json.dumps([*known, app_id])
+            if app_id not in self._holder_apps(holder):
+                here = partitioned.here(holder)  # an application's events share one partition
+                known = json.loads(self.by_holder.get(here) or "[]")
+                self.by_holder[here] = json.dumps([*known, app_id])
         _count(app, status_before, message, self.catalog)
 
     def _list(self, app: Application) -> None:
         """Put the application in the one division list it belongs to now (idempotent)."""
         wanted = listing.key_of(app)
         for key in listing.keys_for(app):
-            ids = list(json.loads(self.by_division.get(key) or "[]"))
+            here = partitioned.here(key)  # an application's events share one partition
+            ids = list(json.loads(self.by_division.get(here) or "[]"))
             if key == wanted and app.id not in ids:
-                self.by_division[key] = json.dumps([*ids, app.id])
+                self.by_division[here] = json.dumps([*ids, app.id])
             elif key != wanted and app.id in ids:
-                self.by_division[key] = json.dumps([i for i in ids if i != app.id])
+                self.by_division[here] = json.dumps([i for i in ids if i != app.id])
 
     async def on_certificate_event(self, env: Envelope, message: Message) -> None:
         invalidation = _INVALIDATIONS.get(type(message))

@@ -12,10 +12,11 @@ lists read what they show and never every case (their cost does not grow with hi
 - `open-cases-by-county`: county code -> {case id: its queue entry}, open cases only (the
   shared queue, the overdue gauge).
 Both are written under another key than the event's, into the changelog partition of the
-event (like power's `applications-by-holder`): they assume one worker holds every
-partition, as the embedded and compose setups do. `index` rewrites them from the case
-on every apply, changed or not, so a redelivery after a SIGKILL between the writes
-completes them (the writes are idempotent).
+event, so each key is kept per partition (`<key>@<partition>`, services/kit/partitioned.py)
+and read as the union; like the REST reads they assume one worker holds every partition,
+as the embedded and compose setups do. `index` rewrites them from the case on every
+apply, changed or not, so a redelivery after a SIGKILL between the writes completes them
+(the writes are idempotent).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
+from services.kit import partitioned
 from services.realestate import history, queue
 from services.realestate.cases import Case, Unit
 from services.realestate.review import Seal
@@ -44,6 +46,7 @@ class UnitStore:
         self.holders = app.Table("holder-certificates", key_type=str, value_type=None)
         self.by_party = app.Table("cases-by-party", key_type=str, value_type=None)
         self.open_by_county = app.Table("open-cases-by-county", key_type=str, value_type=None)
+        self.partitions = partitioned.partitions_of(app)
 
     # --- units and cases ----------------------------------------------------------------
 
@@ -63,10 +66,11 @@ class UnitStore:
     def index(self, case: Case) -> None:
         """Bring both indexes in line with `case` as just applied (idempotent)."""
         for party in (case.seller["id"], case.buyer["id"]):
-            known = list(self.by_party.get(party) or [])
+            key = partitioned.here(party)
+            known = list(self.by_party.get(key) or [])
             if case.case_id not in known:
-                self.by_party[party] = [*known, case.case_id]
-        county = queue.county_of(case.unit_code)
+                self.by_party[key] = [*known, case.case_id]
+        county = partitioned.here(queue.county_of(case.unit_code))
         open_here = self.open_by_county.get(county) or {}
         entry = queue.entry(case) if case.is_open else None
         if open_here.get(case.case_id) != entry:
@@ -77,14 +81,19 @@ class UnitStore:
 
     def cases_of(self, party_id: str) -> list[Case]:
         """The cases in which `party_id` is the seller or the buyer, oldest first."""
-        found = (self.find_case(c) for c in self.by_party.get(party_id) or [])
-        return [c for c in found if c is not None]
+        ids = [
+            case_id
+            for key in partitioned.every(party_id, self.partitions)
+            for case_id in self.by_party.get(key) or []
+        ]
+        found = (self.find_case(c) for c in ids)
+        return sorted((c for c in found if c is not None), key=lambda c: c.applied_at)
 
     def open_entries(self, county: Callable[[str], bool]) -> Iterator[dict[str, Any]]:
         """Queue entries of the open cases in the counties `county` accepts."""
-        for code in list(self.open_by_county.keys()):
-            if county(code):
-                yield from (self.open_by_county.get(code) or {}).values()
+        for key in list(self.open_by_county.keys()):
+            if county(partitioned.base(key)):
+                yield from (self.open_by_county.get(key) or {}).values()
 
     def all_cases(self) -> Iterator[Case]:
         """Every case ever filed: only for rebuilding counts after a start or rebalance."""

@@ -24,6 +24,7 @@ from govshare.realestate.v1 import events_pb2 as re_events
 from govshare.tax.v1 import events_pb2 as ev
 from govshare.tax.v1 import types_pb2 as tax_types
 
+from services.kit import partitioned
 from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
@@ -77,6 +78,7 @@ class TaxOffice:
         # lists.py: case ids by the minute an open order expires and by channel and day,
         # written with the case, so the expiry scan and reconciliation read no other case
         self.lists = app.Table("case-lists", key_type=str, value_type=None)
+        self.partitions = partitioned.partitions_of(app)
         self.waiters = Waiters(runtime.bus)
 
         def epoch() -> int | None:
@@ -105,15 +107,16 @@ class TaxOffice:
         self.balances.swap(lists.ledger_sums(old), lists.ledger_sums(raw))
         now_in = lists.order_buckets(raw) | lists.movement_keys(raw)
         for key in sorted(now_in | lists.order_buckets(old)):
-            ids = list(self.lists.get(key) or [])
+            here = partitioned.here(key)  # a case's events share one partition
+            ids = list(self.lists.get(here) or [])
             if key in now_in and case.case_id not in ids:
-                self.lists[key] = [*ids, case.case_id]
+                self.lists[here] = [*ids, case.case_id]
             elif key not in now_in and case.case_id in ids:
                 rest = [i for i in ids if i != case.case_id]
                 if rest:
-                    self.lists[key] = rest
+                    self.lists[here] = rest
                 else:
-                    del self.lists[key]
+                    del self.lists[here]
 
     def _sum_journals(self) -> Counter[tuple[str, str, str]]:
         sums: Counter[tuple[str, str, str]] = Counter()
@@ -122,7 +125,9 @@ class TaxOffice:
         return sums
 
     def listed(self, key: str) -> list[TaxCase]:
-        found = (self.case(case_id) for case_id in self.lists.get(key) or [])
+        """The cases of list `key`, in every partition (services/kit/partitioned.py)."""
+        ids = [i for k in partitioned.every(key, self.partitions) for i in self.lists.get(k) or []]
+        found = (self.case(case_id) for case_id in ids)
         return [case for case in found if case is not None]
 
     def ledger_balances(self, county: Callable[[str], bool]) -> dict[str, dict[str, int]]:
@@ -670,10 +675,10 @@ class TaxOffice:
         """Announce every open order past its expiry, once (the set holds what was sent
         until the agent has applied it)."""
         now = datetime.now(UTC)
-        buckets = [key for key in list(self.lists.keys()) if lists.due(key, now)]
+        buckets = {partitioned.base(k) for k in list(self.lists.keys())}
         due = {
             (case.case_id, order_id)
-            for key in buckets
+            for key in sorted(b for b in buckets if lists.due(b, now))
             for case in self.listed(key)
             for order_id in payments.expired_orders(case, now)
         }

@@ -134,8 +134,8 @@ async def test_the_staff_list_and_the_overdue_scan_read_the_division_index_only(
         other.application_id = f"PA-370202-20250312-{n:010d}"
         await deliver(reg, other)
     division = reg.find(APP_ID).division
-    assert json.loads(reg.by_division[f"{division}|in-progress"]) == [APP_ID]
-    assert json.loads(reg.by_division[f"{division}|submitted"]) == []  # moved on
+    assert json.loads(reg.by_division[f"{division}|in-progress@-1"]) == [APP_ID]
+    assert json.loads(reg.by_division[f"{division}|submitted@-1"]) == []  # moved on
     jinan = [a.id for a in reg.listed(lambda d: d == division)]
     assert jinan == [APP_ID]
     assert len(list(reg.listed(lambda d: d.startswith("3702"), {"submitted"}))) == 20
