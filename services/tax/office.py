@@ -213,8 +213,12 @@ class TaxOffice:
 
     def _forget(self, unit_code: str, case_id: str) -> None:
         open_cases = dict(self.transfers.get(unit_code) or {})
-        if open_cases.pop(case_id, None) is not None:
+        if open_cases.pop(case_id, None) is None:
+            return
+        if open_cases:
             self.transfers[unit_code] = open_cases
+        else:  # no open case: the unit leaves the table, which then holds open cases only
+            del self.transfers[unit_code]
 
     # --- own events (agent on tax.v1.events) ----------------------------------------------
 
