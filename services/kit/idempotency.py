@@ -68,22 +68,29 @@ class AppliedEvents:
         # drop it there. Marks written before expiry existed are a bare time.
         self.table[env.dedup_key] = [self.clock(), current_partition()]
 
-    async def expire(self, owned: Collection[int], *, chunk: int = 2000) -> int:
+    async def expire(self, owned: Collection[int], *, chunk: int = 100) -> int:
         """Drop the marks older than the horizon on the partitions this worker owns (the
-        owner writes their changelog; a standby copy follows it). One pass over the marks,
-        yielding the loop every `chunk`; returns how many were dropped."""
+        owner writes their changelog; a standby copy follows it). One pass over the marks;
+        after each `chunk` of tombstones it waits until the broker has them, so a handler's
+        own flush (`writes_durable`) never waits behind more than that: a burst of
+        hundreds, each its own produce batch outside production, stalled every service of
+        the soak for seconds. Returns how many were dropped."""
         cutoff = self.clock() - self.retention_s
         dropped = 0
-        keys = list(self.table.keys())
-        for start in range(0, len(keys), chunk):
-            for key in keys[start : start + chunk]:
-                marked_at, partition = self._when_where(key)
-                if marked_at is None or partition is None:
-                    continue
-                if marked_at < cutoff and partition in owned:
-                    self._drop(key, partition)
-                    dropped += 1
-            await asyncio.sleep(0)
+        pending = 0
+        for visited, key in enumerate(list(self.table.keys()), 1):
+            marked_at, partition = self._when_where(key)
+            if marked_at is not None and marked_at < cutoff and partition in owned:
+                self._drop(key, partition)  # type: ignore[arg-type]  # not None: in owned
+                dropped += 1
+                pending += 1
+            if pending >= chunk:
+                await self.writes_durable()
+                pending = 0
+            elif visited % (chunk * 10) == 0:
+                await asyncio.sleep(0)  # let the handlers run between stretches of reading
+        if pending:
+            await self.writes_durable()
         return dropped
 
     def _when_where(self, key: str) -> tuple[float | None, int | None]:
