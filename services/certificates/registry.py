@@ -153,9 +153,9 @@ class Registry:
         settings = self.runtime.settings
         holders = list(self.access_log.keys())
         dropped = 0
-        for start in range(0, len(holders), 1000):  # the loop is yielded between chunks
+        for start in range(0, len(holders), 100):
             dropped += retention.sweep(
-                holders[start : start + 1000],
+                holders[start : start + 100],
                 lambda h: list(self.access_log.get(h) or []),
                 lambda h: bool(self.dossiers.get(h)),
                 owned,
@@ -164,7 +164,8 @@ class Registry:
                 unknown_holder_s=settings.access_log_unknown_holder_s,
                 write=lambda h, entries, p: rewrite(self.access_log, h, entries, p),
             )
-            await asyncio.sleep(0)
+            # at most 100 rewrites waiting: the handlers' writes share the producer buffer
+            await self.runtime.applied.writes_durable()
         return dropped
 
     # --- commands -------------------------------------------------------------------------
