@@ -118,7 +118,11 @@ class Registry:
             if holder:
                 by_holder.setdefault(holder, []).append(item)
         for holder, mine in by_holder.items():
-            dossier = self.dossier(holder)
+            # Read in the holder's own partition: inside an event, Faust's RocksDB store
+            # looks only in the current event's partition database, and a batch mixes
+            # partitions (read elsewhere, a dossier came back empty and was overwritten).
+            with table_scope(mine[-1].delivery):
+                dossier = self.dossier(holder)
             changed = False
             added: list[str] = []
             for item in mine:
