@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_TOOLS := kcat prometheus chromium  # Debian package names = command names (prometheus brings promtool)
 DEBIAN_PACKAGES := fonts-wqy-microhei  # no command: checked with dpkg (CJK glyphs for the portal's screenshots)
 
-.PHONY: up test lint typecheck contracts pytest test-slow bench proto proto-baseline debian-tools clean
+.PHONY: up test lint typecheck contracts pytest test-slow bench soak proto proto-baseline debian-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -58,6 +58,11 @@ test-slow: $(STAMP) debian-tools
 # restarts the registry with 1,000,000 certificates instead of 20,000.
 bench: $(STAMP)
 	$(VENV)/bin/govshare bench $(BENCH_ARGS)
+
+# 30 minutes of steady joint transfers and power applications; flat or not (docs/performance.md)
+SOAK_ARGS ?= --soak-minutes 30 --soak-rate 2 --soak-interval-s 300
+soak: $(STAMP)
+	$(VENV)/bin/govshare bench $(SOAK_ARGS)
 
 proto: $(STAMP)
 	PYTHON=$(PY) bash scripts/gen_proto.sh

@@ -281,6 +281,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         evidence_rate=args.evidence_rate,
         evidence_seconds=args.evidence_seconds,
         idle_seconds=args.idle_seconds,
+        soak_minutes=args.soak_minutes,
+        soak_rate=args.soak_rate,
+        soak_interval_s=args.soak_interval_s,
+        soak_retention_s=args.soak_retention_s,
     )
     settings = load_settings()
     broker = None if settings.kafka_bootstrap else EmbeddedBroker().start()
@@ -429,6 +433,25 @@ def parser() -> argparse.ArgumentParser:
         type=float,
         default=10.0,
         help="sample the idle platform's CPU this long (0 skips)",
+    )
+    bench.add_argument(
+        "--soak-minutes",
+        type=float,
+        default=0.0,
+        help="run only a soak this long: steady load, one line per interval, flat or not "
+        "(0 skips; `make soak` runs 30)",
+    )
+    bench.add_argument(
+        "--soak-rate", type=float, default=2.0, help="soak: joint cases/s and applications/s"
+    )
+    bench.add_argument(
+        "--soak-interval-s", type=float, default=300.0, help="soak: seconds per reported interval"
+    )
+    bench.add_argument(
+        "--soak-retention-s",
+        type=float,
+        default=600.0,
+        help="soak: the applied-event marks' horizon (GOVSHARE_APPLIED_EVENTS_RETENTION_S)",
     )
     bench.add_argument(
         "--full", action="store_true", help="the issue's full sizes (restart with 1,000,000)"

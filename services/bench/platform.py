@@ -31,7 +31,7 @@ POWER_COMPANY = "91370100863014379C"
 class Services:
     """certificates, realestate, tax and power on one fresh prefix; ready when started."""
 
-    def __init__(self, bootstrap: str, workdir: Path) -> None:
+    def __init__(self, bootstrap: str, workdir: Path, env: dict[str, str] | None = None) -> None:
         self.prefix = f"bench{uuid.uuid4().hex[:8]}."
         self.bootstrap = bootstrap
         self.platform = Platform(
@@ -41,6 +41,7 @@ class Services:
                 "GOVSHARE_TOPIC_PREFIX": self.prefix,
                 "GOVSHARE_KEYS_DIR": str(workdir / "keys-platform"),
                 "GOVSHARE_LOG_LEVEL": "WARNING",
+                **(env or {}),
             },
             fixed_ports=False,
             log_dir=workdir / "platform",

@@ -35,11 +35,12 @@ def unit(n: int) -> str:
     return f"370105012002GB{n % 100_000:05d}F{n:08d}"
 
 
-async def prepare(services: Services, count: int) -> float:
-    """Licence and property certificate for applicants 0..count-1; seconds it took."""
+async def prepare(services: Services, count: int, first: int = 0) -> float:
+    """Licence and property certificate for applicants first..first+count-1; seconds it
+    took."""
     started = time.monotonic()
     requests = []
-    for n in range(count):
+    for n in range(first, first + count):
         requests += [
             licence_request(holder(n)),
             property_request(holder(n), unit(n), citizen=False),
@@ -49,21 +50,28 @@ async def prepare(services: Services, count: int) -> float:
 
 
 async def applications(
-    services: Services, rate: float, seconds: float, cost: UnitCost | None = None
+    services: Services,
+    rate: float,
+    seconds: float,
+    cost: UnitCost | None = None,
+    first: int = 0,
 ) -> dict[str, Any]:
+    """`first`: the index of the first applicant (a soak's later intervals use new ones)."""
     total = max(1, int(rate * seconds))
-    prepared = await prepare(services, total)
+    prepared = await prepare(services, total, first)
     if cost is not None:
         await cost.start()  # after the certificates the applicants hold are in place
-    tokens = [
-        mint_dev_token("enterprise", holder(n), name="泉城基准测试有限公司") for n in range(total)
-    ]
+    tokens = {
+        n: mint_dev_token("enterprise", holder(n), name="泉城基准测试有限公司")
+        for n in range(first, first + total)
+    }
     latencies = openloop.Latencies()
     limits = httpx.Limits(max_connections=500, max_keepalive_connections=500)
     async with httpx.AsyncClient(base_url=services.url("power"), limits=limits) as client:
         loop = asyncio.get_running_loop()
 
-        async def apply(n: int, due: float) -> None:
+        async def apply(i: int, due: float) -> None:
+            n = first + i
             body = {"matter_code": MATTER, "requested_capacity_w": 60_000, "unit_code": unit(n)}
             headers = {"Authorization": f"Bearer {tokens[n]}"}
             try:

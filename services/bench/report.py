@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from services.bench import ceiling, certificates, evidence, power, transfers
+from services.bench import ceiling, certificates, evidence, power, soak, transfers
 from services.bench.harness import CpuMeter, RecordMeter, UnitCost
 from services.bench.platform import Services
 from services.bench.signatures import openssl_speed
@@ -47,6 +47,11 @@ class Options:
     evidence_rate: float = 500.0  # open loop: ResolveEvidence requests/s ...
     evidence_seconds: float = 5.0  # ... for this long
     idle_seconds: float = 10.0  # the idle platform's CPU, sampled this long (0 skips)
+    # The soak (soak.py): when minutes > 0 it is the whole run, none of the figures above.
+    soak_minutes: float = 0.0
+    soak_rate: float = 2.0  # joint cases/s and power applications/s, each
+    soak_interval_s: float = 300.0  # one line per interval
+    soak_retention_s: float = 600.0  # the applied-event marks' horizon during the soak
 
     @property
     def platform(self) -> bool:
@@ -83,6 +88,17 @@ def machine() -> dict[str, Any]:
 async def run(bootstrap: str, options: Options, broker_pid: int | None = None) -> dict[str, Any]:
     """Every figure; `broker_pid`, when the broker runs here, adds its CPU to the
     cross-service figures."""
+    if options.soak_minutes:
+        with tempfile.TemporaryDirectory() as tmp:
+            figures = await soak.run(
+                bootstrap,
+                Path(tmp),
+                minutes=options.soak_minutes,
+                rate=options.soak_rate,
+                interval_s=options.soak_interval_s,
+                retention_s=options.soak_retention_s,
+            )
+        return {"machine": machine(), "options": asdict(options), "soak": figures}
     report: dict[str, Any] = {
         "machine": machine(),
         "options": asdict(options),
@@ -247,6 +263,10 @@ def _target(value: float, bar: float, what: str) -> dict[str, Any]:
 def lines(report: dict[str, Any]) -> list[str]:
     """The report as the terminal shows it: each figure with its ratio to the ceiling
     (when the ceiling was skipped, `--ceiling-events 0`, the figures stand alone)."""
+    m = report["machine"]
+    head = f"machine  {m['cpus']} cpus, {m['cpu_model']}, {m['memory_gb']} GB, Python {m['python']}"
+    if "soak" in report:
+        return [head, *soak.lines(report["soak"])]
     ceiling_rate = report.get("ceiling", {}).get("per_second", 0.0)
 
     def ratio(rate: float) -> str:
@@ -255,10 +275,7 @@ def lines(report: dict[str, Any]) -> list[str]:
         share = rate / ceiling_rate
         return f"{share:6.2%} of ceiling" if share < 0.01 else f"{share:6.1%} of ceiling"
 
-    m = report["machine"]
-    out = [
-        f"machine  {m['cpus']} cpus, {m['cpu_model']}, {m['memory_gb']} GB, Python {m['python']}"
-    ]
+    out = [head]
     if ceiling_rate:
         out.append(
             f"ceiling  {'aiokafka consume->produce->commit':<26} {ceiling_rate:9.1f} events/s "

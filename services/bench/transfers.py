@@ -177,11 +177,11 @@ class Watcher:
             await consumer.stop()
 
 
-async def prepare(services: Services, count: int) -> float:
+async def prepare(services: Services, count: int, first: int = 0) -> float:
     """Each seller's current e-property certificate (what review resolves)."""
     started = time.monotonic()
     requests = []
-    for n in range(count):
+    for n in range(first, first + count):
         seller = party(n, "seller")
         requests.append(property_request(seller["id"], unit(n), citizen=True, name=seller["name"]))
     await issue_all(services.grpc_address, requests)
@@ -189,15 +189,20 @@ async def prepare(services: Services, count: int) -> float:
 
 
 async def cases(
-    services: Services, rate: float, seconds: float, cost: UnitCost | None = None
+    services: Services,
+    rate: float,
+    seconds: float,
+    cost: UnitCost | None = None,
+    first: int = 0,
 ) -> dict[str, Any]:
+    """`first`: the index of the first case (a soak's later intervals use new ones)."""
     total = max(1, int(rate * seconds))
-    prepared = await prepare(services, total)
+    prepared = await prepare(services, total, first)
     if cost is not None:
         await cost.start()  # after the seller's certificates are in place
     tokens = {
         (n, role): mint_dev_token("citizen", party(n, role)["id"], name=party(n, role)["name"])
-        for n in range(total)
+        for n in range(first, first + total)
         for role in ("seller", "buyer")
     }
     watcher = Watcher(services)
@@ -220,8 +225,9 @@ async def cases(
             reply = await client.post(url, json=body, headers=headers)
             return reply.status_code, reply.json() if reply.content else None
 
-        async def one(n: int, due: float) -> None:
+        async def one(i: int, due: float) -> None:
             nonlocal payment_retries
+            n = first + i
             at: dict[str, float] = {}
             status, case = await post(f"{realestate}/v1/transfers", tokens[n, "seller"], form(n))
             if status != 201:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -195,6 +196,17 @@ def build(settings: Settings | None = None) -> ServiceRuntime:
         return [
             certificates_service_pb2.DESCRIPTOR.services_by_name["CertificateService"].full_name
         ]
+
+    horizon = min(settings.access_log_retention_s, settings.access_log_unknown_holder_s)
+
+    @runtime.faust.timer(interval=max(30.0, horizon / 10))  # type: ignore[untyped-decorator]
+    async def expire_access_log() -> None:
+        if runtime.serving:  # tables recovered: the sweep sees every holder's log
+            consumer = runtime.faust.consumer
+            owned = {
+                tp.partition for tp in consumer.assignment() if tp.topic.endswith("access-log")
+            }
+            await registry.expire_access_log(owned, time.time())
 
     runtime.add_grpc(register)
     runtime.api.include_router(api.router(registry))

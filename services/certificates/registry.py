@@ -12,7 +12,7 @@ import base64
 import logging
 import os
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +25,7 @@ from govshare.certificates.v1 import events_pb2 as ev
 from govshare.certificates.v1 import types_pb2 as t
 from govshare.common.v1 import types_pb2 as common
 
-from services.certificates import domain, feeds
+from services.certificates import domain, feeds, retention
 from services.certificates.catalog import Catalog
 from services.certificates.domain import DomainError, Dossier, IssueCommand
 from services.certificates.keystore import KeyStore
@@ -35,6 +35,7 @@ from services.kit.clock import SYSTEM, Clock
 from services.kit.consumer import Accepted, table_scope
 from services.kit.envelope import Envelope
 from services.kit.errors import forbidden, not_found
+from services.kit.idempotency import current_partition, rewrite
 from services.kit.runtime import ServiceRuntime
 from services.kit.signatures import SigningKey, Suite
 from services.kit.waiters import Waiters, derived_id
@@ -123,7 +124,11 @@ class Registry:
             # redelivered suspension would undo a later reinstatement.
             item.changed = bool(holder) and not isinstance(item.message, ev.CertificateIssued)
         for holder, mine in by_holder.items():
-            dossier = self.dossier(holder)
+            # Read in the holder's own partition: inside an event, Faust's RocksDB store
+            # looks only in the current event's partition database, and a batch mixes
+            # partitions (read elsewhere, a dossier came back empty and was overwritten).
+            with table_scope(mine[-1].delivery):
+                dossier = self.dossier(holder)
             changed = False
             added: list[str] = []
             for item in mine:
@@ -152,8 +157,30 @@ class Registry:
         entries = list(self.access_log.get(holder) or [])
         if any(entry.get("id") == env.id for entry in entries):
             return
-        entries.append({"type": env.type, "id": env.id, "data": json_format.MessageToDict(message)})
+        data = json_format.MessageToDict(message)
+        # p: the changelog partition, so that expiry (retention.py) can rewrite the key
+        entries.append({"type": env.type, "id": env.id, "data": data, "p": current_partition()})
         self.access_log[holder] = entries[-ACCESS_LOG_LIMIT:]
+
+    async def expire_access_log(self, owned: Collection[int], now: float) -> int:
+        """Drop access-log entries past their horizon (retention.py); returns how many."""
+        settings = self.runtime.settings
+        holders = list(self.access_log.keys())
+        dropped = 0
+        for start in range(0, len(holders), 100):
+            dropped += retention.sweep(
+                holders[start : start + 100],
+                lambda h: list(self.access_log.get(h) or []),
+                lambda h: bool(self.dossiers.get(h)),
+                owned,
+                now=now,
+                retention_s=settings.access_log_retention_s,
+                unknown_holder_s=settings.access_log_unknown_holder_s,
+                write=lambda h, entries, p: rewrite(self.access_log, h, entries, p),
+            )
+            # at most 100 rewrites waiting: the handlers' writes share the producer buffer
+            await self.runtime.applied.writes_durable()
+        return dropped
 
     # --- commands -------------------------------------------------------------------------
 

@@ -3,14 +3,31 @@
 At-least-once delivery (Tansu has no transactions) means any event may arrive twice.
 The dedup key is CloudEvents' `(ce_source, ce_id)`; the marks live in a Faust table,
 so they are partitioned like the events and survive restarts through the changelog.
+
+A mark is kept for a retention horizon (`GOVSHARE_APPLIED_EVENTS_RETENTION_S`, 14 days by
+default), then dropped with a tombstone on its changelog partition, so the table does not
+grow with history. Dropping is safe when no record older than the horizon can be delivered
+again: a record comes again only between being applied and its offset being committed
+(seconds), while its partition is stuck on an earlier record (the service is then not
+ready, and an operator is paged long before days pass), or when the group's committed
+offsets are lost and the consumer starts over from the earliest record; Kafka keeps a
+group's offsets for 7 days after the group was last active (`offsets.retention.minutes`),
+so the horizon is set above that. The handlers are also idempotent on their own state (a
+case event that does not fit the case changes nothing), the second line of defence.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Collection, MutableMapping
+from typing import Any
+
+from faust.streams import current_event
 
 from services.kit.envelope import Envelope
+
+RETENTION_S = 14 * 86400.0
 
 
 class AppliedEvents:
@@ -28,11 +45,16 @@ class AppliedEvents:
 
     def __init__(
         self,
-        table: MutableMapping[str, float],
+        table: MutableMapping[str, Any],
         flush: Callable[[], Awaitable[None]] | None = None,
+        *,
+        retention_s: float = RETENTION_S,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.table = table
         self.flush = flush
+        self.retention_s = retention_s
+        self.clock = clock
 
     def seen(self, env: Envelope) -> bool:
         return env.dedup_key in self.table
@@ -42,4 +64,68 @@ class AppliedEvents:
             await self.flush()
 
     def mark(self, env: Envelope) -> None:
-        self.table[env.dedup_key] = time.time()
+        # The changelog partition the mark goes to (the event's), kept so that expiry can
+        # drop it there. Marks written before expiry existed are a bare time.
+        self.table[env.dedup_key] = [self.clock(), current_partition()]
+
+    async def expire(self, owned: Collection[int], *, chunk: int = 100) -> int:
+        """Drop the marks older than the horizon on the partitions this worker owns (the
+        owner writes their changelog; a standby copy follows it). One pass over the marks;
+        after each `chunk` of tombstones it waits until the broker has them, so a handler's
+        own flush (`writes_durable`) never waits behind more than that: a burst of
+        hundreds, each its own produce batch outside production, stalled every service of
+        the soak for seconds. Returns how many were dropped."""
+        cutoff = self.clock() - self.retention_s
+        dropped = 0
+        pending = 0
+        for visited, key in enumerate(list(self.table.keys()), 1):
+            marked_at, partition = self._when_where(key)
+            if marked_at is not None and marked_at < cutoff and partition in owned:
+                self._drop(key, partition)  # type: ignore[arg-type]  # not None: in owned
+                dropped += 1
+                pending += 1
+            if pending >= chunk:
+                await self.writes_durable()
+                pending = 0
+            elif visited % (chunk * 10) == 0:
+                await asyncio.sleep(0)  # let the handlers run between stretches of reading
+        if pending:
+            await self.writes_durable()
+        return dropped
+
+    def _when_where(self, key: str) -> tuple[float | None, int | None]:
+        value = self.table.get(key)
+        if isinstance(value, list):
+            return float(value[0]), int(value[1])
+        if isinstance(value, int | float):  # an older mark: Faust's memory store knows
+            known = getattr(getattr(self.table, "data", None), "_key_partition", {})
+            return float(value), known.get(key)
+        return None, None
+
+    def _drop(self, key: str, partition: int) -> None:
+        rewrite(self.table, key, None, partition)
+
+
+def current_partition() -> int:
+    """The partition of the event being applied (where Faust writes its table changes)."""
+    event = current_event()
+    return event.message.partition if event is not None else -1
+
+
+def rewrite(table: MutableMapping[str, Any], key: str, value: Any, partition: int) -> None:
+    """Write (None: delete) a table key outside any event, as expiry does: Faust sends a
+    change to the changelog partition of the current event, and there is none, so the
+    change names the key's partition itself (the one its earlier writes went to)."""
+    send = getattr(table, "send_changelog", None)
+    if send is None:  # a plain mapping (tests)
+        if value is None:
+            del table[key]
+        else:
+            table[key] = value
+        return
+    if value is None:
+        send(partition, key, None, value_serializer="raw")
+        del table.data[key]  # type: ignore[attr-defined]
+    else:
+        send(partition, key, value)
+        table.data[key] = value  # type: ignore[attr-defined]

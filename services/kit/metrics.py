@@ -7,6 +7,7 @@ histograms, a `_build_info` gauge, and never an identifier as a label value.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -95,6 +96,55 @@ class StateGauge:
         for value in self.values:
             family.add_metric([value], counts.get(value, 0))
         yield family
+
+
+class TableKeys:
+    """`govshare_table_keys{table}`: keys in each of the worker's Faust tables, so an
+    operator (and the soak, services/bench/soak.py) sees which state grows with history.
+    The size of the in-memory dict; with RocksDB, per partition database, the keys counted
+    while its estimate is small and the estimate beyond; a store that offers neither is
+    left out."""
+
+    _labelnames = ("table",)  # as prometheus_client's metrics say theirs (tests/deploy)
+
+    def __init__(self) -> None:
+        self.tables: Callable[[], dict[str, Any]] | None = None
+        REGISTRY.register(self)
+
+    def collect(self) -> Iterator[Metric]:
+        family = GaugeMetricFamily(
+            "govshare_table_keys", "Keys in each Faust table of this worker.", labels=["table"]
+        )
+        for name, table in (self.tables() if self.tables is not None else {}).items():
+            keys = _keys_in(getattr(table, "data", None))
+            if keys is not None:
+                family.add_metric([name], keys)
+        yield family
+
+
+# Up to this many entries by RocksDB's estimate the keys are counted one by one: the
+# estimate counts overwrites and deletions not yet compacted away, so a small table that
+# is rewritten often (an index of open cases, the dedup marks) looks far larger than it is.
+EXACT_BELOW = 50_000
+
+
+def _keys_in(store: Any) -> int | None:
+    dbs = getattr(store, "_dbs", None)
+    if isinstance(dbs, dict):  # faust's rocksdb store: one database per partition
+        try:
+            total = 0
+            for db in dbs.values():
+                estimate = int(db.property_int_value("rocksdb.estimate-num-keys"))
+                keys = db.keys()  # an Rdict iterates by index, not by key
+                total += sum(1 for _ in keys) if estimate <= EXACT_BELOW else estimate
+            return total
+        except (AttributeError, TypeError, ValueError):
+            return None
+    data = getattr(store, "data", None)
+    return len(data) if isinstance(data, dict) else None
+
+
+TABLE_KEYS = TableKeys()
 
 
 def exposition() -> tuple[bytes, str]:

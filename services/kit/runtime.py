@@ -55,6 +55,7 @@ from services.kit.metrics import (
     CONSUMER_LAG_MESSAGES,
     CONSUMER_LAG_SECONDS,
     READY,
+    TABLE_KEYS,
     exposition,
 )
 from services.kit.settings import Settings
@@ -138,8 +139,10 @@ class ServiceRuntime:
             _LazyProducer(self.faust), source=self.source, topic_prefix=settings.topic_prefix
         )
         self.applied = AppliedEvents(
-            self.faust.Table("applied-events", key_type=str, value_type=float),
+            # value_type=None: a mark is [time, partition] (a bare time before expiry)
+            self.faust.Table("applied-events", key_type=str, value_type=None),
             flush=self._table_writes_acknowledged,
+            retention_s=settings.applied_events_retention_s,
         )
         # Built at start so a production misconfiguration stops the process at once.
         self.verifier = verifier_from_settings(
@@ -171,6 +174,7 @@ class ServiceRuntime:
         install_verifier(self.api, self.verifier)
         self._add_operational_routes()
         BUILD_INFO.labels(name, VERSION).set(1)
+        TABLE_KEYS.tables = lambda: dict(self.faust.tables.items())
 
     async def _table_writes_acknowledged(self) -> None:
         """Return once the broker has every table (changelog) write made so far."""
@@ -364,6 +368,22 @@ class ServiceRuntime:
                 last = now
             await asyncio.sleep(0.2)
 
+    async def _expire_marks(self) -> None:
+        """Drop applied-event marks past their horizon (idempotency.py), a tenth of the
+        horizon apart: a mark lives at most 1.1 horizons and each is visited ~10 times."""
+        every_s = max(30.0, self.applied.retention_s / 10)
+        while True:
+            await asyncio.sleep(every_s)
+            if not self.serving:
+                continue
+            owned = {
+                tp.partition
+                for tp in self.faust.consumer.assignment()
+                if tp.topic in self._by_topic
+            }
+            dropped = await self.applied.expire(owned)
+            log.info("dropped %d applied-event marks older than the horizon", dropped)
+
     async def _watch_lag(self, every_s: float = 5.0) -> None:
         """Export consumer lag per partition this worker owns (messages and seconds)."""
         while True:
@@ -473,6 +493,7 @@ class ServiceRuntime:
                     asyncio.create_task(self._probe_broker()),
                     asyncio.create_task(self._watch_readiness()),
                     asyncio.create_task(self._watch_lag()),
+                    asyncio.create_task(self._expire_marks()),
                     asyncio.create_task(
                         catchup.watch(
                             self.catch_up,

@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     # both (Kafka answers as soon as data arrives).
     consumer_fetch_wait_ms: int | None = Field(default=None, ge=1, le=30_000)
     consumer_idle_fetch_wait_ms: int | None = Field(default=None, ge=1, le=30_000)
+    # How long an applied-event mark is kept (services/kit/idempotency.py says why this is
+    # safe): above Kafka's 7-day retention of a group's committed offsets.
+    applied_events_retention_s: float = Field(default=14 * 86400.0, ge=60)
+    # How long the certificates service keeps an access-log entry in its table: 3 years
+    # (PIPL art. 56), 90 days for a holder the registry does not know (probes);
+    # services/certificates/retention.py. The access-log topic is the record.
+    access_log_retention_s: float = Field(default=3 * 365 * 86400.0, ge=60)
+    access_log_unknown_holder_s: float = Field(default=90 * 86400.0, ge=60)
     # Tansu rejects the idempotent producer; enable it on Apache Kafka by setting.
     producer_idempotence: bool = False
     # Tansu answers ListOffsets(latest) with "first offset of the last batch + 1", so after

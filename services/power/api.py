@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.kit import audit, problems
 from services.kit.auth import CurrentPrincipal, Principal, require
 from services.kit.errors import forbidden, not_found, unavailable
-from services.power import actors, views
+from services.power import actors, listing, views
 from services.power.commands import Commands
 from services.power.domain import OPEN, Application, DomainError
 from services.power.evidence import EvidenceUnavailable
@@ -292,8 +292,7 @@ def router(registry: Registry, commands: Commands) -> APIRouter:
         items = [
             {"application_id": a.id, "matter_code": a.matter_code}
             | (views.application(a, catalog, now)["rectification"] or {})
-            for a in registry.all()
-            if a.rectification is not None and principal.covers_region(a.division)
+            for a in registry.listed(principal.covers_region, {listing.RECTIFYING})
         ]
         picked = [i for i in items if not overdue or i["overdue"]]
         picked.sort(key=lambda i: i["due_date"])
@@ -307,10 +306,10 @@ def router(registry: Registry, commands: Commands) -> APIRouter:
         limit: int = Query(100, ge=1, le=1000),
     ) -> dict[str, Any]:
         now = registry.now()
+        wanted = None if status is None else {status}
         shown = (
             views.application(a, catalog, now)
-            for a in registry.all()
-            if principal.covers_region(a.division) and status in (None, a.status)
+            for a in registry.listed(principal.covers_region, wanted)  # the division index
         )
         picked = [v for v in shown if not overdue or any(s.get("overdue") for s in v["steps"])]
         picked.sort(key=lambda v: v["submitted_at"] or "")

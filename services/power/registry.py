@@ -6,9 +6,14 @@ Tables (memory:// or rocksdb://, changelog-backed):
 - `preparations`: parcel code -> the current PreparationStarted (base64 protobuf).
 - `applications-by-holder`: applicant id -> application ids (my applications, and which
   applications a certificate event concerns).
-The secondary index is written by the power.v1.events agent under another key than the
-event's, so, like the REST reads, it assumes one worker holds every partition (the
-embedded and compose setups); N workers need that index on a topic of its own.
+- `applications-by-division`: division and status -> application ids (listing.py: the
+  staff list and the overdue scan read these, not every application), kept per
+  partition (services/kit/partitioned.py).
+The secondary indexes are written by the power.v1.events agent under another key than the
+event's, so each is kept per partition (a key written from two partitions could come back
+from recovery with its older value: services/kit/partitioned.py), and, like the REST
+reads, they assume one worker holds every partition (the embedded and compose setups);
+N workers need them on a topic of their own.
 
 A command waits until the agent has applied its last event, so the caller reads its
 own write.
@@ -19,7 +24,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from google.protobuf.message import Message
@@ -28,14 +33,14 @@ from govshare.common.v1 import types_pb2 as common
 from govshare.power.v1 import events_pb2 as ev
 from govshare.power.v1 import types_pb2 as power_types
 
-from services.kit import validation
+from services.kit import partitioned, validation
 from services.kit.clock import SYSTEM, Clock
 from services.kit.envelope import Envelope
 from services.kit.errors import conflict, not_found
 from services.kit.registry import event_type
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import Waiters
-from services.power import domain, preparation, rules
+from services.power import domain, listing, preparation, rules
 from services.power.catalog import SHARING_PREFIX, Catalog, Matter
 from services.power.domain import Application
 from services.power.evidence import EvidenceClient
@@ -91,6 +96,8 @@ class Registry:
         self.applications = app.Table("applications", key_type=str, value_type=str)
         self.preparations = app.Table("preparations", key_type=str, value_type=str)
         self.by_holder = app.Table("applications-by-holder", key_type=str, value_type=str)
+        self.by_division = app.Table("applications-by-division", key_type=str, value_type=str)
+        self.partitions = partitioned.partitions_of(app)
         self.waiters = Waiters(runtime.bus)
         self._overdue_sent: set[tuple[str, str]] = set()
         RECTIFICATIONS_OVERDUE.source = self.count_rectifications_overdue
@@ -105,7 +112,9 @@ class Registry:
         return list(json.loads(self.applications.get(app_id) or "[]"))
 
     def _holder_apps(self, holder_id: str) -> list[str]:
-        return list(json.loads(self.by_holder.get(holder_id) or "[]"))
+        """Per partition (services/kit/partitioned.py), and the bare key of before."""
+        keys = [holder_id, *partitioned.every(holder_id, self.partitions)]
+        return [a for key in keys for a in json.loads(self.by_holder.get(key) or "[]")]
 
     def events(self, app_id: str) -> list[Message]:
         return [_decode(item) for item in self._stored(app_id)]
@@ -123,15 +132,26 @@ class Registry:
         found = (self.get(a) for a in self._holder_apps(holder_id))
         return [a for a in found if a is not None]
 
-    def all(self) -> Iterator[Application]:
-        for app_id in list(self.applications.keys()):
-            app = self.get(app_id)
-            if app is not None:
-                yield app
+    def listed(
+        self, division: Callable[[str], bool], statuses: Collection[str] | None = None
+    ) -> Iterator[Application]:
+        """The applications of the divisions `division` accepts, in `statuses` (None: any),
+        read through the division index: no other application is decoded."""
+        for key in list(self.by_division.keys()):
+            where, status = listing.division_and_status(partitioned.base(key))
+            # any status (None): each application once, not also from its extra lists
+            wanted = status != listing.RECTIFYING if statuses is None else status in statuses
+            if not wanted or not division(where):
+                continue
+            for app_id in json.loads(self.by_division.get(key) or "[]"):
+                app = self.get(app_id)
+                if app is not None and partitioned.base(key) in listing.keys_of(app):
+                    yield app  # (and not an entry a lost write left behind)
 
     def count_rectifications_overdue(self) -> dict[str, int]:
         now = self.now()
-        late = (rules.rectification_overdue(app, now) for app in self.all())
+        rectifying = self.listed(lambda _: True, {listing.RECTIFYING})
+        late = (rules.rectification_overdue(app, now) for app in rectifying)
         counts: dict[str, int] = {}
         for phase in late:
             if phase is not None:
@@ -176,14 +196,29 @@ class Registry:
         app = domain.apply(before, message)
         if app is None:
             log.info("%s for %s changes nothing", type(message).__name__, app_id)
+            if before is not None:
+                self._list(before)  # completes what a SIGKILL between writes left undone
             return
         self.applications[app_id] = json.dumps([*stored, _encode(message)])
+        self._list(app)
         if isinstance(message, ev.ApplicationSubmitted):
             holder = message.applicant.id
-            known = self._holder_apps(holder)
-            if app_id not in known:
-                self.by_holder[holder] = json.dumps([*known, app_id])
+            if app_id not in self._holder_apps(holder):
+                here = partitioned.here(holder)  # an application's events share one partition
+                known = json.loads(self.by_holder.get(here) or "[]")
+                self.by_holder[here] = json.dumps([*known, app_id])
         _count(app, status_before, message, self.catalog)
+
+    def _list(self, app: Application) -> None:
+        """Put the application in the division lists it belongs to now (idempotent)."""
+        wanted = listing.keys_of(app)
+        for key in listing.keys_for(app):
+            here = partitioned.here(key)  # an application's events share one partition
+            ids = list(json.loads(self.by_division.get(here) or "[]"))
+            if key in wanted and app.id not in ids:
+                self.by_division[here] = json.dumps([*ids, app.id])
+            elif key not in wanted and app.id in ids:
+                self.by_division[here] = json.dumps([i for i in ids if i != app.id])
 
     async def on_certificate_event(self, env: Envelope, message: Message) -> None:
         invalidation = _INVALIDATIONS.get(type(message))
@@ -210,7 +245,7 @@ class Registry:
         now = self.now()
         due = {
             (app.id, event.step_code): event  # type: ignore[attr-defined]
-            for app in self.all()
+            for app in self.listed(lambda _: True, {domain.IN_PROGRESS})  # open ones only
             for event in rules.overdue(app, now)
         }
         for (app_id, step), event in due.items():

@@ -265,7 +265,7 @@ def router(registrar: Registrar) -> APIRouter:
     async def my_cases(principal: CurrentPrincipal) -> dict[str, Any]:
         if principal.kind not in ("citizen", "enterprise"):
             raise _forbidden("citizens and enterprises only")
-        mine = [c for c in store.all_cases() if c.party_role(principal.subject)]
+        mine = store.cases_of(principal.subject)  # the index: no other case is read
         return {"cases": [case_view(c, registrar, principal) for c in mine]}
 
     @api.get("/queue", summary="The shared queue of open joint cases (window staff)")
@@ -278,7 +278,7 @@ def router(registrar: Registrar) -> APIRouter:
         if principal.kind != "staff" or principal.department not in STAFF_DEPARTMENTS:
             raise _forbidden("window staff of realestate or tax only")
         items = queue.queue(
-            store.all_cases(),
+            store.open_entries(principal.covers_region),  # the index of open cases
             registrar.clock.now(),
             visible=principal.covers_region,
             department=department,

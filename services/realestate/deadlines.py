@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
+from typing import Any
 
 from services.kit.clock import business_date
 from services.kit.workdays import add_working_days
@@ -37,7 +38,11 @@ def load() -> TimeLimit:
 
 def due_date(case: Case, limit: TimeLimit) -> date:
     """The last day on which the case is still within the limit."""
-    stamp = datetime.fromisoformat(case.applied_at)
+    return due_date_of(case.applied_at, limit)
+
+
+def due_date_of(applied_at: str, limit: TimeLimit) -> date:
+    stamp = datetime.fromisoformat(applied_at)
     filed = business_date(stamp) if stamp.tzinfo else stamp.date()  # days are local
     return add_working_days(filed, limit.case_working_days)
 
@@ -51,4 +56,17 @@ def overdue_by_stage(cases: Iterable[Case], today: date, limit: TimeLimit) -> di
         if today > due_date(case, limit):
             stage = current_stage(case)
             counts[stage] = counts.get(stage, 0) + 1
+    return counts
+
+
+def overdue_of_entries(
+    entries: Iterable[dict[str, Any]], today: date, limit: TimeLimit
+) -> dict[str, int]:
+    """The same from the open-cases index (queue.entry: stage, waiting_on, applied_at)."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        if entry["waiting_on"] in ("", CITIZEN):
+            continue
+        if today > due_date_of(entry["applied_at"], limit):
+            counts[entry["stage"]] = counts.get(entry["stage"], 0) + 1
     return counts

@@ -23,7 +23,9 @@ def city_of(unit_code: str) -> str:
     return unit_code[:4] + "00"
 
 
-def item(case: Case, now: datetime) -> dict[str, Any]:
+def entry(case: Case) -> dict[str, Any]:
+    """What the queue shows of an open case, without the clock: kept in the open-cases
+    index (store.py) as the case changes, so the queue reads no case records."""
     return {
         "case_id": case.case_id,
         "unit_code": case.unit_code,
@@ -32,7 +34,6 @@ def item(case: Case, now: datetime) -> dict[str, Any]:
         "stage": current_stage(case),
         "waiting_on": waiting_on(case),
         "waiting_since": case.stage_since,
-        "waiting_seconds": int(seconds_between(case.stage_since, now.isoformat())),
         "claimed_by": case.claimed_by,
         "findings": case.findings,
         "tax": case.tax,
@@ -41,8 +42,14 @@ def item(case: Case, now: datetime) -> dict[str, Any]:
     }
 
 
+def timed(entry: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """An index entry as the queue shows it now: with how long it has waited."""
+    waited = int(seconds_between(entry["waiting_since"], now.isoformat()))
+    return {**entry, "waiting_seconds": waited}
+
+
 def queue(
-    cases: Iterable[Case],
+    entries: Iterable[dict[str, Any]],
     now: datetime,
     *,
     visible: Callable[[str], bool],
@@ -50,14 +57,14 @@ def queue(
     city: str | None = None,
     stage: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Open cases in the caller's region matching the filters, longest waiting first."""
+    """Open cases (their index entries) in the caller's region matching the filters,
+    longest waiting first."""
     items = [
-        item(case, now)
-        for case in cases
-        if case.is_open
-        and visible(county_of(case.unit_code))
-        and (department is None or waiting_on(case) == department)
-        and (city is None or city_of(case.unit_code) == city)
-        and (stage is None or current_stage(case) == stage)
+        timed(e, now)
+        for e in entries
+        if visible(e["county"])
+        and (department is None or e["waiting_on"] == department)
+        and (city is None or e["city"] == city)
+        and (stage is None or e["stage"] == stage)
     ]
     return sorted(items, key=lambda i: (-i["waiting_seconds"], i["case_id"]))

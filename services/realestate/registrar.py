@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from typing import Any
 
 from google.protobuf.message import Message
@@ -23,6 +24,7 @@ from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.errors import conflict
 from services.kit.runtime import ServiceRuntime
+from services.kit.tally import Tally
 from services.kit.waiters import Waiters, derived_id
 from services.realestate import (
     cases,
@@ -82,6 +84,11 @@ class Registrar:
             name=settings.tax_authority_name,
         )
         self.waiters = Waiters(runtime.bus)
+        # Cases by stage, moved as events apply; one scan per start or rebalance (tally.py).
+        self.stages: Tally[str] = Tally(
+            rebuild=lambda: Counter(cases.current_stage(c) for c in store.all_cases()),
+            epoch=lambda: runtime.faust.consumer_generation_id if runtime.serving else None,
+        )
         metrics.CASES.source = self.count_by_stage
         metrics.OVERDUE.source = self.count_overdue
         self.time_limit = deadlines.load()
@@ -96,16 +103,12 @@ class Registrar:
         return self.tax_party if department == cases.TAX else self.party
 
     def count_by_stage(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for case in self.store.all_cases():
-            stage = cases.current_stage(case)
-            counts[stage] = counts.get(stage, 0) + 1
-        return counts
+        return self.stages.counts()
 
     def count_overdue(self) -> dict[str, int]:
-        return deadlines.overdue_by_stage(
-            self.store.all_cases(), self.clock.today(), self.time_limit
-        )
+        """From the open-cases index: open cases only, and no case decoded."""
+        entries = self.store.open_entries(lambda _: True)
+        return deadlines.overdue_of_entries(entries, self.clock.today(), self.time_limit)
 
     # --- the agent on realestate.v1.events ------------------------------------------------
 
@@ -133,6 +136,8 @@ class Registrar:
             self.store.put_unit(unit)
             self.store.case_index[case.case_id] = unit.unit_code
             self._record(env, applied)
+            self.stages.move(None, cases.current_stage(case))
+        self.store.index(case)
         self.waiters.wake(env.id)
         if case.is_open and unit.open_case != case.case_id:
             # A racing second application (the API refuses the ordinary case): the
@@ -148,11 +153,14 @@ class Registrar:
         case = unit.case(case_id)
         if case is None:
             raise Rejected("case_id", f"no case {case_id} on unit {unit_code}")
+        stage = cases.current_stage(case)
         if cases.apply(case, message):
             unit.put(case)
             self.store.put_unit(unit)
             self._record(env, message)
             self._count(case, message)
+            self.stages.move(stage, cases.current_stage(case))
+        self.store.index(case)
         # The command that produced the event reads its write now; review may take a while.
         self.waiters.wake(env.id)
         # Follow-ups run even when nothing changed: after a crash between applying and

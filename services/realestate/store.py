@@ -4,15 +4,29 @@ Each table is keyed like the topic whose agent writes it (unit code for realesta
 court events, parcel code for land events, project code, holder id for certificates),
 so a worker holds a key's state with the partition that changes it. Reads that join
 them (a unit's full history) happen at query time.
+
+Two indexes are written by the realestate.v1.events agent with the case, in the same
+apply and so before the same durability step (`AppliedEvents.writes_durable`), so that the
+lists read what they show and never every case (their cost does not grow with history):
+- `cases-by-party`: party id (the seller's and the buyer's) -> the case ids (my cases);
+- `open-cases-by-county`: county code -> {case id: its queue entry}, open cases only (the
+  shared queue, the overdue gauge).
+Both are written under another key than the event's, into the changelog partition of the
+event, so each key is kept per partition (`<key>@<partition>`, services/kit/partitioned.py)
+and read as the union; like the REST reads they assume one worker holds every partition,
+as the embedded and compose setups do. `index` rewrites them from the case on every
+apply, changed or not, so a redelivery after a SIGKILL between the writes completes them
+(the writes are idempotent).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
-from services.realestate import history
+from services.kit import partitioned
+from services.realestate import history, queue
 from services.realestate.cases import Case, Unit
 from services.realestate.review import Seal
 
@@ -30,6 +44,9 @@ class UnitStore:
         self.parcels = app.Table("parcel-history", key_type=str, value_type=None)
         self.projects = app.Table("projects", key_type=str, value_type=None)
         self.holders = app.Table("holder-certificates", key_type=str, value_type=None)
+        self.by_party = app.Table("cases-by-party", key_type=str, value_type=None)
+        self.open_by_county = app.Table("open-cases-by-county", key_type=str, value_type=None)
+        self.partitions = partitioned.partitions_of(app)
 
     # --- units and cases ----------------------------------------------------------------
 
@@ -44,7 +61,42 @@ class UnitStore:
         unit_code = self.case_index.get(case_id)
         return self.unit(unit_code).case(case_id) if unit_code else None
 
+    # --- indexes --------------------------------------------------------------------------
+
+    def index(self, case: Case) -> None:
+        """Bring both indexes in line with `case` as just applied (idempotent)."""
+        for party in (case.seller["id"], case.buyer["id"]):
+            key = partitioned.here(party)
+            known = list(self.by_party.get(key) or [])
+            if case.case_id not in known:
+                self.by_party[key] = [*known, case.case_id]
+        county = partitioned.here(queue.county_of(case.unit_code))
+        open_here = self.open_by_county.get(county) or {}
+        entry = queue.entry(case) if case.is_open else None
+        if open_here.get(case.case_id) != entry:
+            changed = {k: v for k, v in open_here.items() if k != case.case_id}
+            if entry is not None:
+                changed[case.case_id] = entry
+            self.open_by_county[county] = changed
+
+    def cases_of(self, party_id: str) -> list[Case]:
+        """The cases in which `party_id` is the seller or the buyer, oldest first."""
+        ids = [
+            case_id
+            for key in partitioned.every(party_id, self.partitions)
+            for case_id in self.by_party.get(key) or []
+        ]
+        found = (self.find_case(c) for c in ids)
+        return sorted((c for c in found if c is not None), key=lambda c: c.applied_at)
+
+    def open_entries(self, county: Callable[[str], bool]) -> Iterator[dict[str, Any]]:
+        """Queue entries of the open cases in the counties `county` accepts."""
+        for key in list(self.open_by_county.keys()):
+            if county(partitioned.base(key)):
+                yield from (self.open_by_county.get(key) or {}).values()
+
     def all_cases(self) -> Iterator[Case]:
+        """Every case ever filed: only for rebuilding counts after a start or rebalance."""
         for raw in self.units.values():
             for case in raw["cases"].values():
                 yield Case.from_json(case)

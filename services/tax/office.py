@@ -12,6 +12,7 @@ import base64
 import logging
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, timedelta
 from typing import Any
 
@@ -23,12 +24,14 @@ from govshare.realestate.v1 import events_pb2 as re_events
 from govshare.tax.v1 import events_pb2 as ev
 from govshare.tax.v1 import types_pb2 as tax_types
 
+from services.kit import partitioned
 from services.kit.clock import SYSTEM, Clock
 from services.kit.consumer import Rejected
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
+from services.kit.tally import Tally
 from services.kit.waiters import Waiters, derived_id
-from services.tax import assessments, engine, ledger, metrics, payments, reconciliation
+from services.tax import assessments, engine, ledger, lists, metrics, payments, reconciliation
 from services.tax.payments import Decision, TaxCase
 from services.tax.rules import RuleBook
 
@@ -75,7 +78,21 @@ class TaxOffice:
         self.cases = app.Table("cases", key_type=str, value_type=None)
         # statement id -> the last reconciliation of that channel statement
         self.reconciliations = app.Table("reconciliations", key_type=str, value_type=None)
+        # lists.py: case ids by the minute an open order expires and by channel and day,
+        # written with the case, so the expiry scan and reconciliation read no other case
+        self.lists = app.Table("case-lists", key_type=str, value_type=None)
+        self.partitions = partitioned.partitions_of(app)
         self.waiters = Waiters(runtime.bus)
+
+        def epoch() -> int | None:
+            return runtime.faust.consumer_generation_id if runtime.serving else None
+
+        # Moved as cases are stored; one scan per start or rebalance (kit/tally.py): cases
+        # by status (the gauge), fen per (county, account, side) of every journal (ledger).
+        self.statuses: Tally[str] = Tally(
+            rebuild=lambda: Counter(raw["status"] for raw in self.cases.values()), epoch=epoch
+        )
+        self.balances: Tally[tuple[str, str, str]] = Tally(rebuild=self._sum_journals, epoch=epoch)
         metrics.CASES.source = self.count_by_status
 
     # --- state ----------------------------------------------------------------------------
@@ -85,7 +102,46 @@ class TaxOffice:
         return TaxCase.from_json(raw) if raw else None
 
     def _store(self, case: TaxCase) -> None:
-        self.cases[case.case_id] = case.to_json()
+        """Store the case, and bring the lists and the totals in line with it."""
+        old = self.cases.get(case.case_id) or {}
+        raw = case.to_json()
+        self.cases[case.case_id] = raw
+        self.statuses.move(old.get("status"), raw["status"])
+        self.balances.swap(lists.ledger_sums(old), lists.ledger_sums(raw))
+        now_in = lists.order_buckets(raw) | lists.movement_keys(raw) | lists.manual_keys(raw)
+        for key in sorted(now_in | lists.order_buckets(old) | lists.manual_keys(old)):
+            here = partitioned.here(key)  # a case's events share one partition
+            ids = list(self.lists.get(here) or [])
+            if key in now_in and case.case_id not in ids:
+                self.lists[here] = [*ids, case.case_id]
+            elif key not in now_in and case.case_id in ids:
+                rest = [i for i in ids if i != case.case_id]
+                if rest:
+                    self.lists[here] = rest
+                else:
+                    del self.lists[here]
+
+    def _sum_journals(self) -> Counter[tuple[str, str, str]]:
+        sums: Counter[tuple[str, str, str]] = Counter()
+        for raw in self.cases.values():
+            sums.update(lists.ledger_sums(raw))
+        return sums
+
+    def listed(self, key: str) -> list[TaxCase]:
+        """The cases of list `key`, in every partition (services/kit/partitioned.py)."""
+        ids = [i for k in partitioned.every(key, self.partitions) for i in self.lists.get(k) or []]
+        found = (self.case(case_id) for case_id in ids)
+        return [case for case in found if case is not None]
+
+    def ledger_balances(self, county: Callable[[str], bool]) -> dict[str, dict[str, int]]:
+        """Debit and credit totals per account over the journals of the counties
+        `county` accepts (ledger.balances, from the running sums)."""
+        out: dict[str, dict[str, int]] = {}
+        for (where, account, side), fen in sorted(self.balances.counts().items()):
+            if county(where):
+                entry = out.setdefault(account, {ledger.DEBIT: 0, ledger.CREDIT: 0})
+                entry[side] += fen
+        return out
 
     def assessment(self, case: TaxCase) -> ev.AssessmentIssued | None:
         if not case.assessment:
@@ -93,10 +149,7 @@ class TaxOffice:
         return ev.AssessmentIssued.FromString(base64.b64decode(case.assessment))
 
     def count_by_status(self) -> dict[str, int]:
-        return dict(Counter(raw["status"] for raw in self.cases.values()))
-
-    def all_cases(self) -> list[TaxCase]:
-        return [TaxCase.from_json(raw) for raw in self.cases.values()]
+        return self.statuses.counts()
 
     # --- the shared transfer stream (agent on realestate.v1.events) -----------------------
 
@@ -191,8 +244,12 @@ class TaxOffice:
 
     def _forget(self, unit_code: str, case_id: str) -> None:
         open_cases = dict(self.transfers.get(unit_code) or {})
-        if open_cases.pop(case_id, None) is not None:
+        if open_cases.pop(case_id, None) is None:
+            return
+        if open_cases:
             self.transfers[unit_code] = open_cases
+        else:  # no open case: the unit leaves the table, which then holds open cases only
+            del self.transfers[unit_code]
 
     # --- own events (agent on tax.v1.events) ----------------------------------------------
 
@@ -561,7 +618,8 @@ class TaxOffice:
             )
             for entry in statement.entries
         ]
-        recorded = reconciliation.ledger_movements(self.all_cases(), statement.channel, day)
+        moved = self.listed(lists.movements_key(statement.channel, day))
+        recorded = reconciliation.ledger_movements(moved, statement.channel, day)
         matched, mismatches = reconciliation.reconcile(lines, recorded)
         result = ev.StatementReconciled(
             statement_id=statement.statement_id,
@@ -749,15 +807,17 @@ class TaxOffice:
         )
 
     def pending_manual(self) -> list[TaxCase]:
-        return [c for c in self.all_cases() if c.status == payments.MANUAL_PENDING]
+        return [c for c in self.listed(lists.MANUAL) if c.status == payments.MANUAL_PENDING]
 
     async def scan_expired_orders(self) -> None:
         """Announce every open order past its expiry, once (the set holds what was sent
         until the agent has applied it)."""
         now = self.clock.now()
+        buckets = {partitioned.base(k) for k in list(self.lists.keys())}
         due = {
             (case.case_id, order_id)
-            for case in self.all_cases()
+            for key in sorted(b for b in buckets if lists.due(b, now))
+            for case in self.listed(key)
             for order_id in payments.expired_orders(case, now)
         }
         for case_id, order_id in sorted(due - self._expiry_sent):

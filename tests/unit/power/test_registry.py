@@ -3,7 +3,9 @@ they publish, and that metrics move once per change."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from typing import Any
 
 from google.protobuf.message import Message
 from govshare.certificates.v1 import events_pb2 as cert_ev
@@ -27,6 +29,7 @@ from tests.unit.power.support import (
     T0,
     accepted_events,
     cert_ref,
+    submitted,
 )
 
 
@@ -125,3 +128,31 @@ async def test_a_land_supply_feed_event_publishes_a_preparation_that_the_agent_s
     await runtime.redeliver(env, started)
     assert len(runtime.records()) == 1
     assert reg.preparation(env.subject).preparation_id == started.preparation_id
+
+
+async def test_the_staff_list_and_the_overdue_scan_read_the_division_index_only():
+    reg = registry(now=T0 + timedelta(days=3))
+    for event in accepted_events():  # in progress, in UNIT's division (370105)
+        await deliver(reg, event)
+    for n in range(20):  # history elsewhere: submitted in Qingdao
+        other = submitted(unit=f"370202012002GB00001F{n + 1:08d}")
+        other.application_id = f"PA-370202-20250312-{n:010d}"
+        await deliver(reg, other)
+    division = reg.find(APP_ID).division
+    assert json.loads(reg.by_division[f"{division}|in-progress@-1"]) == [APP_ID]
+    assert json.loads(reg.by_division[f"{division}|submitted@-1"]) == []  # moved on
+    jinan = [a.id for a in reg.listed(lambda d: d == division)]
+    assert jinan == [APP_ID]
+    assert len(list(reg.listed(lambda d: d.startswith("3702"), {"submitted"}))) == 20
+    assert list(reg.listed(lambda _: True, {"connected"})) == []
+
+    decoded: list[str] = []
+    get = reg.get
+
+    def counted(app_id: str) -> Any:
+        decoded.append(app_id)
+        return get(app_id)
+
+    reg.get = counted  # type: ignore[method-assign]
+    await reg.scan_overdue()
+    assert decoded == [APP_ID]  # the 20 submitted elsewhere are not read

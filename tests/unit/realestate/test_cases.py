@@ -136,7 +136,7 @@ def test_the_queue_lists_open_cases_once_with_filters_and_region():
     qingdao = cases.open_case(e.applied("RE-370202-20250601-0003", "370202012002GB00001F00010001"))
     done = opened()
     done.closed = "completed"
-    everything = [waiting, referred, qingdao, done]
+    everything = [queue.entry(c) for c in (waiting, referred, qingdao, done) if c.is_open]
 
     def jinan(county: str) -> bool:
         return county.startswith("3701")
@@ -173,7 +173,7 @@ def test_a_case_the_engine_cannot_assess_waits_on_tax_staff_until_assessed_by_ha
     assert cases.apply(case, pending)
     assert not cases.apply(case, pending)
     assert (cases.current_stage(case), cases.waiting_on(case)) == ("awaiting_assessment", "tax")
-    item = queue.item(case, datetime.now(UTC))
+    item = queue.timed(queue.entry(case), datetime.now(UTC))
     assert item["tax"] == "manual_pending" and "contract_date" in item["tax_note"]
     by_hand = e.tax(t.TAX_STAGE_ASSESSED, 90)
     by_hand.detail = "人工核定, 依据 税收征收管理法 第三十五条, 复核 赵复核 (tax-02)"
