@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 
 import pytest
@@ -48,3 +49,16 @@ def test_free_ports_are_below_the_ephemeral_range_and_never_repeat():
     ports = [free_port() for _ in range(200)]
     assert len(set(ports)) == len(ports)
     assert all(20_000 <= p < 32_768 for p in ports)
+
+
+def test_listens_names_the_process_that_holds_a_listening_port():
+    sock = address.bind_http("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    try:
+        assert address.someone_listens(port)
+        assert address.listens(os.getpid(), port) is True
+        assert address.listens(os.getppid(), port) is False  # another process: not it
+    finally:
+        sock.close()
+    assert address.listens(os.getpid(), port) is False
+    assert not address.someone_listens(port)
