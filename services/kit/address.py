@@ -19,14 +19,18 @@ import socket
 from pathlib import Path
 
 
-def bind_http(host: str, port: int) -> socket.socket:
-    """A listening socket on `host:port` (0: any free port), or a clear exit."""
+def bind_http(host: str, port: int, any_if_taken: bool = False) -> socket.socket:
+    """A listening socket on `host:port` (0: any free port), or a clear exit. With
+    `any_if_taken` (GOVSHARE_ANY_PORT_IF_TAKEN: `govshare up`'s well-known ports) a port
+    in use gives way to any free one; the process announces which it got."""
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
+        if any_if_taken and port:
+            return bind_http(host, 0)
         raise SystemExit(
             f"GOVSHARE_HTTP_PORT={port}: cannot listen on {host}:{port}: {exc}"
         ) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,37 @@ def test_listens_names_the_process_that_holds_a_listening_port():
         sock.close()
     assert address.listens(os.getpid(), port) is False
     assert not address.someone_listens(port)
+
+
+def test_a_taken_port_gives_way_to_any_free_one_when_allowed():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        sock = address.bind_http("127.0.0.1", port, any_if_taken=True)
+        try:
+            assert sock.getsockname()[1] not in (0, port)
+        finally:
+            sock.close()
+
+
+# Where a port may still be picked and handed to another program: programs that take a
+# port number and cannot say which port they bound. Each confirms the program got it.
+PICKERS = {
+    "services/kit/broker.py",  # Tansu: its PID must own the listener, else a fresh port
+    "tests/deploy/test_prometheus_e2e.py",  # Prometheus: likewise
+    "tests/deploy/test_dockerfile.py",  # a port nothing listens on, never handed on
+    "tests/integration/kit/test_broker.py",  # the broker's retry, fed a taken port first
+    "tests/unit/kit/test_address.py",  # this file
+}
+
+
+def test_only_external_programs_get_a_picked_port():
+    root = Path(__file__).resolve().parents[3]
+    callers = {
+        str(path.relative_to(root))
+        for folder in ("services", "tests")
+        for path in (root / folder).rglob("*.py")
+        if "free_port(" in path.read_text(encoding="utf-8")
+    }
+    assert callers <= PICKERS, "processes of ours bind 0 and announce: see kit/address.py"
