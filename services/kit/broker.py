@@ -37,8 +37,8 @@ _handed_out: set[int] = set()
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A port nothing listens on now, for an external program that takes a port number
-    and cannot say which port it bound (Tansu, Prometheus, a container's published
-    port). Our own processes never get one: they bind 0 and announce what they bound
+    and cannot say which port it bound: Tansu (Prometheus, by contrast, binds 0 and logs
+    its port). Our own processes never get one: they bind 0 and announce what they bound
     (services/kit/address.py), and in-process servers bind 0 and read their socket.
 
     The port stays free only until someone binds it, so: below the ephemeral range (no
