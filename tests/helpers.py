@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
@@ -16,7 +17,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from services.kit.admin import partitions_of
-from services.kit.broker import free_port
+from services.kit.launcher import ServiceProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,27 +42,31 @@ def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> None
 
 
 @contextmanager
-def running_service(name: str, env: Mapping[str, str], log: Path) -> Iterator[str]:
-    """Run `python -m services.<name>` until the block ends; yield its base URL."""
-    port = free_port()
+def started_service(name: str, env: Mapping[str, str], log: Path) -> Iterator[ServiceProcess]:
+    """Run `python -m services.<name>` until the block ends. It binds its own ports (HTTP:
+    0, any free port; gRPC: as `env` says, 0 by default) and announces what it bound
+    (services/kit/address.py); the block gets the process with those ports, once ready."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "ab") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", f"services.{name}"],
-            env={**os.environ, **env, "GOVSHARE_HTTP_PORT": str(port)},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until(
-                lambda: proc.poll() is not None or http_get(url + "/readyz")[0] == 200,
-                60,
-                f"{name} ready",
+    with tempfile.TemporaryDirectory(prefix="govshare-") as run_dir:
+        service = ServiceProcess(name, address_file=Path(run_dir) / f"{name}.address.json")
+        with open(log, "ab") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", f"services.{name}"],
+                env={
+                    **os.environ,
+                    **env,
+                    "GOVSHARE_HTTP_PORT": "0",
+                    "GOVSHARE_ADDRESS_FILE": str(service.address_file),
+                },
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
             )
+        service.process = proc
+        try:
+            wait_until(lambda: proc.poll() is not None or service.is_ready(), 60, f"{name} ready")
             assert proc.poll() is None, f"{name} exited: see {log}"
-            yield url
+            yield service
         finally:
             proc.terminate()
             try:
@@ -69,6 +74,13 @@ def running_service(name: str, env: Mapping[str, str], log: Path) -> Iterator[st
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@contextmanager
+def running_service(name: str, env: Mapping[str, str], log: Path) -> Iterator[str]:
+    """`started_service`, for a block that needs only the base URL."""
+    with started_service(name, env, log) as service:
+        yield service.http_url
 
 
 async def read_topic(

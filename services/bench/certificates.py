@@ -44,7 +44,6 @@ from services.bench.harness import (
 )
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
-from services.kit.broker import free_port
 from services.kit.launcher import ServiceProcess
 from services.kit.topics import all_topic_names
 
@@ -76,7 +75,9 @@ class IssuanceResult:
 
 
 class Service:
-    """One certificates process on its own topic prefix (kept across restarts)."""
+    """One certificates process on its own topic prefix (kept across restarts). Each
+    start binds port 0 for HTTP and gRPC and announces the ports it got, which the bench
+    then reads: it never hands the process a port number (services/kit/address.py)."""
 
     def __init__(
         self,
@@ -87,8 +88,10 @@ class Service:
         store: str = "memory://",
     ) -> None:
         self.prefix = f"bench{uuid.uuid4().hex[:8]}."
-        self.proc = ServiceProcess("certificates", free_port(), free_port())
         label = label or suite
+        self.proc = ServiceProcess(
+            "certificates", address_file=workdir / f"certificates-{label}.address.json"
+        )
         self.env = {
             **os.environ,
             "GOVSHARE_ENV": "test",
@@ -96,8 +99,9 @@ class Service:
             "GOVSHARE_TOPIC_PREFIX": self.prefix,
             "GOVSHARE_SIGNATURE_SUITE": suite,
             "GOVSHARE_KEYS_DIR": str(workdir / f"keys-{label}"),
-            "GOVSHARE_HTTP_PORT": str(self.proc.http_port),
-            "GOVSHARE_GRPC_PORT": str(self.proc.grpc_port),
+            "GOVSHARE_HTTP_PORT": "0",
+            "GOVSHARE_GRPC_PORT": "0",
+            "GOVSHARE_ADDRESS_FILE": str(self.proc.address_file),
             "GOVSHARE_LOG_LEVEL": "WARNING",
             "GOVSHARE_STORE": store,
             "GOVSHARE_DATA_DIR": str(workdir / f"data-{label}"),
@@ -134,6 +138,9 @@ class Service:
         await ensure_topics(
             self.env["GOVSHARE_KAFKA_BOOTSTRAP"], all_topic_names(self.prefix), partitions=4
         )
+        assert self.proc.address_file is not None
+        self.proc.address_file.unlink(missing_ok=True)  # a restart announces afresh
+        self.proc.http_port, self.proc.grpc_port = 0, None
         started = time.monotonic()
         self.proc.process = await asyncio.to_thread(self._spawn)
         deadline = started + limit_s

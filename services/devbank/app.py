@@ -264,4 +264,4 @@ def run() -> None:
         raise SystemExit("services.devbank is a development stand-in; refused in production")
     logs.configure("devbank", settings.log_level)
     # Binds first and says which port (services/kit/address.py): the launcher tells tax.
-    serving.serve(build(settings), settings.http_host, settings.http_port, settings.address_file)
+    serving.serve(build(settings), settings)

@@ -109,14 +109,16 @@ async def _read_frame(reader: asyncio.StreamReader) -> bytes:
 
 
 class CompatProxy:
-    """Serve on `listen_port`, forward to the broker at `upstream`."""
+    """Serve on `host:port`, forward to the broker at `upstream`. With port 0 (the
+    default) the proxy binds a free port itself and `port` is the one it got once
+    `start` returns; a restarted proxy can ask for its previous port again."""
 
     def __init__(
         self,
         upstream_host: str,
         upstream_port: int,
         host: str,
-        port: int,
+        port: int = 0,
         tls: ssl.SSLContext | None = None,
     ) -> None:
         self.upstream = (upstream_host, upstream_port)
@@ -128,6 +130,7 @@ class CompatProxy:
         self._ready = threading.Event()
         self._stop: asyncio.Event | None = None
         self._connections: set[asyncio.Task[None]] = set()
+        self._failed: OSError | None = None
 
     @property
     def bootstrap(self) -> str:
@@ -191,7 +194,13 @@ class CompatProxy:
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        server = await asyncio.start_server(self._handle, self.host, self.port, ssl=self.tls)
+        try:
+            server = await asyncio.start_server(self._handle, self.host, self.port, ssl=self.tls)
+        except OSError as exc:
+            self._failed, self._loop = exc, None
+            self._ready.set()
+            return
+        self.port = int(server.sockets[0].getsockname()[1])
         self._ready.set()
         async with server:
             await self._stop.wait()
@@ -207,6 +216,8 @@ class CompatProxy:
         self._thread.start()
         if not self._ready.wait(5):
             raise RuntimeError("compat proxy did not start")
+        if self._failed is not None:
+            raise RuntimeError(f"compat proxy cannot listen on {self.bootstrap}: {self._failed}")
         return self
 
     def stop(self) -> None:

@@ -36,17 +36,6 @@ DEFAULT_HTTP_PORTS = {
 DEFAULT_GRPC_PORTS = {"certificates": 50051}
 
 
-def _port_is_free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
 @dataclass
 class ServiceProcess:
     """A started process; its ports are what it announced (0 / None until it has)."""
@@ -96,12 +85,11 @@ class Platform:
     run_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="govshare-")))
 
     def _port(self, preferred: int | None) -> int:
-        """The well-known port when asked for and free now, else 0: the process binds
-        a free one itself and announces it (a number picked here could be taken by
-        another process before the service binds it)."""
-        if self.fixed_ports and preferred and _port_is_free(preferred):
-            return preferred
-        return 0
+        """The well-known port when asked for, else 0. Either way the process binds it
+        itself: a well-known port in use gives way to any free one there
+        (GOVSHARE_ANY_PORT_IF_TAKEN), and it announces what it got. Nothing here checks a
+        port and passes it on: another process could take it in between."""
+        return (preferred or 0) if self.fixed_ports else 0
 
     def start(self, names: tuple[str, ...] = SERVICES) -> None:
         for name in names:
@@ -140,6 +128,7 @@ class Platform:
             "GOVSHARE_HTTP_PORT": str(http_port),
             "GOVSHARE_GRPC_PORT": str(grpc_port or 0),
             "GOVSHARE_ADDRESS_FILE": str(proc.address_file),
+            "GOVSHARE_ANY_PORT_IF_TAKEN": "true",
         }
         certificates = self.services.get("certificates")
         if certificates is not None and certificates.grpc_address:

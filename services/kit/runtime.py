@@ -458,7 +458,12 @@ class ServiceRuntime:
     async def _start_grpc(self) -> None:
         if not self._grpc_registrars:
             return
-        server = grpc.aio.server(interceptors=[catchup.RefuseGrpcUntil(lambda: self.serving)])
+        server = grpc.aio.server(
+            interceptors=[catchup.RefuseGrpcUntil(lambda: self.serving)],
+            # The port is this process's alone: with gRPC's default SO_REUSEPORT a second
+            # server (another worker, another checkout's platform) would share it silently.
+            options=[("grpc.so_reuseport", 0)],
+        )
         names = [
             health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
             reflection.SERVICE_NAME,
@@ -467,11 +472,22 @@ class ServiceRuntime:
         for registrar in self._grpc_registrars:
             names += registrar(server)
         reflection.enable_server_reflection(names, server)
-        self.grpc_port = server.add_insecure_port(
-            f"{self.settings.http_host}:{self.settings.grpc_port}"
-        )
+        self.grpc_port = self._bind_grpc(server)
         await server.start()
         self.grpc_server = server
+
+    def _bind_grpc(self, server: grpc.aio.Server) -> int:
+        """Bind GOVSHARE_GRPC_PORT (0: any free port; any, too, when it is taken and
+        GOVSHARE_ANY_PORT_IF_TAKEN is set), or exit naming it."""
+        host, port = self.settings.http_host, self.settings.grpc_port
+        try:
+            return int(server.add_insecure_port(f"{host}:{port}"))
+        except RuntimeError as exc:
+            if self.settings.any_port_if_taken and port:
+                return int(server.add_insecure_port(f"{host}:0"))
+            raise SystemExit(
+                f"GOVSHARE_GRPC_PORT={port}: cannot listen on {host}:{port}: {exc}"
+            ) from None
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, _api: FastAPI) -> AsyncIterator[None]:
@@ -525,6 +541,8 @@ class ServiceRuntime:
                 "broker, or point it at a Kafka cluster"
             )
         Path(self.faust.conf.datadir).mkdir(parents=True, exist_ok=True)
-        sock = address.bind_http(self.settings.http_host, self.settings.http_port)
+        sock = address.bind_http(
+            self.settings.http_host, self.settings.http_port, self.settings.any_port_if_taken
+        )
         self.http_port = int(sock.getsockname()[1])
         asyncio.run(serving.server(self.api).serve(sockets=[sock]))

@@ -7,7 +7,7 @@ import contextlib
 import signal
 import socket
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 import uvicorn
 
@@ -34,10 +34,22 @@ def server(app: Any) -> Server:
     return Server(uvicorn.Config(app, lifespan="on", log_config=None, access_log=False))
 
 
-def serve(app: Any, host: str, port: int, address_file: str) -> None:
-    """Bind `host:port` (0: any free port), announce it, serve until stopped. A process
-    with more to announce (a gRPC port) binds and announces itself, then calls
+class Listening(Protocol):
+    """Where a process listens: the settings of a service, the portal or devbank."""
+
+    http_host: str
+    http_port: int
+    address_file: str
+    any_port_if_taken: bool
+
+
+def serve(app: Any, where: Listening) -> None:
+    """Bind `http_host:http_port` (0: any free port; any, too, when taken and
+    `any_port_if_taken`), announce it, serve until stopped. A process with more to
+    announce (a gRPC port) binds and announces itself, then calls
     `server(app).serve(sockets=[sock])`."""
-    sock: socket.socket = address.bind_http(host, port)
-    address.announce(address_file, http=sock.getsockname()[1])
+    sock: socket.socket = address.bind_http(
+        where.http_host, where.http_port, where.any_port_if_taken
+    )
+    address.announce(where.address_file, http=sock.getsockname()[1])
     server(app).run(sockets=[sock])

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     grpc_port: int = Field(default=0, ge=0, le=65535)
     # Where to write the ports actually bound (services/kit/address.py); launchers set it.
     address_file: str = ""
+    # A port asked for and in use gives way to any free one (the process announces which);
+    # `govshare up` sets it with its well-known ports. Off: a taken port stops the process.
+    any_port_if_taken: bool = False
     data_dir: str = ".govshare-data"
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     # Consumer-group timing. Tansu holds a group join for about half the session timeout,

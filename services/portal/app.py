@@ -128,4 +128,4 @@ def build(
 def run() -> None:
     settings = PortalSettings()
     logs.configure("portal", settings.log_level)
-    serving.serve(build(settings), settings.http_host, settings.http_port, settings.address_file)
+    serving.serve(build(settings), settings)

@@ -25,6 +25,7 @@ class PortalSettings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     address_file: str = ""  # where to write the port actually bound (kit/address.py)
+    any_port_if_taken: bool = False  # HTTP_PORT in use: bind any free port (govshare up)
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     # The services' HTTP base addresses (`govshare up` sets them to what it started).
     portal_certificates_url: str = "http://127.0.0.1:8081"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import os
 import re
+import socket
 import stat
 import subprocess
 import sys
@@ -15,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from services.kit.broker import free_port
 from services.kit.launcher import SERVICES
 from tests.deploy.support import DEPLOY, run
 
@@ -131,4 +131,6 @@ def test_the_health_check_follows_readyz():
         assert _health(port) == 0
     with _server(503) as port:
         assert _health(port) == 1
-    assert _health(free_port()) == 1  # nobody listening
+    with socket.socket() as bound:  # bound, never listening: nobody can listen there
+        bound.bind(("127.0.0.1", 0))
+        assert _health(bound.getsockname()[1]) == 1

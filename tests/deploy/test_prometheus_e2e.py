@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import subprocess
 import sys
 import time
@@ -30,7 +31,6 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from services.kit.admin import ensure_topics
-from services.kit.broker import free_port
 from services.kit.envelope import encode_headers, make_envelope
 from services.kit.launcher import SERVICES, Platform
 from services.kit.topics import all_topic_names
@@ -142,29 +142,40 @@ def _write_config(workdir: Path, platform: Platform) -> Path:
     return path
 
 
+# Prometheus listens on port 0 and logs the address it got (exporter-toolkit's
+# `msg="Listening on" address=127.0.0.1:44281`, at level info): nothing picks its port.
+LISTENING = re.compile(rb'msg="Listening on" address=\S*:(\d+)')
+
+
+def _listening_port(log: Path, offset: int) -> int | None:
+    found = LISTENING.search(log.read_bytes()[offset:])
+    return int(found.group(1)) if found else None
+
+
 @contextlib.contextmanager
 def _prometheus(config: Path, workdir: Path, log: Path) -> Iterator[str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
+    offset = log.stat().st_size if log.exists() else 0
     with open(log, "ab") as out:
         proc = subprocess.Popen(
             [
                 tool("prometheus"),
                 f"--config.file={config}",
                 f"--storage.tsdb.path={workdir / 'data'}",
-                f"--web.listen-address=127.0.0.1:{port}",
-                "--log.level=warn",
+                "--web.listen-address=127.0.0.1:0",
+                "--log.level=info",
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
         )
         try:
             wait_until(
-                lambda: proc.poll() is not None or http_get(url + "/-/ready")[0] == 200,
+                lambda: proc.poll() is not None or _listening_port(log, offset) is not None,
                 30,
-                "prometheus ready",
+                "prometheus listening",
             )
             assert proc.poll() is None, f"prometheus exited: see {log}"
+            url = f"http://127.0.0.1:{_listening_port(log, offset)}"
+            wait_until(lambda: http_get(url + "/-/ready")[0] == 200, 30, "prometheus ready")
             yield url
         finally:
             proc.terminate()

@@ -1,9 +1,14 @@
 """Service processes the security and reliability tests start, kill and restart.
 
-Like `tests.helpers.running_service`, but a process keeps its ports across a restart
+Like `tests.helpers.started_service`, but a process keeps its ports across a restart
 (power and realestate keep reaching certificates' gRPC port), can be SIGKILLed, and
 several workers of one service can run side by side (same consumer group, own ports).
 Every process writes its stderr (JSON logs) to `artifacts/<prefix><name>[-n].log`.
+
+Ports: nothing here picks one. A process's first start binds port 0 and announces what
+it bound (services/kit/address.py); a restart asks for those same ports again, its own.
+Should another process take one while it is down (the kernel may hand it out between the
+kill and the restart), the restart exits naming the port instead of sharing it.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +30,8 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
+from services.kit.address import announced
 from services.kit.admin import ensure_topics, partitions_of
-from services.kit.broker import free_port
 from services.kit.topics import all_topic_names
 from tests.helpers import ROOT, http_get, metric_value, wait_until
 
@@ -37,11 +43,16 @@ class ServiceProcess:
     name: str
     env: dict[str, str]
     log: Path
-    http_port: int = field(default_factory=free_port)
-    grpc_port: int | None = None
+    http_port: int = 0  # 0: any free port; what it announced from its first start on
+    grpc_port: int | None = None  # likewise, for a service with gRPC
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
     kills: int = 0
+    _announced: bool = False  # by the current start
+
+    @property
+    def address_file(self) -> Path:
+        return self.log.with_name(self.log.stem + ".address.json")
 
     @property
     def url(self) -> str:
@@ -53,10 +64,17 @@ class ServiceProcess:
 
     def start(self) -> ServiceProcess:
         assert not self.running, f"{self.name} is already running"
-        env = {**os.environ, **self.env, "GOVSHARE_HTTP_PORT": str(self.http_port)}
+        env = {
+            **os.environ,
+            **self.env,
+            "GOVSHARE_HTTP_PORT": str(self.http_port),
+            "GOVSHARE_ADDRESS_FILE": str(self.address_file),
+        }
         if self.grpc_port is not None:
             env["GOVSHARE_GRPC_PORT"] = str(self.grpc_port)
         self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.address_file.unlink(missing_ok=True)
+        self._announced = False
         with open(self.log, "ab") as out:
             out.write(f"--- start {self.starts + 1} ---\n".encode())
             out.flush()
@@ -70,20 +88,38 @@ class ServiceProcess:
         self.starts += 1
         return self
 
-    def ready(self) -> bool:
-        return http_get(self.url + "/readyz")[0] == 200
+    def has_announced(self) -> bool:
+        """Whether this start has said which ports it bound (read them if so)."""
+        if not self._announced:
+            ports = announced(self.address_file)
+            if ports is None:
+                return False
+            self.http_port = ports["http"]
+            if self.grpc_port is not None:
+                self.grpc_port = ports["grpc"]
+            self._announced = True
+        return True
 
-    def wait_ready(self, timeout: float = 90.0) -> ServiceProcess:
+    def ready(self) -> bool:
+        return self.has_announced() and http_get(self.url + "/readyz")[0] == 200
+
+    def _wait(self, done: Callable[[], bool], timeout: float, what: str) -> ServiceProcess:
         def up() -> bool:
             assert self.process is not None
             if self.process.poll() is not None:
                 raise AssertionError(
                     f"{self.name} exited with {self.process.returncode}: {self.log}"
                 )
-            return self.ready()
+            return done()
 
-        wait_until(up, timeout, f"{self.name} ready")
+        wait_until(up, timeout, f"{self.name} {what}")
         return self
+
+    def wait_announced(self, timeout: float = 60.0) -> ServiceProcess:
+        return self._wait(self.has_announced, timeout, "bound its ports")
+
+    def wait_ready(self, timeout: float = 90.0) -> ServiceProcess:
+        return self._wait(self.ready, timeout, "ready")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no flush, no commit (a crash, an OOM kill, a lost node)."""
@@ -133,17 +169,22 @@ class Platform:
         self.env = env
         self.prefix = env["GOVSHARE_TOPIC_PREFIX"]
         self.bootstrap = env["GOVSHARE_KAFKA_BOOTSTRAP"]
-        self.grpc_port = free_port()
-        self.env["GOVSHARE_CERTIFICATES_GRPC"] = f"127.0.0.1:{self.grpc_port}"
         self.services: dict[str, ServiceProcess] = {}
         for name in names:
             self.services[name] = ServiceProcess(
                 name,
                 self.env,
                 ARTIFACTS / f"{self.prefix}{name}.log",
-                grpc_port=self.grpc_port if name == "certificates" else None,
+                grpc_port=0 if name == "certificates" else None,
             )
         self.extra: list[ServiceProcess] = []  # more workers, see `worker`
+
+    @property
+    def grpc_port(self) -> int:
+        """The gRPC port certificates bound (and announced) at its first start."""
+        port = self.services["certificates"].grpc_port
+        assert port, "certificates has not announced its gRPC port"
+        return port
 
     @property
     def grpc_address(self) -> str:
@@ -163,8 +204,13 @@ class Platform:
         return proc
 
     def start(self) -> Platform:
+        certificates = self.services.get("certificates")
+        if certificates is not None:  # first: the others are told where its gRPC port is
+            certificates.start().wait_announced()
+            self.env["GOVSHARE_CERTIFICATES_GRPC"] = self.grpc_address
         for proc in self.services.values():
-            proc.start()
+            if proc is not certificates:
+                proc.start()
         for proc in self.services.values():
             proc.wait_ready()
         return self

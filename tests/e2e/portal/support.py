@@ -7,12 +7,10 @@ import asyncio
 import json
 import os
 import re
-import subprocess
-import sys
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,13 +20,12 @@ import httpx
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 
-from services.kit import samples
+from services.kit import launcher, samples
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
-from services.kit.broker import free_port
 from services.kit.samples import REGISTRAR
 from services.kit.topics import all_topic_names
-from tests.helpers import ROOT, http_get, wait_until
+from tests.helpers import ROOT, wait_until
 from tests.integration.realestate.support import resident_id
 
 try:
@@ -121,81 +118,40 @@ class Platform:
         return dict(case)
 
 
-@dataclass
-class _Started:
-    name: str
-    url: str
-    proc: subprocess.Popen[bytes]
-    log: Path
-
-    def ready(self) -> bool:
-        if self.proc.poll() is not None:
-            raise AssertionError(f"{self.name} exited with {self.proc.returncode}: see {self.log}")
-        return http_get(self.url + "/readyz")[0] == 200
-
-
-@contextmanager
-def _process(name: str, module: str, env: Mapping[str, str]) -> Iterator[_Started]:
-    log = ROOT / "artifacts" / f"{env['GOVSHARE_TOPIC_PREFIX']}{name}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    with open(log, "ab") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", module],
-            env={**os.environ, **env, "GOVSHARE_HTTP_PORT": str(port)},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
-        try:
-            yield _Started(name, f"http://127.0.0.1:{port}", proc, log)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
 @contextmanager
 def platform(bootstrap: str, keys_dir: Path) -> Iterator[Platform]:
-    """The four services and the portal, started together, ready when the block starts."""
+    """The four services and the portal, started as `govshare up` starts them (the
+    launcher: every process binds port 0 and announces what it bound), ready when the
+    block starts."""
     prefix = f"t{uuid.uuid4().hex[:10]}."
     # In a thread of its own: Playwright's sync API keeps an event loop on this one.
     with ThreadPoolExecutor(1) as pool:
         pool.submit(
             asyncio.run, ensure_topics(bootstrap, all_topic_names(prefix), partitions=4)
         ).result()
-    grpc_port = free_port()
     env = {
         "GOVSHARE_ENV": "test",
-        "GOVSHARE_KAFKA_BOOTSTRAP": bootstrap,
         "GOVSHARE_TOPIC_PREFIX": prefix,
         "GOVSHARE_KEYS_DIR": str(keys_dir),
-        "GOVSHARE_GRPC_PORT": str(grpc_port),
-        "GOVSHARE_CERTIFICATES_GRPC": f"127.0.0.1:{grpc_port}",
     }
-    with ExitStack() as stack:
-        # The development payment channel first, so tax is told where its cashier page is
-        # (what `govshare up` does: services.kit.launcher.start_payment_channel).
-        devbank = stack.enter_context(_process("devbank", "services.devbank", env))
-        env = {**env, "GOVSHARE_TAX_CASHIER_URL": devbank.url}
-        started = {
-            name: stack.enter_context(_process(name, f"services.{name}", env)) for name in SERVICES
-        }
-        portal_env = {
-            **env,
-            **{f"GOVSHARE_PORTAL_{name.upper()}_URL": s.url for name, s in started.items()},
-        }
-        started["portal"] = stack.enter_context(_process("portal", "services.portal", portal_env))
-        for name, process in {**started, "devbank": devbank}.items():
-            wait_until(process.ready, 90, f"{name} ready")
+    launched = launcher.Platform(
+        bootstrap, env, fixed_ports=False, log_dir=ROOT / "artifacts" / prefix.rstrip(".")
+    )
+    try:
+        # The development payment channel first, so tax is told where its cashier page is.
+        launcher.start_payment_channel(launched)
+        launched.start()
+        launched.start_portal()
+        launched.wait_ready(90)
+        certificates = launched.services["certificates"]
+        assert certificates.grpc_address
         yield Platform(
-            started["portal"].url,
-            {name: started[name].url for name in SERVICES},
-            env["GOVSHARE_CERTIFICATES_GRPC"],
+            launched.services[launcher.PORTAL].http_url,
+            {name: launched.services[name].http_url for name in SERVICES},
+            certificates.grpc_address,
         )
+    finally:
+        launched.stop()
 
 
 def shot(page: Any, name: str) -> Path:

@@ -27,10 +27,9 @@ from grpc_status import rpc_status
 
 from services.kit.admin import ensure_topics, partitions_of
 from services.kit.auth import bearer_metadata, mint_dev_token
-from services.kit.broker import free_port
 from services.kit.envelope import encode_headers
 from services.kit.topics import all_topic_names
-from tests.helpers import ROOT, metric_value, read_topic, running_service, wait_until
+from tests.helpers import ROOT, metric_value, read_topic, started_service, wait_until
 from tests.samples import sample_of_topic
 
 LICENCE = "11100000000018833X001"
@@ -81,12 +80,11 @@ def issue_request(
 class Service:
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.env, self.log = env, log
-        self.grpc_port = free_port()
-        self.env["GOVSHARE_GRPC_PORT"] = str(self.grpc_port)
 
     def __enter__(self) -> Service:
-        self._ctx = running_service("certificates", self.env, self.log)
-        self.url = self._ctx.__enter__()
+        self._ctx = started_service("certificates", self.env, self.log)  # gRPC port 0
+        process = self._ctx.__enter__()
+        self.url, self.grpc_port = process.http_url, process.grpc_port
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self.grpc_port}")
         self.stub = svc_grpc.CertificateServiceStub(self.channel)
         return self

@@ -14,9 +14,9 @@ import grpc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 
 from services.kit.auth import bearer_metadata, mint_dev_token
-from services.kit.broker import EmbeddedBroker, free_port
+from services.kit.broker import EmbeddedBroker
 from services.kit.kafka_compat import CompatProxy
-from tests.helpers import ROOT, http_get, running_service, wait_until
+from tests.helpers import ROOT, http_get, started_service, wait_until
 from tests.integration.certificates.test_service import (
     MARKETREG,
     MARKETREG_TOKEN,
@@ -45,18 +45,18 @@ def _rotate(url: str) -> tuple[int, dict, float]:
 
 def test_outage_gives_fast_503_not_ready_then_recovers_without_restart(tmp_path):
     with EmbeddedBroker() as broker:
-        link_port = free_port()
-        link = CompatProxy(broker.host, broker.port, "127.0.0.1", link_port).start()
-        grpc_port = free_port()
+        link = CompatProxy(broker.host, broker.port, "127.0.0.1", 0).start()
+        link_port = link.port  # bound by the proxy; asked for again when it comes back
         env = {
             **os.environ,
             "GOVSHARE_ENV": "test",
             "GOVSHARE_KAFKA_BOOTSTRAP": f"127.0.0.1:{link_port}",
-            "GOVSHARE_GRPC_PORT": str(grpc_port),
+            "GOVSHARE_GRPC_PORT": "0",
             "GOVSHARE_KEYS_DIR": str(tmp_path),
         }
         log = ROOT / "artifacts" / f"outage-{uuid.uuid4().hex[:6]}.log"
-        with running_service("certificates", env, log) as url:
+        with started_service("certificates", env, log) as service:
+            url, grpc_port = service.http_url, service.grpc_port
             assert _rotate(url)[0] == 200
 
             link.stop()  # the broker is now unreachable for the service

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from services.kit.broker import free_port, kafka_answers
+from services.kit.broker import kafka_answers
 from services.kit.kafka_compat import CompatProxy
 from services.kit.kafka_security import KafkaSecurity
 from tests.helpers import http_get
@@ -92,7 +92,7 @@ def tls_listener(broker, tmp_path_factory) -> Iterator[tuple[str, Path, Path]]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(_server(directory, ca_key, ca))
     host, port = broker.bootstrap.rsplit(":", 1)
-    proxy = CompatProxy(host, int(port), "127.0.0.1", free_port(), tls=context).start()
+    proxy = CompatProxy(host, int(port), "127.0.0.1", 0, tls=context).start()
     try:
         yield proxy.bootstrap, directory / "govshare-test-ca.pem", directory / "another-ca.pem"
     finally:

@@ -21,10 +21,9 @@ from govshare.common.v1 import types_pb2 as common
 
 from services.kit import samples
 from services.kit.auth import bearer_metadata, mint_dev_token
-from services.kit.broker import free_port
 from services.kit.identifiers import resident_id_check_char, uscc_check_char
 from services.kit.samples import MARKETREG, REGISTRAR
-from tests.helpers import ROOT, http_get, running_service
+from tests.helpers import ROOT, http_get, running_service, started_service
 
 ENTERPRISE = "泉城测试餐饮有限公司"
 MARKETREG_TOKEN = mint_dev_token("department", MARKETREG, department="marketreg")
@@ -123,11 +122,11 @@ def base_env(bootstrap: str, prefix: str) -> dict[str, str]:
 
 @contextmanager
 def certificates_service(env: Mapping[str, str], keys: Path) -> Iterator[Certificates]:
-    port = free_port()
-    full = {**env, "GOVSHARE_GRPC_PORT": str(port), "GOVSHARE_KEYS_DIR": str(keys)}
+    full = {**env, "GOVSHARE_GRPC_PORT": "0", "GOVSHARE_KEYS_DIR": str(keys)}
     log = ROOT / "artifacts" / f"{env['GOVSHARE_TOPIC_PREFIX']}certificates.log"
-    with running_service("certificates", full, log) as url, ExitStack() as stack:
-        client = Certificates(port, Http(url))
+    with started_service("certificates", full, log) as service, ExitStack() as stack:
+        assert service.grpc_port  # announced with the HTTP port
+        client = Certificates(service.grpc_port, Http(service.http_url))
         stack.callback(client.channel.close)
         yield client
 

@@ -23,12 +23,11 @@ from govshare.common.v1 import types_pb2 as common
 from services.kit import samples
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
-from services.kit.broker import free_port
 from services.kit.envelope import make_envelope, to_record
 from services.kit.identifiers import resident_id_check_char
 from services.kit.samples import REGISTRAR
 from services.kit.topics import all_topic_names
-from tests.helpers import ROOT, running_service
+from tests.helpers import ROOT, started_service
 
 REGISTRAR_TOKEN = mint_dev_token("department", REGISTRAR, department="realestate")
 
@@ -222,28 +221,30 @@ def confirmed_case(running: Platform) -> tuple[Party, Party, str, str]:
 def environment(bootstrap: str, keys_dir: str, prefix: str = "") -> dict[str, str]:
     prefix = prefix or f"t{uuid.uuid4().hex[:10]}."
     asyncio.run(ensure_topics(bootstrap, all_topic_names(prefix), partitions=4))
-    grpc_port = free_port()
     return {
         "GOVSHARE_ENV": "test",
         "GOVSHARE_KAFKA_BOOTSTRAP": bootstrap,
         "GOVSHARE_TOPIC_PREFIX": prefix,
         "GOVSHARE_KEYS_DIR": keys_dir,
-        "GOVSHARE_GRPC_PORT": str(grpc_port),
-        "GOVSHARE_CERTIFICATES_GRPC": f"127.0.0.1:{grpc_port}",
+        "GOVSHARE_GRPC_PORT": "0",  # certificates binds a free one and announces it
     }
 
 
 @contextmanager
 def services(env: dict[str, str], *names: str) -> Iterator[dict[str, str]]:
-    """Run the named services on `env` until the block ends; yield their base URLs."""
+    """Run the named services on `env` until the block ends, in order; yield their base
+    URLs. Once certificates is up, `env` says where its gRPC port is, for the others."""
     prefix = env["GOVSHARE_TOPIC_PREFIX"]
+    urls: dict[str, str] = {}
     with ExitStack() as stack:
-        yield {
-            name: stack.enter_context(
-                running_service(name, env, ROOT / "artifacts" / f"{prefix}{name}.log")
+        for name in names:
+            service = stack.enter_context(
+                started_service(name, env, ROOT / "artifacts" / f"{prefix}{name}.log")
             )
-            for name in names
-        }
+            urls[name] = service.http_url
+            if service.grpc_address:
+                env["GOVSHARE_CERTIFICATES_GRPC"] = service.grpc_address
+        yield urls
 
 
 def joined(env: dict[str, str], certificates: str, urls: dict[str, str]) -> Platform:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +50,49 @@ def test_free_ports_are_below_the_ephemeral_range_and_never_repeat():
     ports = [free_port() for _ in range(200)]
     assert len(set(ports)) == len(ports)
     assert all(20_000 <= p < 32_768 for p in ports)
+
+
+def test_listens_names_the_process_that_holds_a_listening_port():
+    sock = address.bind_http("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    try:
+        assert address.someone_listens(port)
+        assert address.listens(os.getpid(), port) is True
+        assert address.listens(os.getppid(), port) is False  # another process: not it
+    finally:
+        sock.close()
+    assert address.listens(os.getpid(), port) is False
+    assert not address.someone_listens(port)
+
+
+def test_a_taken_port_gives_way_to_any_free_one_when_allowed():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        sock = address.bind_http("127.0.0.1", port, any_if_taken=True)
+        try:
+            assert sock.getsockname()[1] not in (0, port)
+        finally:
+            sock.close()
+
+
+# Where a port may still be picked and handed to another program: Tansu takes a port
+# number and cannot say which port it bound, so the broker confirms its PID owns the
+# listener and otherwise starts again on a fresh port. (Prometheus binds 0 and logs it.)
+PICKERS = {
+    "services/kit/broker.py",
+    "tests/integration/kit/test_broker.py",  # the broker's retry, fed a taken port first
+    "tests/unit/kit/test_address.py",  # this file
+}
+
+
+def test_only_external_programs_get_a_picked_port():
+    root = Path(__file__).resolve().parents[3]
+    callers = {
+        str(path.relative_to(root))
+        for folder in ("services", "tests")
+        for path in (root / folder).rglob("*.py")
+        if "free_port(" in path.read_text(encoding="utf-8")
+    }
+    assert callers <= PICKERS, "processes of ours bind 0 and announce: see kit/address.py"
