@@ -145,17 +145,28 @@ def table_scope(delivery: Delivery) -> Iterator[None]:
         faust.streams._current_event.reset(token)
 
 
-class _Pipeline:
-    """What both pipelines share: accepting a record and dead-lettering one."""
+class BatchProcessor:
+    """The pipeline: per-event rules, one handler call and one produce round trip per
+    batch. Returns only when the batch's records are acknowledged by the broker
+    (retrying while it is away), so the caller may then acknowledge the offsets."""
 
     def __init__(
-        self, *, topic: str, bus: EventBus, applied: AppliedEvents | None, group: str
+        self,
+        *,
+        topic: str,
+        bus: EventBus,
+        handler: BatchHandler,
+        applied: AppliedEvents | None,
+        group: str,
+        retry_s: float = RETRY_FIRST_S,
     ) -> None:
         self.topic = topic
         self.spec = BY_NAME[topic.removeprefix(bus.topic_prefix)]
         self.bus = bus
+        self.handler = handler
         self.applied = applied
         self.group = group
+        self.retry_s = retry_s
         # partition -> (next offset to process, produce time of the last processed record)
         self.progress: dict[int, tuple[int, float]] = {}
         # One record of a partition at a time, whether the consumer or a command applies it.
@@ -171,13 +182,10 @@ class _Pipeline:
             if next_to_apply() != delivery.offset:
                 return False
             with table_scope(delivery):
-                await self._apply_one(delivery)
+                await self._process([delivery])
             self._applied_here[delivery.partition].add(delivery.offset)
             EVENTS_APPLIED_HERE.labels(self.topic, _type_of(delivery)).inc()
             return True
-
-    async def _apply_one(self, delivery: Delivery) -> None:
-        raise NotImplementedError
 
     def _passed_here(self, delivery: Delivery) -> bool:
         """Whether a command already applied this record here (under the partition's
@@ -234,26 +242,6 @@ class _Pipeline:
             reason,
         )
 
-
-class BatchProcessor(_Pipeline):
-    """The batch pipeline: per-event rules, one handler call and one produce round trip
-    per batch. Returns only when the batch's records are acknowledged by the broker
-    (retrying while it is away), so the caller may then acknowledge the offsets."""
-
-    def __init__(
-        self,
-        *,
-        topic: str,
-        bus: EventBus,
-        handler: BatchHandler,
-        applied: AppliedEvents | None,
-        group: str,
-        retry_s: float = RETRY_FIRST_S,
-    ) -> None:
-        super().__init__(topic=topic, bus=bus, applied=applied, group=group)
-        self.handler = handler
-        self.retry_s = retry_s
-
     async def process(self, deliveries: Sequence[Delivery]) -> list[str]:
         """Handle records in order; return each one's outcome label."""
         async with contextlib.AsyncExitStack() as locked:
@@ -264,9 +252,6 @@ class BatchProcessor(_Pipeline):
                 await self._process([d for d, s in zip(deliveries, skipped, strict=True) if not s])
             )
             return [APPLIED_HERE if s else next(fresh) for s in skipped]
-
-    async def _apply_one(self, delivery: Delivery) -> None:
-        await self._process([delivery])
 
     async def _process(self, deliveries: Sequence[Delivery]) -> list[str]:
         if not deliveries:
