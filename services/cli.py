@@ -48,7 +48,9 @@ def cmd_up(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    platform = Platform(bootstrap, log_dir=Path(args.log_dir) if args.log_dir else None)
+    platform = Platform(
+        bootstrap, log_dir=Path(args.log_dir) if args.log_dir else None, workers=args.workers
+    )
     try:
         asyncio.run(
             ensure_topics(
@@ -66,10 +68,10 @@ def cmd_up(args: argparse.Namespace) -> int:
         print(f"kafka bootstrap  {bootstrap}")
         if broker is not None:
             print(f"kcat bootstrap   {broker.kcat_bootstrap}  (for librdkafka 2.0 clients)")
-        for proc in platform.services.values():
+        for worker, proc in platform.services.items():
             if proc.name in (PORTAL, DEVBANK):
                 continue
-            line = f"{proc.name:<13} http {proc.http_url}  (docs {proc.http_url}/docs)"
+            line = f"{worker:<15} http {proc.http_url}  (docs {proc.http_url}/docs)"
             if proc.grpc_address:
                 line += f"  grpc {proc.grpc_address}"
             print(line)
@@ -342,6 +344,9 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--broker-port", type=int, default=0, help="embedded broker port (0: free)")
     up.add_argument("--timeout", type=float, default=90.0, help="seconds to wait for ready")
     up.add_argument("--log-dir", help="write each service's log to DIR/<service>.log")
+    up.add_argument(
+        "--workers", type=int, default=1, help="workers of each service (one consumer group)"
+    )
     up.set_defaults(func=cmd_up)
 
     def broker_args(p: argparse.ArgumentParser) -> None:

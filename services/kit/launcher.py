@@ -80,7 +80,9 @@ class Platform:
     env: Mapping[str, str] = field(default_factory=dict)
     fixed_ports: bool = True
     log_dir: Path | None = None
+    # processes by worker name: `<service>` for the first worker, `<service>-<n>` after it
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    workers: int = 1  # of each service
     # where the processes announce their ports (services/kit/address.py)
     run_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="govshare-")))
 
@@ -92,11 +94,23 @@ class Platform:
         return (preferred or 0) if self.fixed_ports else 0
 
     def start(self, names: tuple[str, ...] = SERVICES) -> None:
+        """`workers` processes of each service, one consumer group per service: the first
+        is `<name>` (on the well-known ports), the others `<name>-2` ... (any free ports,
+        data directories of their own). Requests to any of them are answered by the one
+        holding their state (services/kit/forwarding.py)."""
         for name in names:
-            grpc = self._port(DEFAULT_GRPC_PORTS[name]) if name in GRPC_SERVICES else None
-            proc = self.spawn(name, self._port(DEFAULT_HTTP_PORTS[name]), grpc)
-            if name in GRPC_SERVICES:
-                self.wait_announced(proc)  # the services after it are told its address
+            for worker in range(1, self.workers + 1):
+                well_known = worker == 1
+                grpc = None
+                if name in GRPC_SERVICES:
+                    grpc = self._port(DEFAULT_GRPC_PORTS[name]) if well_known else 0
+                http = self._port(DEFAULT_HTTP_PORTS[name]) if well_known else 0
+                proc = self.spawn(name, http, grpc, worker=worker)
+                if name in GRPC_SERVICES:
+                    self.wait_announced(proc)  # the services after it are told its address
+
+    def workers_of(self, name: str) -> list[ServiceProcess]:
+        return [p for p in self.services.values() if p.name == name]
 
     def start_portal(self) -> None:
         """The portal, after the services: told where each listens."""
@@ -109,6 +123,7 @@ class Platform:
             {
                 f"GOVSHARE_PORTAL_{name.upper()}_URL": service.http_url
                 for name, service in self.services.items()
+                if name == service.name  # the first worker; it forwards what is not its own
             },
         )
 
@@ -118,26 +133,34 @@ class Platform:
         http_port: int = 0,
         grpc_port: int | None = None,
         extra_env: Mapping[str, str] | None = None,
+        *,
+        worker: int = 1,
     ) -> ServiceProcess:
-        proc = ServiceProcess(name, address_file=self.run_dir / f"{name}.address.json")
+        key = name if worker == 1 else f"{name}-{worker}"
+        proc = ServiceProcess(name, address_file=self.run_dir / f"{key}.address.json")
+        per_worker = {}
+        if worker > 1:  # a worker's table store (RocksDB in production) is its own
+            data_dir = self.env.get("GOVSHARE_DATA_DIR") or os.environ.get("GOVSHARE_DATA_DIR")
+            per_worker["GOVSHARE_DATA_DIR"] = f"{data_dir or '.govshare-data'}/worker-{worker}"
         env = {
             **os.environ,
             **self.env,
             **(extra_env or {}),
+            **per_worker,
             "GOVSHARE_KAFKA_BOOTSTRAP": self.bootstrap,
             "GOVSHARE_HTTP_PORT": str(http_port),
             "GOVSHARE_GRPC_PORT": str(grpc_port or 0),
             "GOVSHARE_ADDRESS_FILE": str(proc.address_file),
             "GOVSHARE_ANY_PORT_IF_TAKEN": "true",
         }
-        certificates = self.services.get("certificates")
-        if certificates is not None and certificates.grpc_address:
-            # power and realestate resolve evidence there
-            env["GOVSHARE_CERTIFICATES_GRPC"] = certificates.grpc_address
+        certificates = [p.grpc_address for p in self.workers_of("certificates") if p.grpc_address]
+        if certificates:
+            # power and realestate resolve evidence there (kit/grpc_targets.py: round robin)
+            env["GOVSHARE_CERTIFICATES_GRPC"] = ",".join(certificates)
         out = None
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)
-            out = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115
+            out = open(self.log_dir / f"{key}.log", "ab")  # noqa: SIM115
         proc.process = subprocess.Popen(
             [sys.executable, "-m", f"services.{name}"],
             env=env,
@@ -145,7 +168,7 @@ class Platform:
             stderr=subprocess.STDOUT if out else None,
             start_new_session=True,  # the launcher, not the terminal, stops services
         )
-        self.services[name] = proc
+        self.services[key] = proc
         return proc
 
     def wait_announced(self, proc: ServiceProcess, timeout: float = 60.0) -> None:
