@@ -34,7 +34,8 @@ from grpc_reflection.v1alpha import reflection
 from services.kit import address, catchup, logs, problems, serving
 from services.kit.admin import ensure_topics
 from services.kit.asgi import Measured
-from services.kit.auth import install_verifier, verifier_from_settings
+from services.kit.auth.rest import install_verifier
+from services.kit.auth.verifier import verifier_from_settings
 from services.kit.broker import kafka_answers
 from services.kit.bus import BusUnavailable, EventBus, EventTooLarge, Placed
 from services.kit.consumer import (
