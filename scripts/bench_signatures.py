@@ -3,7 +3,7 @@
     .venv/bin/python scripts/bench_signatures.py [--seconds 1.0] [--json out.json]
 
 Candidates (measured only when importable; none is a runtime dependency):
-  govshare   services.kit.signatures: system libcrypto (OpenSSL 3) through ctypes  [chosen]
+  govshare   services.certificates.signatures: system libcrypto (OpenSSL 3) through ctypes  [chosen]
   tongsuopy  `cryptography` fork bundling Tongsuo (pip install tongsuopy)
   gmssl-fast C extension over GmSSL (pip install gmssl-fast)
   gmssl      pure Python (pip install gmssl)
@@ -33,7 +33,7 @@ for extra in (ROOT, ROOT / "proto"):
         sys.path.insert(0, str(extra))
 
 from services.bench.signatures import openssl_speed  # noqa: E402
-from services.kit import signatures as sig  # noqa: E402
+from services.certificates import signatures as sig  # noqa: E402
 
 
 @dataclass
@@ -69,7 +69,7 @@ def message() -> bytes:
     from google.protobuf import json_format
     from govshare.certificates.v1 import types_pb2
 
-    from services.kit.canonical import certificate_bytes
+    from services.certificates.canonical import certificate_bytes
 
     for line in (ROOT / "proto/samples/events.jsonl").read_text(encoding="utf-8").splitlines():
         if '"govshare.certificates.v1.CertificateIssued"' in line:

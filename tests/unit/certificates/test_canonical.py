@@ -1,4 +1,4 @@
-"""Tests for services.kit.canonical (CANONICALIZATION_JCS_V1).
+"""Tests for services.certificates.canonical (CANONICALIZATION_JCS_V1).
 
 The reference is tests/contracts/support.py's `canonical_bytes`, written independently
 from types.proto; the sample certificates' real Ed25519 signatures are a second check.
@@ -16,8 +16,8 @@ from govshare.common.v1 import types_pb2 as common
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.kit import signatures
-from services.kit.canonical import (
+from services.certificates import signatures
+from services.certificates.canonical import (
     CANONICALIZATION_NAME,
     CanonicalizationError,
     certificate_bytes,

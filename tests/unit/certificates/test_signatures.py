@@ -1,4 +1,4 @@
-"""Tests for services.kit.signatures (SM2-with-SM3 via libcrypto, Ed25519, SM3).
+"""Tests for services.certificates.signatures (SM2-with-SM3 via libcrypto, Ed25519, SM3).
 
 Independent checks, so that a bug in the module cannot make the tests agree with it:
 * a pure-Python SM3 and SM2 written here from GB/T 32905 and GB/T 32918.2, themselves
@@ -28,8 +28,8 @@ from govshare.certificates.v1 import types_pb2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.kit import signatures as sig
-from services.kit.signatures import (
+from services.certificates import signatures as sig
+from services.certificates.signatures import (
     SM2_DEFAULT_ID,
     KeyIdParts,
     SigningKey,
