@@ -36,7 +36,6 @@ from services.kit.admin import ensure_topics
 from services.kit.asgi import Measured
 from services.kit.auth.rest import install_verifier
 from services.kit.auth.verifier import verifier_from_settings
-from services.kit.broker import kafka_answers
 from services.kit.bus import BusUnavailable, EventBus, EventTooLarge, Placed
 from services.kit.consumer import (
     RETRY_FIRST_S,
@@ -51,6 +50,7 @@ from services.kit.consumer import (
 from services.kit.faust_app import App
 from services.kit.fetch_wait import AdaptiveFetchWait
 from services.kit.idempotency import AppliedEvents
+from services.kit.kafka_probe import kafka_answers
 from services.kit.metrics import (
     BUILD_INFO,
     CONSUMER_LAG_MESSAGES,

@@ -7,8 +7,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from services.kit import address
 from services.kit import broker as broker_module
 from services.kit.admin import ensure_topics, partitions_of
-from services.kit.broker import BrokerError, EmbeddedBroker, kafka_answers
+from services.kit.broker import BrokerError, EmbeddedBroker
 from services.kit.kafka_compat import CompatProxy
+from services.kit.kafka_probe import kafka_answers
 
 
 def test_embedded_broker_starts_answers_and_stops():

@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from services.kit.broker import kafka_answers
 from services.kit.kafka_compat import CompatProxy
+from services.kit.kafka_probe import kafka_answers
 from services.kit.kafka_security import KafkaSecurity
 from tests.helpers import http_get
 from tests.integration.power.support import Certificates, Http, holder_uscc
