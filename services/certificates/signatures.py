@@ -14,7 +14,7 @@ SM2 and SM3 run in the system's OpenSSL 3 libcrypto (``libcrypto.so.3``, package
 ``libssl3`` on Debian), called through `ctypes`: no compiler and no extra wheel, the
 distro's security updates apply, and it runs at 95-98% of ``openssl speed sm2`` (about
 0.25 ms per signature and 0.22 ms per verification on the 2-core dev machine; see
-scripts/bench_signatures.py). ctypes releases the GIL for every call, so signing threads
+devtools/bench/sm2.py). ctypes releases the GIL for every call, so signing threads
 use all cores (about 1.8x with 2 threads). The library is loaded on first SM2/SM3
 use (``GOVSHARE_LIBCRYPTO`` may name another file) and checked with a known-answer test;
 if it is missing, older than 3.0 or lacks SM2/SM3 (e.g. a FIPS-only build), the first

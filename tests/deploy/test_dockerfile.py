@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from services.kit.launcher import SERVICES
+from devtools.launcher import SERVICES
 from tests.deploy.support import DEPLOY, run
 
 DOCKERFILE = DEPLOY / "Dockerfile"

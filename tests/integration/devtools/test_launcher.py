@@ -9,7 +9,7 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from services.kit.launcher import Platform
+from devtools.launcher import Platform
 from tests.helpers import http_get
 
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 
-from services.bench import openloop
-from services.bench.harness import UnitCost, synthetic_uscc
-from services.bench.platform import Services, issue_all, licence_request, property_request
+from devtools.bench import openloop
+from devtools.bench.harness import UnitCost, synthetic_uscc
+from devtools.bench.platform import Services, issue_all, licence_request, property_request
 from services.kit.auth import mint_dev_token
 
 MATTER = "lv-nonresident-new"

@@ -11,7 +11,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.bench.harness import percentile
+from devtools.bench.harness import percentile
 
 
 @dataclass

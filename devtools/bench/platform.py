@@ -1,5 +1,5 @@
 """All four services as separate processes on a topic prefix of their own, started the
-way `govshare up` starts them (`services.kit.launcher`), for the figures that cross
+way `govshare up` starts them (`devtools.launcher`), for the figures that cross
 services (power applications, joint transfers, evidence resolution) and their memory.
 Also the gRPC calls that put the certificates those flows rely on in place."""
 
@@ -17,12 +17,12 @@ from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 
-from services.bench.harness import rss_bytes
-from services.kit import samples
+from devtools import samples
+from devtools.bench.harness import rss_bytes
+from devtools.launcher import SERVICES, Platform, start_payment_channel
+from devtools.samples import MARKETREG, REGISTRAR
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
-from services.kit.launcher import SERVICES, Platform, start_payment_channel
-from services.kit.samples import MARKETREG, REGISTRAR
 from services.kit.topics import all_topic_names
 
 POWER_COMPANY = "91370100863014379C"

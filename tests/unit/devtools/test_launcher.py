@@ -12,8 +12,9 @@ from typing import Any, ClassVar
 
 import pytest
 
-from services.bench.certificates import Service
-from services.kit import address, launcher
+from devtools import launcher
+from devtools.bench.certificates import Service
+from services.kit import address
 
 ANNOUNCED = itertools.count(41_000)  # what the fake processes "bound"
 

@@ -35,14 +35,14 @@ from govshare.certificates.v1 import events_pb2 as cert_events
 from govshare.realestate.v1 import events_pb2 as re_events
 from govshare.tax.v1 import events_pb2 as tax_events
 
-from services.bench import openloop
-from services.bench.harness import UnitCost
-from services.bench.platform import Services, issue_all, property_request
-from services.kit import samples
+from devtools import samples
+from devtools.bench import openloop
+from devtools.bench.harness import UnitCost
+from devtools.bench.platform import Services, issue_all, property_request
+from devtools.samples import PROPERTY
 from services.kit.admin import partitions_of
 from services.kit.auth import mint_dev_token
 from services.kit.identifiers import resident_id_check_char
-from services.kit.samples import PROPERTY
 
 STEPS = ("filed", "confirmed", "review_passed", "assessed", "paid", "registered", "certificate")
 _WATCHED: dict[str, type[Message]] = {

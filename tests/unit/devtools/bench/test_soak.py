@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from devtools.bench import soak
+from devtools.bench.report import Options, lines
 from services import cli
-from services.bench import soak
-from services.bench.report import Options, lines
 
 METRICS = """# HELP govshare_table_keys Keys in each Faust table of this worker.
 # TYPE govshare_table_keys gauge

@@ -1,6 +1,6 @@
 """The ceiling: a plain aiokafka consume -> produce -> commit loop, no govshare code.
 
-Run as its own process (`python -m services.bench.ceiling IN OUT GROUP`), like a service,
+Run as its own process (`python -m devtools.bench.ceiling IN OUT GROUP`), like a service,
 so that the bench drives it exactly as it drives the certificates service: the same
 records produced onto its input, the outputs counted on its output topic. Each poll's
 records are forwarded (same key, value and headers), the produces awaited together,
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from services.bench.harness import (
+from devtools.bench.harness import (
     count_records,
     cpu_seconds,
     licence_records,
@@ -119,7 +119,7 @@ def _spawn(
 ) -> subprocess.Popen[bytes]:
     with open(log, "ab") as errors:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
-            [sys.executable, "-m", "services.bench.ceiling", bootstrap, source, target, group],
+            [sys.executable, "-m", "devtools.bench.ceiling", bootstrap, source, target, group],
             stdout=subprocess.PIPE,
             stderr=errors,
         )

@@ -1,6 +1,6 @@
 """Signature speed: each SM2 implementation that is installed, Ed25519, and `openssl speed`.
 
-    .venv/bin/python scripts/bench_signatures.py [--seconds 1.0] [--json out.json]
+    .venv/bin/python -m devtools.bench.sm2 [--seconds 1.0] [--json out.json]
 
 Candidates (measured only when importable; none is a runtime dependency):
   govshare   services.certificates.signatures: system libcrypto (OpenSSL 3) through ctypes  [chosen]
@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -27,13 +26,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-for extra in (ROOT, ROOT / "proto"):
-    if str(extra) not in sys.path:
-        sys.path.insert(0, str(extra))
+from devtools.bench.signatures import openssl_speed
+from services.certificates import signatures as sig
 
-from services.bench.signatures import openssl_speed  # noqa: E402
-from services.certificates import signatures as sig  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -136,8 +132,8 @@ def interop(
 
 
 def bench_tongsuopy(data: bytes, seconds: float) -> Result:
-    from tongsuopy.crypto import hashes  # type: ignore[import-untyped]
-    from tongsuopy.crypto.asymciphers import ec  # type: ignore[import-untyped]
+    from tongsuopy.crypto import hashes
+    from tongsuopy.crypto.asymciphers import ec
 
     algorithm = ec.ECDSA(hashes.SM3())
     ours = sig.generate_key(sig.Suite.SM2_SM3, "bench")
@@ -180,7 +176,7 @@ def bench_gmssl_fast(data: bytes, seconds: float) -> Result:
 
 
 def bench_gmssl(data: bytes, seconds: float) -> Result:
-    from gmssl import sm2  # type: ignore[import-untyped]
+    from gmssl import sm2
 
     ours = sig.generate_key(sig.Suite.SM2_SM3, "bench")
     key = sm2.CryptSM2(

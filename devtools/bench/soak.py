@@ -27,8 +27,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from services.bench import power, transfers
-from services.bench.platform import Services
+from devtools.bench import power, transfers
+from devtools.bench.platform import Services
 
 # Tables expected to stay flat under a steady load: marks with a horizon, open work only.
 BOUNDED = ("applied-events", "open-cases-by-county", "transfers", "case-lists")

@@ -29,8 +29,8 @@ from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.certificates.v1 import events_pb2 as cert_events
 
-from services.bench import openloop
-from services.bench.harness import (
+from devtools.bench import openloop
+from devtools.bench.harness import (
     MARKETREG,
     cpu_seconds,
     drive,
@@ -42,9 +42,9 @@ from services.bench.harness import (
     sequential,
     synthetic_uscc,
 )
+from devtools.launcher import ServiceProcess
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
-from services.kit.launcher import ServiceProcess
 from services.kit.topics import all_topic_names
 
 ISSUED = cert_events.CertificateIssued.DESCRIPTOR.full_name.encode()

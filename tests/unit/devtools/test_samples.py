@@ -1,4 +1,4 @@
-"""The sample certificates (services/kit/samples.py) are what the registry accepts from
+"""The sample certificates (devtools/samples.py) are what the registry accepts from
 the authorities named: checked against the certificate catalog, as an issue would be."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from govshare.common.v1 import types_pb2 as common
 
+from devtools import samples
 from services.certificates import catalog
 from services.certificates.domain import IssueCommand, check_issue
-from services.kit import samples
 from services.kit.identifiers import resident_id_check_char
 
 UNIT = "370105012002GB00001F00010751"

@@ -15,10 +15,10 @@ from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 
-from services.bench import harness, openloop
-from services.bench.platform import POWER_COMPANY
+from devtools.bench import harness, openloop
+from devtools.bench.platform import POWER_COMPANY
+from devtools.samples import LICENCE
 from services.kit.auth import bearer_metadata, mint_dev_token
-from services.kit.samples import LICENCE
 
 MATTER = "power.lv-nonresident-new"
 COMPANY = common.Party(

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from services.bench.signatures import parse_speed
+from devtools.bench.signatures import parse_speed
 from tests.helpers import ROOT
 
 SUITES = ("SIGNATURE_SUITE_SM2_SM3", "SIGNATURE_SUITE_ED25519")

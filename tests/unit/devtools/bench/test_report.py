@@ -1,10 +1,10 @@
-"""What the bench prints about failures (services/bench/report.py)."""
+"""What the bench prints about failures (devtools/bench/report.py)."""
 
 from __future__ import annotations
 
 import re
 
-from services.bench.report import Options, failure_lines, lines, run
+from devtools.bench.report import Options, failure_lines, lines, run
 
 
 def test_every_kept_failure_sample_is_printed_with_its_figure():

@@ -4,11 +4,11 @@ import socket
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from devtools import broker as broker_module
+from devtools.broker import BrokerError, EmbeddedBroker
+from devtools.kafka_compat import CompatProxy
 from services.kit import address
-from services.kit import broker as broker_module
 from services.kit.admin import ensure_topics, partitions_of
-from services.kit.broker import BrokerError, EmbeddedBroker
-from services.kit.kafka_compat import CompatProxy
 from services.kit.kafka_probe import kafka_answers
 
 

