@@ -11,10 +11,10 @@ from govshare.certificates.v1 import types_pb2 as t
 
 from services.certificates import domain
 from services.certificates.registry import Registry
+from services.certificates.signatures import Suite
 from services.kit import identifiers, problems
 from services.kit.auth import CurrentPrincipal, Principal
 from services.kit.errors import forbidden, invalid
-from services.kit.signatures import Suite
 
 
 def _as_json(message: Any) -> dict[str, Any]:

@@ -16,13 +16,13 @@ from services.certificates.domain import DomainError, IssueCommand
 from services.certificates.grpc_api import CertificateServicer
 from services.certificates.keystore import KeyStore
 from services.certificates.registry import Attribution, Registry
+from services.certificates.signatures import Suite
 from services.kit.consumer import Accepted, Rejected
 from services.kit.envelope import Envelope
 from services.kit.forwarding import Found, Gathered
 from services.kit.grpc_forwarding import Anywhere, ByKey
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
-from services.kit.signatures import Suite
 
 NAME = "certificates"
 

@@ -19,7 +19,8 @@ from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 
 from services.kit import grpc_targets
-from services.kit.auth import bearer_metadata, mint_dev_token
+from services.kit.auth.dev_tokens import mint_dev_token
+from services.kit.auth.rpc import bearer_metadata
 
 log = logging.getLogger(__name__)
 

@@ -35,8 +35,8 @@ from yarl import URL
 from services.kit import address, catchup, logs, problems, serving
 from services.kit.admin import ensure_topics
 from services.kit.asgi import Measured
-from services.kit.auth import install_verifier, verifier_from_settings
-from services.kit.broker import kafka_answers
+from services.kit.auth.rest import install_verifier
+from services.kit.auth.verifier import verifier_from_settings
 from services.kit.bus import BusUnavailable, EventBus, EventTooLarge, Placed
 from services.kit.consumer import (
     RETRY_FIRST_S,
@@ -54,6 +54,7 @@ from services.kit.forwarding import Elsewhere, Forwarding, Found, Gathered, Keye
 from services.kit.grpc_forwarding import ForwardingInterceptor
 from services.kit.grpc_forwarding import Route as GrpcRoute
 from services.kit.idempotency import AppliedEvents
+from services.kit.kafka_probe import kafka_answers
 from services.kit.metrics import (
     BUILD_INFO,
     CONSUMER_LAG_MESSAGES,

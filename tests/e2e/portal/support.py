@@ -20,10 +20,10 @@ import httpx
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 
-from services.kit import launcher, samples
+from devtools import launcher, samples
+from devtools.samples import REGISTRAR
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
-from services.kit.samples import REGISTRAR
 from services.kit.topics import all_topic_names
 from tests.helpers import ROOT, wait_until
 from tests.integration.realestate.support import resident_id

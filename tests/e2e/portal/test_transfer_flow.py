@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from services.kit.samples import PROPERTY, TAX_PAYMENT
+from devtools.samples import PROPERTY, TAX_PAYMENT
 from tests.e2e.portal.support import (
     Platform,
     case_id_of,
