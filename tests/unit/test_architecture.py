@@ -25,6 +25,7 @@ PURE_MODULES = {
         "deadlines",
         "evaluations",
         "history",
+        "rectifications",
         "reliefs",
         "review",
         "titles",

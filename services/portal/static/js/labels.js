@@ -215,6 +215,7 @@ export const DATA_USES = {
   DATA_USE_CASE_READ: "窗口人员查阅二手房转移登记办件",
   DATA_USE_UNIT_HISTORY_READ: "查阅不动产单元历史（一码关联）",
   DATA_USE_TRANSFER_ASSESSED: "税务机关核定二手房转移登记税费",
+  DATA_USE_QUEUE_READ: "窗口人员查看一窗办事共享队列（在办案件）",
 };
 
 export function label(table, key, fallback = key) {
