@@ -1,7 +1,7 @@
 """A home transfer, end to end through the pages: the seller (whose e-property certificate
 the registry issued over certificates gRPC) files, a stranger on the same device sees
 nothing of it, the buyer confirms, sees the itemised bill, pays once, registration
-completes and the buyer sees the new certificate."""
+completes, the buyer rates the case (好差评) and sees the new certificate."""
 
 from __future__ import annotations
 
@@ -106,6 +106,21 @@ def test_seller_files_buyer_confirms_pays_once_and_gets_the_new_certificate(
     assert status == 200 and len(bill["payments"]) == 1 and bill["status"] == "paid", bill
     (order,) = bill["orders"].values()
     assert order["status"] == "paid" and order["amount_fen"] == 2_358_000
+
+    # The buyer rates the completed case (好差评); a bad grade opens a rectification.
+    rating = page.locator("#evaluation")
+    expect(rating).to_contain_text("您对本次二手房过户服务满意吗？")
+    page.check("#grade-dissatisfied")
+    page.fill("#comment", "缴税后等了两天才登簿")
+    shot(page, "15b-case-rating")
+    page.click("#rate")
+    expect(page.locator("#action-result")).to_contain_text("感谢您的评价")
+    expect(page.locator("#my-grade")).to_have_text("不满意")
+    expect(rating).to_contain_text("已启动整改")
+    expect(page.locator('#case-timeline [data-step="rectification_opened"]')).to_be_visible()
+    status, shown = running.api("GET", "realestate", f"/v1/cases/{case_id}", buyer.token)
+    assert status == 200 and shown["evaluations"]["buyer"]["grade"] == "dissatisfied", shown
+    assert len(shown["rectifications"]) == 1
 
     # The buyer's new e-property certificate (and the tax payment certificate).
     page.click("#new-certificate-link")

@@ -154,6 +154,11 @@ export const CASE_STEPS = {
   tax_cancelled: "缴款单作废",
   registered: "登簿完成",
   certificate_issued: "签发电子证照",
+  manual_assessment_required: "转税务人工核定",
+  evaluated: "服务评价",
+  rectification_opened: "启动整改",
+  rectified: "整改完成",
+  followed_up: "整改回访",
 };
 export const CHECKS = {
   SELLER_HOLDS_CERTIFICATE: "卖方持有现行不动产权证书",
