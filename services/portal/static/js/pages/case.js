@@ -151,6 +151,31 @@ if (me) {
     });
   }
 
+  // Window staff close the loop of a bad grade: complete the rectification, then follow up
+  // with the party (回访).
+  function rectifying(c) {
+    const open = Object.entries(c.rectifications).filter(([, r]) => !r.followed_up_at);
+    if (me.kind !== "staff" || !me.roles.includes("window") || !open.length) return null;
+    return h("section", { class: "card", id: "rectifications" }, h("h2", {}, "整改"), open.map(([id, r]) => {
+      const url = `${path}/rectifications/${encodeURIComponent(id)}`;
+      const text = h("textarea", { class: "rectification-text", maxlength: 500, "aria-label": r.completed_at ? "回访情况" : "整改措施" });
+      const satisfied = h("input", { type: "checkbox", class: "party-satisfied" });
+      const button = h("button", { type: "button", class: "rectify" }, r.completed_at ? "记录回访" : "整改完成");
+      button.addEventListener("click", () => busy(button, result, async () => {
+        const body = r.completed_at ? { party_satisfied: satisfied.checked, note: text.value.trim() } : { action: text.value.trim() };
+        await api.post("realestate", `${url}/${r.completed_at ? "follow-up" : "completion"}`, body);
+        replace(result, notice("ok", r.completed_at ? `已记录回访（${id}）。` : `整改已完成（${id}），请在期限内回访。`));
+        last = "";
+        await load();
+      }));
+      return h("div", { class: "rectification", dataset: { rectification: id } },
+        h("p", {}, h("code", {}, id), `：${r.comment || "（无意见）"} · `, r.completed_at ? `整改措施：${r.action}；回访期限 ${r.follow_up_due_date}` : `整改期限 ${r.due_date}`),
+        h("div", { class: "field" }, h("label", {}, r.completed_at ? "回访情况" : "整改措施"), text),
+        r.completed_at ? h("label", { class: "inline" }, satisfied, "当事人认可整改") : null,
+        h("div", { class: "actions" }, button));
+    }));
+  }
+
   function render(c, b) {
     replace(view,
       h("h1", {}, "二手房转移登记 ", stage(c.stage)),
@@ -165,6 +190,7 @@ if (me) {
       findings(c),
       payment(c, b),
       rating(c),
+      rectifying(c),
       h("section", { class: "card" }, h("h2", {}, "办理记录"), caseTimeline(c)),
     );
   }
