@@ -32,6 +32,7 @@ PURE_MODULES = {
         "deadlines",
         "evaluations",
         "history",
+        "rectifications",
         "reliefs",
         "review",
         "titles",
