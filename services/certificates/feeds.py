@@ -319,6 +319,8 @@ FEEDS = (
         realestate.CaseClaimed,
         realestate.CaseEvaluated,
         realestate.CaseRectificationOpened,
+        realestate.CaseRectificationCompleted,
+        realestate.CaseRectificationFollowedUp,
         realestate.TaxProgressRecorded,
         realestate.TitleChangeRecorded,
         realestate.DataUseRecorded,

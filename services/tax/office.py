@@ -856,6 +856,8 @@ TRANSFER_EVENTS = (
         re_events.CaseClaimed,
         re_events.CaseEvaluated,
         re_events.CaseRectificationOpened,
+        re_events.CaseRectificationCompleted,
+        re_events.CaseRectificationFollowedUp,
         re_events.TaxProgressRecorded,
         re_events.TitleChangeRecorded,
         re_events.DataUseRecorded,
