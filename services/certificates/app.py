@@ -243,6 +243,5 @@ def forward_to_holders(runtime: ServiceRuntime, registry: Registry) -> None:
     runtime.forward_by_key(
         Gathered("/v1/me/certificates", "certificates"),  # the holder's worker has them all
         Gathered("/v1/me/access-log", "entries"),
-        Found("/v1/certificates/{certificate_id}"),
-        Found("/v1/certificates/{certificate_id}/verification"),
+        Found("/v1/certificates/{certificate_id}"),  # and its /verification
     )

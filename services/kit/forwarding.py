@@ -72,8 +72,9 @@ class Gathered:
 
 @dataclass(frozen=True)
 class Found:
-    """A read by a key that does not tell its partition (a certificate id): answered
-    here, or else by the first member that does not answer 404."""
+    """A route by a key that does not tell its partition (a certificate id), and the
+    paths below it: answered here, or else by the first member that does not answer
+    404. Only for routes whose 404 (key unknown here) comes before any effect."""
 
     path: str
 
@@ -101,7 +102,7 @@ class Forwarding:
         self.ownership = ownership
         self.keyed = [(compile_path(k.path + "{_rest:path}")[0], k) for k in keyed]
         self.gathered = [(compile_path(g.path)[0], g) for g in gathered]
-        self.found = [compile_path(f.path)[0] for f in found]
+        self.found = [compile_path(f.path + "{_rest:path}")[0] for f in found]
         self._client: httpx.AsyncClient | None = None
 
     def client(self) -> httpx.AsyncClient:
@@ -127,7 +128,7 @@ class Forwarding:
                 if pattern.fullmatch(path):
                     await self._gathered(scope, body, send, ownership, gathered)
                     return
-            if any(pattern.fullmatch(path) for pattern in self.found):
+            if any(pattern.match(path) for pattern in self.found):
                 await self._found(scope, body, send, ownership)
                 return
         try:

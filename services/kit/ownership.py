@@ -13,6 +13,7 @@ where to send a request about k (Kafka Streams' interactive queries work the sam
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
@@ -48,10 +49,11 @@ class Member:
 
 def advertised_url(host: str, http_port: int, grpc_port: int | None) -> str:
     """What a worker puts in the group protocol. A wildcard bind address is no address
-    to reach it by, so it advertises the loopback address instead (single machine); a
-    multi-host deployment sets GOVSHARE_ADVERTISED_HOST (the pod IP on Kubernetes)."""
+    to reach it by, so it advertises the machine's name instead, which resolves to the
+    container's or pod's address in compose and Kubernetes; GOVSHARE_ADVERTISED_HOST
+    says it outright (the pod IP from the downward API)."""
     if host in ("", "0.0.0.0", "::"):
-        host = "127.0.0.1"
+        host = socket.gethostname()
     url = URL.build(scheme="http", host=host, port=http_port, path="/")
     return str(url.with_query({"grpc": str(grpc_port)}) if grpc_port else url)
 

@@ -21,6 +21,7 @@ from govshare.common.v1 import types_pb2 as common
 
 from devtools import samples
 from devtools.samples import MARKETREG, REGISTRAR
+from services.kit import grpc_targets
 from services.kit.auth import bearer_metadata, mint_dev_token
 from services.kit.identifiers import resident_id_check_char, uscc_check_char
 from tests.helpers import ROOT, http_get, running_service, started_service
@@ -80,10 +81,16 @@ class Http:
 class Certificates:
     """The certificates service, driven over gRPC as the issuing departments would."""
 
-    def __init__(self, grpc_port: int, http: Http) -> None:
+    def __init__(self, grpc_port: int, http: Http, *, workers: str = "") -> None:
+        """`workers`: the gRPC addresses of several workers (host:port,...) to balance
+        over instead of the one on `grpc_port` (services/kit/grpc_targets.py)."""
         self.grpc_port = grpc_port
         self.http = http  # REST for people: the holder's access log
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{grpc_port}")
+        self.channel = (
+            grpc.insecure_channel(grpc_targets.target(workers), options=grpc_targets.BALANCED)
+            if workers
+            else grpc.insecure_channel(f"127.0.0.1:{grpc_port}")
+        )
         self.stub = svc_grpc.CertificateServiceStub(self.channel)
 
     def _issue(self, token: str, request: svc.IssueCertificateRequest) -> t.Certificate:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import socket
 
 from aiokafka.partitioner import DefaultPartitioner
 
@@ -53,6 +54,11 @@ def test_fresh_keys_land_on_owned_partitions():
 
 
 def test_a_member_advertises_both_of_its_ports():
-    member = Member(advertised_url("0.0.0.0", 8001, 9001))
+    member = Member(advertised_url("127.0.0.1", 8001, 9001))
     assert member.http == "http://127.0.0.1:8001" and member.grpc == "127.0.0.1:9001"
     assert Member(advertised_url("10.0.0.7", 8080, None)).grpc is None
+
+
+def test_a_wildcard_bind_advertises_the_machines_name():
+    member = Member(advertised_url("0.0.0.0", 8080, 50051))
+    assert member.http == f"http://{socket.gethostname()}:8080"
