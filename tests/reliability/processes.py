@@ -298,3 +298,14 @@ async def read_all(
     finally:
         await consumer.stop()
     return sorted(records, key=lambda r: r.timestamp)
+
+
+def power_application(holder: str, unit: str) -> dict[str, Any]:
+    """An enterprise's low-voltage application, with a request id of its own: a retry,
+    to whichever worker, lands on the same application."""
+    return {
+        "matter_code": "lv-nonresident-new",
+        "requested_capacity_w": 60000,
+        "unit_code": unit,
+        "request_id": f"req-{holder}",
+    }

@@ -33,7 +33,14 @@ from tests.helpers import metric_value, read_topic, wait_until
 from tests.integration.power.support import OPERATOR, holder_uscc
 from tests.integration.realestate.support import Party, transfer_form
 from tests.integration.realestate.support import Platform as Joint
-from tests.reliability.processes import Platform, ServiceProcess, call, environment, retry
+from tests.reliability.processes import (
+    Platform,
+    ServiceProcess,
+    call,
+    environment,
+    power_application,
+    retry,
+)
 from tests.samples import sample_of_topic
 from tests.security.flows import certificates_client, enterprise, joint_of, unit_code
 
@@ -178,19 +185,12 @@ def _submit_all(power: str, applicants: dict[str, str]) -> list[Future[tuple[int
     futures = []
     for holder, unit in applicants.items():
         futures.append(
-            pool.submit(_quiet, "POST", f"{power}/v1/applications", holder, _body(holder, unit))
+            pool.submit(
+                _quiet, "POST", f"{power}/v1/applications", holder, power_application(holder, unit)
+            )
         )
     pool.shutdown(wait=False)
     return futures
-
-
-def _body(holder: str, unit: str) -> dict[str, Any]:
-    return {
-        "matter_code": "lv-nonresident-new",
-        "requested_capacity_w": 60000,
-        "unit_code": unit,
-        "request_id": f"req-{holder}",
-    }
 
 
 def _quiet(method: str, url: str, holder: str, body: Any) -> tuple[int, Any]:
@@ -246,7 +246,7 @@ def test_power_applications_complete_once_across_sigkills(broker, tmp_path):
                 "POST",
                 f"{power.url}/v1/applications",
                 enterprise(holder),
-                _body(holder, unit),
+                power_application(holder, unit),
                 until=(201,),
             )[1]
             assert app["status"] == "in-progress", app  # evidence resolved, accepted

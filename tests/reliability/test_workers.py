@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from tests.integration.power.support import OPERATOR, Certificates, Http, holder_uscc
-from tests.reliability.processes import ARTIFACTS, ServiceProcess, environment
+from tests.reliability.processes import ARTIFACTS, ServiceProcess, environment, power_application
 from tests.security.flows import enterprise, unit_code
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -104,15 +104,6 @@ def _workers(env: dict[str, str], name: str, count: int) -> list[ServiceProcess]
     ]
 
 
-def _body(holder: str, unit: str) -> dict[str, Any]:
-    return {
-        "matter_code": "lv-nonresident-new",
-        "requested_capacity_w": 60000,
-        "unit_code": unit,
-        "request_id": f"req-{holder}",
-    }
-
-
 def _connect(client: Client, app_id: str) -> None:
     """An operator finishing every step of an application through any worker."""
     deadline = time.monotonic() + 120
@@ -158,7 +149,7 @@ def test_three_workers_one_of_each_killed_every_answer_right(broker, tmp_path):
                     "POST",
                     "/v1/applications",
                     enterprise(holder),
-                    _body(holder, unit),
+                    power_application(holder, unit),
                 )
                 for holder, unit in applicants.items()
             }
