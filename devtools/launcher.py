@@ -93,13 +93,13 @@ class Platform:
         port and passes it on: another process could take it in between."""
         return (preferred or 0) if self.fixed_ports else 0
 
-    def start(self, names: tuple[str, ...] = SERVICES) -> None:
-        """`workers` processes of each service, one consumer group per service: the first
-        is `<name>` (on the well-known ports), the others `<name>-2` ... (any free ports,
-        data directories of their own). Requests to any of them are answered by the one
-        holding their state (services/kit/forwarding.py)."""
+    def start(self, names: tuple[str, ...] = SERVICES, workers: int | None = None) -> None:
+        """`workers` (default: the platform's) processes of each service, one consumer
+        group per service: the first is `<name>` (on the well-known ports), the others
+        `<name>-2` ... (any free ports, data directories of their own). Requests to any of
+        them are answered by the one holding their state (services/kit/forwarding.py)."""
         for name in names:
-            for worker in range(1, self.workers + 1):
+            for worker in range(1, (workers or self.workers) + 1):
                 well_known = worker == 1
                 grpc = None
                 if name in GRPC_SERVICES:
@@ -172,7 +172,8 @@ class Platform:
         return proc
 
     def wait_announced(self, proc: ServiceProcess, timeout: float = 60.0) -> None:
-        self._wait({proc.name}, ServiceProcess.has_announced, timeout, "did not bind its ports")
+        key = next(key for key, started in self.services.items() if started is proc)
+        self._wait({key}, ServiceProcess.has_announced, timeout, "did not bind its ports")
 
     def wait_ready(self, timeout: float = 90.0) -> None:
         self._wait(set(self.services), ServiceProcess.is_ready, timeout, "not ready")

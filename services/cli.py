@@ -306,6 +306,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         evidence_rate=args.evidence_rate,
         evidence_seconds=args.evidence_seconds,
         idle_seconds=args.idle_seconds,
+        compare_workers=args.compare_workers,
         soak_minutes=args.soak_minutes,
         soak_rate=args.soak_rate,
         soak_interval_s=args.soak_interval_s,
@@ -461,6 +462,16 @@ def parser() -> argparse.ArgumentParser:
         type=float,
         default=10.0,
         help="sample the idle platform's CPU this long (0 skips)",
+    )
+    bench.add_argument(
+        "--compare-workers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="run the power and transfer parts again on a platform of N workers of each "
+        "N-worker-safe service (certificates, power; realestate and tax are not yet: their "
+        "part is reported as skipped), load in turn to each worker, and print both figures "
+        "and their ratio (0 skips)",
     )
     bench.add_argument(
         "--soak-minutes",

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
+import time
+import urllib.request
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
@@ -18,7 +21,7 @@ from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 
 from devtools import samples
-from devtools.bench.harness import rss_bytes
+from devtools.bench.harness import CpuMeter, RecordMeter, UnitCost, rss_bytes
 from devtools.launcher import SERVICES, Platform, start_payment_channel
 from devtools.samples import MARKETREG, REGISTRAR
 from services.kit.admin import ensure_topics
@@ -26,39 +29,80 @@ from services.kit.auth import bearer_metadata, mint_dev_token
 from services.kit.topics import all_topic_names
 
 POWER_COMPANY = "91370100863014379C"
+# The services whose answers stay right with more than one worker (docs/architecture.md,
+# "More than one worker of a service"); a platform of N workers runs one of each other.
+N_WORKER_SAFE = ("certificates", "power")
 
 
 class Services:
-    """certificates, realestate, tax and power on one fresh prefix; ready when started."""
+    """certificates, realestate, tax and power on one fresh prefix, `workers` of each
+    N-worker-safe service; ready, each consumer group complete, when started."""
 
-    def __init__(self, bootstrap: str, workdir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, bootstrap: str, workdir: Path, env: dict[str, str] | None = None, workers: int = 1
+    ) -> None:
         self.prefix = f"bench{uuid.uuid4().hex[:8]}."
         self.bootstrap = bootstrap
+        self.workers = workers
+        own = "" if workers == 1 else f"-{workers}w"  # a second platform's files apart
         self.platform = Platform(
             bootstrap,
             env={
                 "GOVSHARE_ENV": "test",
                 "GOVSHARE_TOPIC_PREFIX": self.prefix,
-                "GOVSHARE_KEYS_DIR": str(workdir / "keys-platform"),
+                "GOVSHARE_KEYS_DIR": str(workdir / f"keys-platform{own}"),
+                "GOVSHARE_DATA_DIR": str(workdir / f"data-platform{own}"),
                 "GOVSHARE_LOG_LEVEL": "WARNING",
                 **(env or {}),
             },
             fixed_ports=False,
-            log_dir=workdir / "platform",
+            log_dir=workdir / f"platform{own}",
         )
+
+    def workers_of(self, name: str) -> int:
+        return self.workers if name in N_WORKER_SAFE else 1
 
     async def start(self) -> None:
         await ensure_topics(self.bootstrap, all_topic_names(self.prefix), partitions=4)
         # The development payment channel, through which the bench's buyers pay.
         await asyncio.to_thread(start_payment_channel, self.platform)
-        await asyncio.to_thread(self.platform.start, SERVICES)
+        for name in SERVICES:  # in order: callers are told the certificates workers
+            await asyncio.to_thread(self.platform.start, (name,), self.workers_of(name))
         await asyncio.to_thread(self.platform.wait_ready, 180.0)
+        if self.workers > 1:  # no rebalance during the load
+            await asyncio.to_thread(self._wait_for_groups, 120.0)
+
+    def _wait_for_groups(self, timeout: float) -> None:
+        """Until every worker sees its whole consumer group (`/readyz` "workers")."""
+        deadline = time.monotonic() + timeout
+        for proc in self.platform.services.values():
+            if proc.name not in SERVICES:
+                continue  # the payment channel stand-in is no consumer group
+            wanted = self.workers_of(proc.name)
+            while _group_size(proc.http_url) != wanted:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{proc.name}: not {wanted} workers after {timeout:.0f} s")
+                time.sleep(0.2)
 
     def stop(self) -> None:
         self.platform.stop()
 
     def url(self, name: str) -> str:
         return self.platform.services[name].http_url
+
+    def urls(self, name: str) -> list[str]:
+        """Every worker of a service."""
+        return [proc.http_url for proc in self.platform.workers_of(name)]
+
+    def cost(self, broker_pid: int | None = None) -> UnitCost:
+        """What a unit of work costs every process (the broker's too, when given)."""
+        return UnitCost(self.cpu_meter(broker_pid), RecordMeter(self.bootstrap, self.prefix))
+
+    def cpu_meter(self, broker_pid: int | None = None) -> CpuMeter:
+        pids = self.pids()
+        if broker_pid is not None:
+            pids["broker"] = broker_pid
+        return CpuMeter(pids)
 
     @property
     def grpc_address(self) -> str:
@@ -80,6 +124,14 @@ class Services:
             if proc.process is not None and proc.process.poll() is None:
                 out[name] = rss_bytes(proc.process.pid) / 2**20
         return out
+
+
+def _group_size(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url + "/readyz", timeout=2) as reply:  # noqa: S310 (loopback)
+            return int(json.loads(reply.read()).get("workers", 0))
+    except (OSError, ValueError):  # HTTPError (503) is an OSError
+        return 0
 
 
 BENCH_ENTERPRISE = "泉城基准测试有限公司"

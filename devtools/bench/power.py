@@ -6,7 +6,9 @@ certificate of its unit by gRPC, as the issuing departments would. Then
 The service answers only after it has resolved both pieces of evidence from the
 certificates service (`ResolveEvidence`, logged in the holder's access log) and applied
 the application's events, so the answer `201 in-progress, evidence_free` is the
-application accepted: latency runs from the scheduled send to that answer.
+application accepted: latency runs from the scheduled send to that answer. With more
+than one power worker the requests go to them in turn, and afterwards `read_back` of the
+accepted applications are read from every worker: each must answer, all alike.
 """
 
 from __future__ import annotations
@@ -55,8 +57,10 @@ async def applications(
     seconds: float,
     cost: UnitCost | None = None,
     first: int = 0,
+    read_back: int = 0,
 ) -> dict[str, Any]:
-    """`first`: the index of the first applicant (a soak's later intervals use new ones)."""
+    """`first`: the index of the first applicant (a soak's later intervals use new ones);
+    `read_back`: how many accepted applications to read back from every worker."""
     total = max(1, int(rate * seconds))
     prepared = await prepare(services, total, first)
     if cost is not None:
@@ -66,8 +70,10 @@ async def applications(
         for n in range(first, first + total)
     }
     latencies = openloop.Latencies()
+    accepted_ids: dict[int, str] = {}  # applicant -> application id
+    workers = services.urls("power")
     limits = httpx.Limits(max_connections=500, max_keepalive_connections=500)
-    async with httpx.AsyncClient(base_url=services.url("power"), limits=limits) as client:
+    async with httpx.AsyncClient(limits=limits) as client:
         loop = asyncio.get_running_loop()
 
         async def apply(i: int, due: float) -> None:
@@ -76,7 +82,10 @@ async def applications(
             headers = {"Authorization": f"Bearer {tokens[n]}"}
             try:
                 reply = await client.post(
-                    "/v1/applications", json=body, headers=headers, timeout=60
+                    workers[i % len(workers)] + "/v1/applications",
+                    json=body,
+                    headers=headers,
+                    timeout=60,
                 )
             except httpx.HTTPError as error:
                 latencies.fail(f"{type(error).__name__}: {error}")
@@ -89,6 +98,7 @@ async def applications(
                 and answer.get("evidence_free") is True
             ):
                 latencies.values.append(done - due)
+                accepted_ids[n] = answer.get("application_id", "")
             else:
                 latencies.fail(f"{reply.status_code} {str(answer)[:200]}")
 
@@ -96,7 +106,10 @@ async def applications(
     accepted = len(latencies.values)
     if cost is not None:
         await cost.stop()
+    checked = await read_alike(workers, accepted_ids, tokens, read_back) if read_back else {}
     return {
+        "workers": len(workers),
+        "read_back": checked,
         "cpu_ms_per_application": cost.cpu.per_unit_ms(accepted) if cost else {},
         "records_per_application": cost.records.per_unit(accepted) if cost else {},
         "target_per_second": rate,
@@ -109,4 +122,36 @@ async def applications(
         "client_late_ms": schedule.client_late_s * 1000,
         "prepare_seconds": prepared,
         **{k: v for k, v in latencies.figures().items() if k != "count"},
+    }
+
+
+async def read_alike(
+    workers: list[str], accepted: dict[int, str], tokens: dict[int, str], sample: int
+) -> dict[str, Any]:
+    """`GET /v1/applications/{id}` for `sample` of the accepted applications (spread over
+    the run) from every worker, as their applicant: a mismatch is an application some
+    worker does not answer 200 for, or whose status differs between workers."""
+    chosen = sorted(accepted)[:: max(1, len(accepted) // sample)][:sample] if sample else []
+    mismatches: list[str] = []
+    async with httpx.AsyncClient(timeout=30) as client:
+
+        async def status(url: str, n: int) -> str:
+            headers = {"Authorization": f"Bearer {tokens[n]}"}
+            try:
+                reply = await client.get(f"{url}/v1/applications/{accepted[n]}", headers=headers)
+            except httpx.HTTPError as error:
+                return f"!{type(error).__name__}"  # "!": no answer
+            if reply.status_code != 200:
+                return f"!HTTP {reply.status_code}"
+            return str(reply.json().get("status"))
+
+        for n in chosen:
+            answers = await asyncio.gather(*(status(url, n) for url in workers))
+            if len(set(answers)) != 1 or any(a.startswith("!") for a in answers):
+                mismatches.append(f"{accepted[n]}: " + ", ".join(answers))
+    return {
+        "sampled": len(chosen),
+        "workers": len(workers),
+        "mismatches": len(mismatches),
+        "mismatch_samples": mismatches[:5],
     }

@@ -7,13 +7,12 @@ import asyncio
 import os
 import platform
 import tempfile
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from devtools.bench import ceiling, certificates, evidence, power, soak, transfers
-from devtools.bench.harness import CpuMeter, RecordMeter, UnitCost
+from devtools.bench import ceiling, certificates, evidence, power, soak, transfers, workers
+from devtools.bench.figures import Ratio, by_process, cpu_line, power_line
 from devtools.bench.platform import Services
 from devtools.bench.signatures import openssl_speed
 
@@ -47,6 +46,9 @@ class Options:
     evidence_rate: float = 500.0  # open loop: ResolveEvidence requests/s ...
     evidence_seconds: float = 5.0  # ... for this long
     idle_seconds: float = 10.0  # the idle platform's CPU, sampled this long (0 skips)
+    # The power and transfer parts again on a platform of this many workers of each
+    # service (workers.py), with their ratio to one worker (0 skips).
+    compare_workers: int = 2
     # The soak (soak.py): when minutes > 0 it is the whole run, none of the figures above.
     soak_minutes: float = 0.0
     soak_rate: float = 2.0  # joint cases/s and power applications/s, each
@@ -141,6 +143,11 @@ async def run(bootstrap: str, options: Options, broker_pid: int | None = None) -
             )
         if options.platform:
             report.update(await cross_service(bootstrap, options, work, broker_pid))
+        if options.compare_workers:
+            one_worker = {part: report.get(part) for part in workers.PARTS}
+            report["workers"] = await workers.compare(
+                bootstrap, options, work, one_worker, broker_pid
+            )
     report["targets"] = targets(report)
     return report
 
@@ -155,18 +162,8 @@ async def cross_service(
     services = Services(bootstrap, work)
     try:
         await services.start()
-
-        def meter() -> CpuMeter:
-            pids = services.pids()
-            if broker_pid is not None:
-                pids["broker"] = broker_pid
-            return CpuMeter(pids)
-
-        def cost() -> UnitCost:
-            return UnitCost(meter(), RecordMeter(bootstrap, services.prefix))
-
         if options.idle_seconds:
-            idle = meter()
+            idle = services.cpu_meter(broker_pid)
             await asyncio.sleep(IDLE_SETTLE_S)  # start-up work done, fetch waits grown
             idle.start()
             await asyncio.sleep(options.idle_seconds)
@@ -175,7 +172,7 @@ async def cross_service(
         applicants = max(1, int(options.power_rate * options.power_seconds))
         if options.power_seconds:
             out["power"] = await power.applications(
-                services, options.power_rate, options.power_seconds, cost()
+                services, options.power_rate, options.power_seconds, services.cost(broker_pid)
             )
         if options.evidence_seconds or options.evidence:
             if not options.power_seconds:
@@ -193,7 +190,7 @@ async def cross_service(
                 )
         if options.transfer_seconds:
             out["transfers"] = await transfers.cases(
-                services, options.transfer_rate, options.transfer_seconds, cost()
+                services, options.transfer_rate, options.transfer_seconds, services.cost(broker_pid)
             )
         out["rss_mb"] = services.rss_mb()
     finally:
@@ -242,6 +239,16 @@ def targets(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 "met": figures["p99_ms"] <= 250.0 and figures["failures"] == 0,
                 "what": f"{what} at {figures['target_per_second']:g}/s",
             }
+    checked = (report.get("workers", {}).get("power") or {}).get("read_back")
+    if checked:
+        out["power_workers_read_back"] = {
+            "value": checked["mismatches"],
+            "bar": 0,
+            "met": checked["mismatches"] == 0 and checked["sampled"] > 0,
+            "what": f"power with {checked['workers']} workers: {checked['sampled']} accepted "
+            "applications read alike from every worker, mismatches = 0",
+            "shown": str(checked["mismatches"]),
+        }
     restart = report.get("restart")
     if restart:
         out["restart_seconds"] = {
@@ -327,11 +334,13 @@ def lines(report: dict[str, Any]) -> list[str]:
             f"{restart['verified_after_restart']} verified after)"
         )
     out += cross_service_lines(report, ratio)
+    ceiling_cpu_s = report.get("ceiling", {}).get("cpu_us_per_event", 0.0) / 1e6
+    out += workers.lines(report, ratio, ceiling_cpu_s)
     out += failure_lines(report)
     for target in report["targets"].values():
         verdict = {True: "met", False: "NOT met", None: "not measured at full size"}[target["met"]]
         value = target["value"]
-        shown = f"{value:.1%}" if target["bar"] < 1 else f"{value:.1f}"
+        shown = target.get("shown") or (f"{value:.1%}" if target["bar"] < 1 else f"{value:.1f}")
         out.append(f"target   {target['what']}: {shown} -> {verdict}")
     return out
 
@@ -339,35 +348,28 @@ def lines(report: dict[str, Any]) -> list[str]:
 def failure_lines(report: dict[str, Any]) -> list[str]:
     """Why requests failed (up to 5 samples a figure are kept): a count alone cannot be
     looked into after the run."""
+    many = report.get("workers") or {}  # the parts again with more workers
     figures: dict[str, Any] = {
         **{f"verify {k}": v for k, v in report.get("verification_open_loop", {}).items()},
         "power": report.get("power"),
         **{f"evidence {k}": v for k, v in report.get("evidence", {}).items()},
         "transfer": report.get("transfers"),
+        **{f"{part}, {many.get('count')} workers": many.get(part) for part in workers.PARTS},
     }
     return [
         f"failed   {name}: {sample}"
         for name, f in figures.items()
         if f
         for sample in f.get("failure_samples", [])
-    ]
+    ] + workers.mismatch_lines(report)
 
 
-def _by_process(figures: dict[str, float], shown: str) -> str:
-    return ", ".join(f"{name} {shown.format(v)}" for name, v in figures.items() if name != "total")
-
-
-def cross_service_lines(report: dict[str, Any], ratio: Callable[[float], str]) -> list[str]:
+def cross_service_lines(report: dict[str, Any], ratio: Ratio) -> list[str]:
     """The figures measured on all four services (see `cross_service`)."""
     out: list[str] = []
     f = report.get("power")
     if f:
-        out.append(
-            f"power    {'applications (evidence-free)':<26} {f['per_second']:9.1f} applications/s "
-            f"({ratio(f['per_second'])}; p50 {f['p50_ms']:.1f} ms  p99 {f['p99_ms']:.1f} ms  "
-            f"max {f['max_ms']:.0f} ms, POST -> accepted, open loop at "
-            f"{f['target_per_second']:g}/s, {f['accepted']} accepted, {f['failures']} failed)"
-        )
+        out.append(power_line("applications (evidence-free)", f, ratio))
     for mode, f in report.get("evidence", {}).items():
         detail = (
             "gRPC, sequential"
@@ -392,7 +394,7 @@ def cross_service_lines(report: dict[str, Any], ratio: Callable[[float], str]) -
         )
         out.append(
             f"idle     {'platform, no traffic':<26} {burnt:9.1%} of one core  "
-            f"({work}sampled {f['seconds']:.0f} s: " + _by_process(f["cores"], "{:.1%}") + ")"
+            f"({work}sampled {f['seconds']:.0f} s: " + by_process(f["cores"], "{:.1%}") + ")"
         )
     for key, per, unit in (
         ("power", "cpu_ms_per_application", "power application"),
@@ -401,20 +403,13 @@ def cross_service_lines(report: dict[str, Any], ratio: Callable[[float], str]) -
         f = report.get(key) or {}
         cost = f.get(per)
         if cost:
-            fit = 2000 / cost["total"]  # two cores' worth
-            out.append(
-                f"cpu      {'per ' + unit:<26} {cost['total']:9.1f} ms           "
-                f"(two cores at this cost: {fit:.1f}/s = {ratio(fit)}; "
-                f"the ceiling's {ceiling_cpu_s * 1000:.3f} ms per event; "
-                + _by_process(cost, "{:.1f}")
-                + ")"
-            )
+            out.append(cpu_line("per " + unit, cost, ratio, ceiling_cpu_s))
         records = f.get(per.replace("cpu_ms", "records"))
         if records:
             out.append(
                 f"records  {'per ' + unit:<26} {records['total']:9.1f} records      "
                 f"(every topic of the platform's prefix, changelogs included: "
-                + _by_process(records, "{:.1f}")
+                + by_process(records, "{:.1f}")
                 + ")"
             )
     f = report.get("transfers")

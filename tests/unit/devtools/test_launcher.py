@@ -101,3 +101,27 @@ def test_the_bench_certificates_process_binds_0_and_is_read_from_its_announcemen
         "http://127.0.0.1:41234/metrics",
         "127.0.0.1:41235",
     )
+
+
+def test_with_two_workers_callers_are_told_every_certificates_worker(
+    started: list[tuple[str, dict[str, str]]],
+) -> None:
+    platform = _run(launcher.Platform("127.0.0.1:9092", fixed_ports=False, workers=2))
+    certificates = platform.workers_of("certificates")
+    assert [p.grpc_address is not None for p in certificates] == [True, True]
+    both = ",".join(str(p.grpc_address) for p in certificates)
+    told = {name: env for name, env in started if name in ("power", "realestate")}
+    assert told["power"]["GOVSHARE_CERTIFICATES_GRPC"] == both
+    assert told["realestate"]["GOVSHARE_CERTIFICATES_GRPC"] == both
+
+
+def test_a_service_may_be_started_with_a_worker_count_of_its_own(
+    started: list[tuple[str, dict[str, str]]],
+) -> None:
+    platform = launcher.Platform("127.0.0.1:9092", fixed_ports=False, workers=2)
+    try:
+        platform.start(("certificates",))
+        platform.start(("tax",), workers=1)
+    finally:
+        platform.stop()
+    assert list(platform.services) == ["certificates", "certificates-2", "tax"]

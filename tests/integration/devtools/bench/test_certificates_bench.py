@@ -1,5 +1,6 @@
 """`govshare bench` stays runnable: a tiny run prints every figure (the certificates
-service alone, then all four services) and writes the report."""
+service alone, then all four services, then power again with two workers of each
+N-worker-safe service) and writes the report."""
 
 import json
 import re
@@ -53,6 +54,8 @@ def test_bench_prints_each_figure_with_its_ratio_and_writes_json(broker, tmp_pat
             "1",
             "--idle-seconds",
             "2",
+            "--compare-workers",
+            "2",
             "--json",
             str(report),
         ],
@@ -60,7 +63,7 @@ def test_bench_prints_each_figure_with_its_ratio_and_writes_json(broker, tmp_pat
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=420,
         check=False,
     )
     assert run.returncode == 0, run.stderr[-2000:]
@@ -133,6 +136,26 @@ def test_bench_prints_each_figure_with_its_ratio_and_writes_json(broker, tmp_pat
     records = cases["records_per_case"]
     assert records["realestate.v1.events"] >= 5 and records["tax.v1.events"] >= 3, records
     assert records["total"] == pytest.approx(sum(v for k, v in records.items() if k != "total"))
+
+    # Power again with two workers of certificates and power: every accepted application
+    # reads alike from both; the transfer part is skipped, and says why.
+    two = figures["workers"]["power"]
+    assert two["accepted"] == 5 and two["failures"] == 0, two
+    assert two["read_back"] == {
+        "sampled": 5,
+        "workers": 2,
+        "mismatches": 0,
+        "mismatch_samples": [],
+    }, two["read_back"]
+    assert {"power", "power-2", "certificates", "certificates-2", "tax"} <= set(
+        two["cpu_ms_per_application"]
+    )
+    assert set(two["cpu_ms_per_service"]) == processes
+    assert two["ratio"]["per_second"] > 0 and two["ratio"]["cpu_per_unit"]["total"] > 0
+    assert re.search(r"^ratio    power, 2 workers / 1 .* throughput", out, re.M), out
+    assert re.search(r"^check    power, 2 workers +0 mismatches", out, re.M), out
+    assert "workers  transfers with 2 workers skipped: realestate and tax are not yet" in out
+    assert figures["targets"]["power_workers_read_back"]["met"] is True
 
 
 FIGURES = {
