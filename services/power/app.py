@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from govshare.common.v1 import types_pb2 as common
 
+from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
 from services.power import api, catalog, metrics
@@ -43,5 +44,6 @@ def build(settings: Settings | None = None, power: PowerSettings | None = None) 
         if runtime.ready:  # tables recovered: the scan sees every application
             await registry.scan_overdue()
 
-    runtime.api.include_router(api.router(registry, Commands(registry)))
+    provide(runtime.api, registry, Commands(registry))
+    runtime.api.include_router(api.router)
     return runtime
