@@ -18,6 +18,7 @@ PAGED = {
         ("get", "/v1/staff/applications"),
         ("get", "/v1/staff/rectifications"),
     },
+    "tax": {("get", "/v1/manual-assessments"), ("get", "/v1/reconciliations")},
 }
 SERVICES = tuple(PAGED)
 
