@@ -18,6 +18,7 @@ from services.certificates.keystore import KeyStore
 from services.certificates.registry import Attribution, Registry
 from services.kit.consumer import Accepted, Rejected
 from services.kit.envelope import Envelope
+from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
 from services.kit.signatures import Suite
@@ -209,5 +210,6 @@ def build(settings: Settings | None = None) -> ServiceRuntime:
             await registry.expire_access_log(owned, time.time())
 
     runtime.add_grpc(register)
-    runtime.api.include_router(api.router(registry))
+    provide(runtime.api, registry)
+    runtime.api.include_router(api.router)
     return runtime

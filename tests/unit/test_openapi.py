@@ -19,6 +19,7 @@ PAGED = {
         ("get", "/v1/staff/rectifications"),
     },
     "tax": {("get", "/v1/manual-assessments"), ("get", "/v1/reconciliations")},
+    "certificates": {("get", "/v1/me/certificates"), ("get", "/v1/me/access-log")},
 }
 SERVICES = tuple(PAGED)
 
