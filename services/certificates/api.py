@@ -11,11 +11,11 @@ from govshare.certificates.v1 import types_pb2 as t
 
 from services.certificates import domain, retention, schemas
 from services.certificates.registry import Registry
+from services.certificates.signatures import Suite
 from services.kit import identifiers, pages, problems
 from services.kit.auth import CurrentPrincipal, Principal
 from services.kit.errors import forbidden, invalid
 from services.kit.provided import provided
-from services.kit.signatures import Suite
 
 
 def _as_json(message: Any) -> dict[str, Any]:

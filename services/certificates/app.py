@@ -16,12 +16,14 @@ from services.certificates.domain import DomainError, IssueCommand
 from services.certificates.grpc_api import CertificateServicer
 from services.certificates.keystore import KeyStore
 from services.certificates.registry import Attribution, Registry
+from services.certificates.signatures import Suite
 from services.kit.consumer import Accepted, Rejected
 from services.kit.envelope import Envelope
+from services.kit.forwarding import Found, Gathered
+from services.kit.grpc_forwarding import Anywhere, ByKey
 from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
-from services.kit.signatures import Suite
 
 NAME = "certificates"
 
@@ -212,4 +214,37 @@ def build(settings: Settings | None = None) -> ServiceRuntime:
     runtime.add_grpc(register)
     provide(runtime.api, registry)
     runtime.api.include_router(api.router)
+    forward_to_holders(runtime, registry)
     return runtime
+
+
+def forward_to_holders(runtime: ServiceRuntime, registry: Registry) -> None:
+    """With N workers, a holder's dossier and access log live on the worker owning the
+    holder's partition: calls naming the holder go there; a certificate id does not name
+    its holder, so calls by id are answered by whichever worker holds it."""
+    by_id = Anywhere(lambda request: request.certificate_id in registry.index)
+    service = "/govshare.certificates.v1.CertificateService/"
+    runtime.forward_grpc(
+        {
+            service + "IssueCertificate": ByKey(lambda request: request.holder.id),
+            service + "ListDossier": ByKey(lambda request: request.holder_id),
+            service + "ResolveEvidence": ByKey(lambda request: request.holder_id),
+            **{
+                service + method: by_id
+                for method in (
+                    "GetCertificate",
+                    "VerifyCertificate",
+                    "RevokeCertificate",
+                    "SuspendCertificate",
+                    "ReinstateCertificate",
+                    "SupersedeCertificate",
+                )
+            },
+        }
+    )
+    runtime.forward_by_key(
+        Gathered("/v1/me/certificates", "certificates"),  # the holder's worker has them all
+        Gathered("/v1/me/access-log", "entries"),
+        Found("/v1/certificates/{certificate_id}"),
+        Found("/v1/certificates/{certificate_id}/verification"),
+    )

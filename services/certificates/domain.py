@@ -15,8 +15,9 @@ from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import types_pb2 as t
 from govshare.common.v1 import types_pb2 as common
 
+from services.certificates import canonical, signatures
 from services.certificates.catalog import Catalog, CertificateType, SharingEntry
-from services.kit import canonical, identifiers, signatures
+from services.kit import identifiers
 from services.kit.clock import timestamp as timestamp
 
 # The one refusal (kit/errors.py), re-exported: the adapters and the registry catch it here.

@@ -25,6 +25,7 @@ from govshare.tax.v1 import types_pb2 as tax_types
 from services.certificates.catalog import Catalog
 from services.certificates.domain import IssueCommand, to_date
 from services.kit.clock import business_date, instant
+from services.kit.dispatch import Dispatch
 
 BUSINESS_LICENCE = "business_licence"
 
@@ -120,148 +121,222 @@ def _licence_fields(licence: market_types.BusinessLicence) -> dict[str, str]:
 
 def actions_for(message: Message, request_id: str, catalog: Catalog) -> list[Action]:
     """The registry's reaction to one feed event (empty when none is needed)."""
-    if isinstance(message, market.BusinessLicenceRegistered):
-        lic = message.licence
-        holder = common.Party(kind=common.PARTY_KIND_ENTERPRISE, id=message.uscc, name=lic.name)
-        issuer = _issuer(catalog, lic.registration_authority.id, "marketreg", BUSINESS_LICENCE)
-        return [
-            _cmd(
-                catalog,
-                request_id,
-                BUSINESS_LICENCE,
-                holder,
-                issuer,
-                to_date(message.issued_on),
-                _licence_fields(lic),
-                to_date(lic.term_until) if lic.HasField("term_until") else None,
-            )
-        ]
-    if isinstance(message, market.BusinessLicenceChanged):
-        return [Supersede(message.uscc, BUSINESS_LICENCE, _licence_fields(message.licence))]
-    if isinstance(message, market.BusinessLicenceCancelled):
-        return [
-            Revoke(
-                message.uscc,
-                BUSINESS_LICENCE,
-                t.REVOCATION_REASON_HOLDER_DEREGISTERED,
-                f"licence cancelled on {_d(message.cancelled_on)}: {message.reason}",
-            )
-        ]
-    if isinstance(message, land.PlanningPermitIssued):
-        key = (
-            "land_planning_permit"
-            if message.kind == land_types.PERMIT_KIND_LAND_USE
-            else "project_planning_permit"
+    handler = FEEDS.get(message)
+    return handler(catalog, message, request_id) if handler is not None else []
+
+
+def _licence_registered(
+    catalog: Catalog, message: market.BusinessLicenceRegistered, request_id: str
+) -> list[Action]:
+    lic = message.licence
+    holder = common.Party(kind=common.PARTY_KIND_ENTERPRISE, id=message.uscc, name=lic.name)
+    issuer = _issuer(catalog, lic.registration_authority.id, "marketreg", BUSINESS_LICENCE)
+    return [
+        _cmd(
+            catalog,
+            request_id,
+            BUSINESS_LICENCE,
+            holder,
+            issuer,
+            to_date(message.issued_on),
+            _licence_fields(lic),
+            to_date(lic.term_until) if lic.HasField("term_until") else None,
         )
-        fields = {
-            "parcel_code": message.parcel_code,
-            "permit_number": message.permit_number,
-            "project_name": message.project_name,
-            "location": message.location.text,
-        }
-        if key == "land_planning_permit":
-            fields["land_use"] = message.project_name
-            fields["area_hundredths_m2"] = str(message.land_area_hundredths_m2)
-            fields["project_name"] = message.project_name
-        else:
-            fields["building_area_hundredths_m2"] = str(message.floor_area_hundredths_m2)
-        issuer = _issuer(catalog, message.authority.id, "landsupply", key)
-        return [
-            _cmd(
-                catalog, request_id, key, message.holder, issuer, to_date(message.issued_on), fields
-            )
-        ]
-    if isinstance(message, projects.ProjectApproved):
-        fields = {
-            "project_code": message.project_code,
-            "project_name": message.project_name,
-            "parcel_code": ",".join(message.parcel_codes),
-            "planned_load_w": str(message.planned_load_w),
-            "approval_kind": str(message.kind),
-        }
-        issuer = _issuer(catalog, message.authority.id, "projects", "project_approval")
-        return [
-            _cmd(
-                catalog,
-                request_id,
-                "project_approval",
-                message.owner,
-                issuer,
-                to_date(message.approved_on),
-                fields,
-            )
-        ]
-    if isinstance(message, projects.ConstructionPermitIssued):
-        fields = {
-            "project_code": message.project_code,
-            "permit_number": message.permit_number,
-            "project_name": message.project_name,
-            "parcel_code": ",".join(message.parcel_codes),
-        }
-        issuer = _issuer(catalog, message.authority.id, "projects", "construction_permit")
-        return [
-            _cmd(
-                catalog,
-                request_id,
-                "construction_permit",
-                message.owner,
-                issuer,
-                to_date(message.issued_on),
-                fields,
-            )
-        ]
-    if isinstance(message, realestate.RegistrationCompleted):
-        when = business_date(instant(message.registered_at))
-        usage = "住宅" if message.usage == realestate_types.USAGE_RESIDENTIAL else "非住宅"
-        fields = {
-            "unit_code": message.unit_code,
-            "right_holder": message.buyer.name or message.buyer.id,
-            "location": message.location.text,
-            "usage": usage,
-            "area_hundredths_m2": str(message.area_hundredths_m2),
-            "right_type": message.right_type,
-            "registration_number": message.registration_number,
-            "case_id": message.case_id,
-        }
-        issuer = _issuer(catalog, message.registrar.id, "realestate", "property_certificate")
-        return [
-            _cmd(catalog, request_id, "property_certificate", message.buyer, issuer, when, fields),
-            Revoke(
-                message.seller.id,
-                "property_certificate",
-                t.REVOCATION_REASON_RIGHT_TRANSFERRED,
-                f"transferred to a new holder in case {message.case_id}",
-                "unit_code",
-                message.unit_code,
-            ),
-        ]
-    if isinstance(message, tax.PaymentCleared):
-        when = business_date(instant(message.cleared_at))
-        by_payer: dict[str, tuple[common.Party, int]] = {}
-        for line in message.lines:
-            if line.kind in NON_TAX_LINES:
-                continue
-            party, total = by_payer.get(line.payer.id, (line.payer, 0))
-            by_payer[line.payer.id] = (party, total + line.amount.fen)
-        issuer = _issuer(catalog, message.tax_authority.id, "tax", "tax_payment_certificate")
-        return [
-            _cmd(
-                catalog,
-                f"{request_id}#{payer_id}",
-                "tax_payment_certificate",
-                party,
-                issuer,
-                when,
-                {
-                    "case_id": message.case_id,
-                    "payment_id": message.payment_id,
-                    "total_tax_fen": str(total),
-                    "unit_code": message.unit_code,  # empty values are dropped by _cmd
-                },
-            )
-            for payer_id, (party, total) in sorted(by_payer.items())
-        ]
-    return []
+    ]
+
+
+def _licence_changed(
+    catalog: Catalog, message: market.BusinessLicenceChanged, request_id: str
+) -> list[Action]:
+    return [Supersede(message.uscc, BUSINESS_LICENCE, _licence_fields(message.licence))]
+
+
+def _licence_cancelled(
+    catalog: Catalog, message: market.BusinessLicenceCancelled, request_id: str
+) -> list[Action]:
+    return [
+        Revoke(
+            message.uscc,
+            BUSINESS_LICENCE,
+            t.REVOCATION_REASON_HOLDER_DEREGISTERED,
+            f"licence cancelled on {_d(message.cancelled_on)}: {message.reason}",
+        )
+    ]
+
+
+def _planning_permit(
+    catalog: Catalog, message: land.PlanningPermitIssued, request_id: str
+) -> list[Action]:
+    key = (
+        "land_planning_permit"
+        if message.kind == land_types.PERMIT_KIND_LAND_USE
+        else "project_planning_permit"
+    )
+    fields = {
+        "parcel_code": message.parcel_code,
+        "permit_number": message.permit_number,
+        "project_name": message.project_name,
+        "location": message.location.text,
+    }
+    if key == "land_planning_permit":
+        fields["land_use"] = message.project_name
+        fields["area_hundredths_m2"] = str(message.land_area_hundredths_m2)
+        fields["project_name"] = message.project_name
+    else:
+        fields["building_area_hundredths_m2"] = str(message.floor_area_hundredths_m2)
+    issuer = _issuer(catalog, message.authority.id, "landsupply", key)
+    return [
+        _cmd(catalog, request_id, key, message.holder, issuer, to_date(message.issued_on), fields)
+    ]
+
+
+def _project_approved(
+    catalog: Catalog, message: projects.ProjectApproved, request_id: str
+) -> list[Action]:
+    fields = {
+        "project_code": message.project_code,
+        "project_name": message.project_name,
+        "parcel_code": ",".join(message.parcel_codes),
+        "planned_load_w": str(message.planned_load_w),
+        "approval_kind": str(message.kind),
+    }
+    issuer = _issuer(catalog, message.authority.id, "projects", "project_approval")
+    return [
+        _cmd(
+            catalog,
+            request_id,
+            "project_approval",
+            message.owner,
+            issuer,
+            to_date(message.approved_on),
+            fields,
+        )
+    ]
+
+
+def _construction_permit(
+    catalog: Catalog, message: projects.ConstructionPermitIssued, request_id: str
+) -> list[Action]:
+    fields = {
+        "project_code": message.project_code,
+        "permit_number": message.permit_number,
+        "project_name": message.project_name,
+        "parcel_code": ",".join(message.parcel_codes),
+    }
+    issuer = _issuer(catalog, message.authority.id, "projects", "construction_permit")
+    return [
+        _cmd(
+            catalog,
+            request_id,
+            "construction_permit",
+            message.owner,
+            issuer,
+            to_date(message.issued_on),
+            fields,
+        )
+    ]
+
+
+def _registration_completed(
+    catalog: Catalog, message: realestate.RegistrationCompleted, request_id: str
+) -> list[Action]:
+    when = business_date(instant(message.registered_at))
+    usage = "住宅" if message.usage == realestate_types.USAGE_RESIDENTIAL else "非住宅"
+    fields = {
+        "unit_code": message.unit_code,
+        "right_holder": message.buyer.name or message.buyer.id,
+        "location": message.location.text,
+        "usage": usage,
+        "area_hundredths_m2": str(message.area_hundredths_m2),
+        "right_type": message.right_type,
+        "registration_number": message.registration_number,
+        "case_id": message.case_id,
+    }
+    issuer = _issuer(catalog, message.registrar.id, "realestate", "property_certificate")
+    return [
+        _cmd(catalog, request_id, "property_certificate", message.buyer, issuer, when, fields),
+        Revoke(
+            message.seller.id,
+            "property_certificate",
+            t.REVOCATION_REASON_RIGHT_TRANSFERRED,
+            f"transferred to a new holder in case {message.case_id}",
+            "unit_code",
+            message.unit_code,
+        ),
+    ]
+
+
+def _payment_cleared(
+    catalog: Catalog, message: tax.PaymentCleared, request_id: str
+) -> list[Action]:
+    when = business_date(instant(message.cleared_at))
+    by_payer: dict[str, tuple[common.Party, int]] = {}
+    for line in message.lines:
+        if line.kind in NON_TAX_LINES:
+            continue
+        party, total = by_payer.get(line.payer.id, (line.payer, 0))
+        by_payer[line.payer.id] = (party, total + line.amount.fen)
+    issuer = _issuer(catalog, message.tax_authority.id, "tax", "tax_payment_certificate")
+    return [
+        _cmd(
+            catalog,
+            f"{request_id}#{payer_id}",
+            "tax_payment_certificate",
+            party,
+            issuer,
+            when,
+            {
+                "case_id": message.case_id,
+                "payment_id": message.payment_id,
+                "total_tax_fen": str(total),
+                "unit_code": message.unit_code,  # empty values are dropped by _cmd
+            },
+        )
+        for payer_id, (party, total) in sorted(by_payer.items())
+    ]
+
+
+# The feed events that ask something of the registry; every other event of the feed
+# topics asks nothing (the data-use events go to the access log: FeedHandler).
+FEEDS = (
+    Dispatch[Catalog, [str], list[Action]]()
+    .add(market.BusinessLicenceRegistered, _licence_registered)
+    .add(market.BusinessLicenceChanged, _licence_changed)
+    .add(market.BusinessLicenceCancelled, _licence_cancelled)
+    .add(land.PlanningPermitIssued, _planning_permit)
+    .add(projects.ProjectApproved, _project_approved)
+    .add(projects.ConstructionPermitIssued, _construction_permit)
+    .add(realestate.RegistrationCompleted, _registration_completed)
+    .add(tax.PaymentCleared, _payment_cleared)
+    .ignore(
+        land.LandSupplied,
+        realestate.TransferApplied,
+        realestate.TransferConfirmed,
+        realestate.TransferWithdrawn,
+        realestate.ReviewPassed,
+        realestate.ReviewRejected,
+        realestate.ReviewReferred,
+        realestate.CaseClaimed,
+        realestate.CaseEvaluated,
+        realestate.CaseRectificationOpened,
+        realestate.TaxProgressRecorded,
+        realestate.TitleChangeRecorded,
+        realestate.DataUseRecorded,
+        tax.AssessmentIssued,
+        tax.ManualAssessmentRequired,
+        tax.AssessmentCancelled,
+        tax.PaymentOrderOpened,
+        tax.PaymentOrderExpired,
+        tax.PaymentOrderFailed,
+        tax.PaymentReceived,
+        tax.PaymentRefused,
+        tax.LedgerEntriesPosted,
+        tax.RefundOrdered,
+        tax.PaymentRefunded,
+        tax.StatementReconciled,
+        tax.DataUseRecorded,
+    )
+)
 
 
 # --- other departments' uses of people's data, into the holders' access logs --------------

@@ -22,12 +22,12 @@ from govshare.common.v1 import types_pb2 as common
 from services.certificates import domain
 from services.certificates.domain import DomainError, IssueCommand
 from services.certificates.registry import Registry
+from services.certificates.signatures import Suite
 from services.kit import audit, grpc_errors, identifiers
 from services.kit.auth import Principal, grpc_principal
 from services.kit.bus import BusUnavailable
 from services.kit.errors import Kind, unavailable
 from services.kit.metrics import GRPC_REQUEST_SECONDS, GRPC_REQUESTS
-from services.kit.signatures import Suite
 
 Context = grpc.aio.ServicerContext[Any, Any]
 Reply = TypeVar("Reply")

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from govshare.certificates.v1 import types_pb2 as t
 
+from services.certificates import signatures
 from services.certificates.domain import timestamp
-from services.kit import signatures
+from services.certificates.signatures import SigningKey, Suite
 from services.kit.clock import SYSTEM, Clock
-from services.kit.signatures import SigningKey, Suite
 
 
 @dataclass(frozen=True)

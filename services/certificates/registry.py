@@ -25,19 +25,19 @@ from govshare.certificates.v1 import events_pb2 as ev
 from govshare.certificates.v1 import types_pb2 as t
 from govshare.common.v1 import types_pb2 as common
 
-from services.certificates import domain, feeds, retention
+from services.certificates import canonical, domain, feeds, retention
 from services.certificates.catalog import Catalog
 from services.certificates.domain import DomainError, Dossier, IssueCommand
 from services.certificates.keystore import KeyStore
 from services.certificates.metrics import ACCESS_DECISIONS, CERTIFICATES_ISSUED
-from services.kit import canonical, identifiers
+from services.certificates.signatures import SigningKey, Suite
+from services.kit import identifiers
 from services.kit.clock import SYSTEM, Clock
 from services.kit.consumer import Accepted, table_scope
 from services.kit.envelope import Envelope
 from services.kit.errors import forbidden, not_found
 from services.kit.idempotency import current_partition, rewrite
 from services.kit.runtime import ServiceRuntime
-from services.kit.signatures import SigningKey, Suite
 from services.kit.waiters import Waiters, derived_id
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ itself holds it whole where the record needs it).
 
 from __future__ import annotations
 
-from services.kit.auth import Principal
+from services.kit.auth.principals import Principal
 
 
 def actor_header(principal: Principal) -> str:

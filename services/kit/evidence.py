@@ -18,7 +18,9 @@ import grpc
 from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 
-from services.kit.auth import bearer_metadata, mint_dev_token
+from services.kit import grpc_targets
+from services.kit.auth.dev_tokens import mint_dev_token
+from services.kit.auth.rpc import bearer_metadata
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +84,7 @@ class EvidenceChannel:
 
     def _stub(self) -> svc_grpc.CertificateServiceStub:
         if self._channel is None:  # an aio channel belongs to the running loop: make it there
-            self._channel = grpc.aio.insecure_channel(self.address)
+            self._channel = grpc_targets.channel(self.address)
         return svc_grpc.CertificateServiceStub(self._channel)  # type: ignore[no-untyped-call]
 
     async def close(self) -> None:

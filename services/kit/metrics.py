@@ -100,7 +100,7 @@ class StateGauge:
 
 class TableKeys:
     """`govshare_table_keys{table}`: keys in each of the worker's Faust tables, so an
-    operator (and the soak, services/bench/soak.py) sees which state grows with history.
+    operator (and the soak, devtools/bench/soak.py) sees which state grows with history.
     The size of the in-memory dict; with RocksDB, per partition database, the keys counted
     while its estimate is small and the estimate beyond; a store that offers neither is
     left out."""

@@ -14,7 +14,7 @@ import contextlib
 import gc
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,12 +31,13 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 from pydantic import BaseModel, Field
+from yarl import URL
 
 from services.kit import address, catchup, logs, problems, serving
 from services.kit.admin import ensure_topics
 from services.kit.asgi import Measured
-from services.kit.auth import install_verifier, verifier_from_settings
-from services.kit.broker import kafka_answers
+from services.kit.auth.rest import install_verifier
+from services.kit.auth.verifier import verifier_from_settings
 from services.kit.bus import BusUnavailable, EventBus, EventTooLarge, Placed
 from services.kit.consumer import (
     RETRY_FIRST_S,
@@ -50,7 +51,11 @@ from services.kit.consumer import (
 )
 from services.kit.faust_app import App
 from services.kit.fetch_wait import AdaptiveFetchWait
+from services.kit.forwarding import Elsewhere, Forwarding, Found, Gathered, Keyed
+from services.kit.grpc_forwarding import ForwardingInterceptor
+from services.kit.grpc_forwarding import Route as GrpcRoute
 from services.kit.idempotency import AppliedEvents
+from services.kit.kafka_probe import kafka_answers
 from services.kit.metrics import (
     BUILD_INFO,
     CONSUMER_LAG_MESSAGES,
@@ -59,6 +64,7 @@ from services.kit.metrics import (
     TABLE_KEYS,
     exposition,
 )
+from services.kit.ownership import Ownership, advertised_url
 from services.kit.settings import Settings
 from services.kit.topics import all_topic_names
 
@@ -121,6 +127,7 @@ class Readiness(BaseModel):
     recovered: bool
     caught_up: bool
     stuck_consumers: dict[str, str] = Field(description="topic -> why its consumer is stuck")
+    workers: int = Field(description="workers of this service in the latest assignment")
 
 
 class ServiceRuntime:
@@ -178,6 +185,13 @@ class ServiceRuntime:
         self.grpc_server: grpc.aio.Server | None = None
         self.grpc_port: int | None = None
         self.http_port: int | None = None  # bound by `run`
+        # Who owns which key, once this worker advertises where it answers (`_lifespan`);
+        # the routes that forward by key or gather from every worker (`forward_by_key`).
+        self.ownership: Ownership | None = None
+        self._keyed: list[Keyed] = []
+        self._gathered: list[Gathered] = []
+        self._found: list[Found] = []
+        self._grpc_routes: dict[str, GrpcRoute] = {}
         self._health = HealthServicer()
         self.api = FastAPI(
             title=f"govshare {name}",
@@ -310,6 +324,57 @@ class ServiceRuntime:
             key_serializer="raw",
             value_serializer="raw",
             partitions=self.settings.topic_partitions,
+        )
+
+    def forward_by_key(self, *routes: Keyed | Gathered | Found) -> None:
+        """Declare routes answered by the worker that owns their key (`Keyed`), by all
+        workers together (`Gathered`) or by whichever has the key (`Found`):
+        services/kit/forwarding.py."""
+        for route in routes:
+            if isinstance(route, Keyed):
+                self._keyed.append(route)
+            elif isinstance(route, Gathered):
+                self._gathered.append(route)
+            else:
+                self._found.append(route)
+
+    def forward_grpc(self, routes: Mapping[str, GrpcRoute]) -> None:
+        """Declare gRPC methods answered by the worker that holds their key
+        (services/kit/grpc_forwarding.py)."""
+        self._grpc_routes.update(routes)
+
+    def fresh_key(self, make: Callable[[], str]) -> str:
+        """A new aggregate id from `make` (random each call) on a partition this worker
+        owns, so the command creating it is applied here (ownership.py)."""
+        return self.ownership.fresh_key(make) if self.ownership else make()
+
+    def claim(self, key: str) -> None:
+        """Go on only if this worker owns `key`; else `Elsewhere`, and the request goes to
+        the owner (forwarding.py). For a command whose key it computes, not routes."""
+        if self.ownership is not None and not self.ownership.owns(key):
+            raise Elsewhere(self.ownership.owner(key))
+
+    def _advertise(self, own_topic: str) -> None:
+        """Put this worker's addresses in the group protocol and answer "who owns k"
+        from the assignment (services/kit/ownership.py). Needs the HTTP port, so only a
+        worker started by `run` takes part; one served otherwise answers everything
+        itself."""
+        if self.http_port is None:
+            return
+        host = self.settings.advertised_host or self.settings.http_host
+        self.faust.conf.canonical_url = URL(advertised_url(host, self.http_port, self.grpc_port))
+        consumer_topic = self.settings.topic_prefix + own_topic
+        self.ownership = Ownership(
+            consumer_topic,
+            self.settings.topic_partitions,
+            me=lambda: str(self.faust.conf.canonical_url),
+            assigned=lambda: [
+                tp.partition
+                for tp in self.faust.consumer.assignment()
+                if tp.topic == consumer_topic
+            ],
+            # the concrete PartitionAssignor has it; PartitionAssignorT does not declare it
+            distribution=lambda: self.faust.assignor.external_topic_distribution,  # type: ignore[attr-defined]
         )
 
     def add_grpc(self, registrar: GrpcRegistrar) -> None:
@@ -447,6 +512,8 @@ class ServiceRuntime:
                 recovered=self.recovered,
                 caught_up=self.caught_up,
                 stuck_consumers=dict(self.stuck),
+                # workers of this service in the latest assignment (1 without `run`)
+                workers=1 + len(self.ownership.others()) if self.ownership else 1,
             )
 
         @api.exception_handler(BusUnavailable)
@@ -464,6 +531,15 @@ class ServiceRuntime:
             body, content_type = exposition()
             return Response(body, media_type=content_type)
 
+        # Inside the refusal below: a worker that is not serving does not forward either
+        # (its view of who owns what may be a generation old).
+        api.add_middleware(
+            Forwarding,
+            ownership=lambda: self.ownership,
+            keyed=self._keyed,
+            gathered=self._gathered,
+            found=self._found,
+        )
         catchup.refuse_http_until(api, lambda: self.serving)
 
         api.add_middleware(Measured)  # added last, so it runs first: it sees the refusals too
@@ -474,7 +550,10 @@ class ServiceRuntime:
         if not self._grpc_registrars:
             return
         server = grpc.aio.server(
-            interceptors=[catchup.RefuseGrpcUntil(lambda: self.serving)],
+            interceptors=[
+                catchup.RefuseGrpcUntil(lambda: self.serving),
+                ForwardingInterceptor(lambda: self.ownership, self._grpc_routes),
+            ],
             # The port is this process's alone: with gRPC's default SO_REUSEPORT a second
             # server (another worker, another checkout's platform) would share it silently.
             options=[("grpc.so_reuseport", 0)],
@@ -517,6 +596,8 @@ class ServiceRuntime:
         own = [p for p in self._by_topic.values() if p.spec.owner == self.source]
         self.catch_up = catchup.CatchUp(self.faust.consumer, own)
         await self._start_grpc()  # refuses calls until serving: see catchup.RefuseGrpcUntil
+        if own:
+            self._advertise(own[0].spec.name)
         address.announce(self.settings.address_file, http=self.http_port, grpc=self.grpc_port)
         try:
             async with faust_app_running(self.faust, stop_timeout=15):

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     grpc_port: int = Field(default=0, ge=0, le=65535)
+    # The host other workers of the service reach this one at (services/kit/ownership.py);
+    # empty: http_host, or the loopback address when that is a wildcard. On Kubernetes,
+    # the pod IP (downward API).
+    advertised_host: str = ""
     # Where to write the ports actually bound (services/kit/address.py); launchers set it.
     address_file: str = ""
     # A port asked for and in use gives way to any free one (the process announces which);

@@ -19,7 +19,6 @@ from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.kit import samples
 from services.kit.auth import (
     AuthError,
     Principal,
@@ -36,7 +35,6 @@ from services.kit.identifiers import (
     resident_id_check_char,
     uscc_check_char,
 )
-from services.kit.samples import MARKETREG, REGISTRAR
 
 TOKEN_TTL_S = 8 * 3600
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -146,6 +144,10 @@ def router(
                 403,
                 {"field": "token", "reason": "demo certificates are for citizens and enterprises"},
             )
+        # The sample certificates are development tooling (devtools/, not in the production
+        # image); this route answers only in development (`development_only` above).
+        from devtools.samples import MARKETREG, REGISTRAR, licence_request, property_request
+
         citizen = principal.kind == "citizen"
         name = principal.name or ("演示居民" if citizen else "演示企业有限公司")
         holder = common.Party(
@@ -159,13 +161,13 @@ def router(
             requests.append(
                 (
                     mint_dev_token("department", MARKETREG, department="marketreg"),
-                    samples.licence_request(holder),
+                    licence_request(holder),
                 )
             )
         requests.append(
             (
                 mint_dev_token("department", REGISTRAR, department="realestate"),
-                samples.property_request(holder, unit, area_hundredths_m2=9000),
+                property_request(holder, unit, area_hundredths_m2=9000),
             )
         )
         issued = []

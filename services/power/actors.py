@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from govshare.common.v1 import types_pb2 as common
 
-from services.kit.auth import Principal
+from services.kit.auth.principals import Principal
 
 _PARTY_KINDS = {"citizen": common.PARTY_KIND_CITIZEN, "enterprise": common.PARTY_KIND_ENTERPRISE}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from govshare.common.v1 import types_pb2 as common
 
+from services.kit.forwarding import Gathered, Keyed
 from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
@@ -46,4 +47,12 @@ def build(settings: Settings | None = None, power: PowerSettings | None = None) 
 
     provide(runtime.api, registry, Commands(registry))
     runtime.api.include_router(api.router)
+    # With N workers, each request is answered by the one that holds its state.
+    runtime.forward_by_key(
+        Keyed("/v1/applications/{application_id}", "application_id"),
+        Keyed("/v1/preparations/{parcel_code}", "parcel_code"),
+        Gathered("/v1/me/applications", "applications", "submitted_at", newest_first=True),
+        Gathered("/v1/staff/applications", "applications", "submitted_at", default_limit=100),
+        Gathered("/v1/staff/rectifications", "rectifications", "due_date"),
+    )
     return runtime

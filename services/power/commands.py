@@ -82,8 +82,13 @@ class Commands:
         matter = rules.check_request(request, registry.catalog)
         now = registry.now()
         division = request.unit_code[:6] if request.unit_code else request.address.division_code  # type: ignore[union-attr]
-        nonce = f"{request.applicant.id}|{request_id}" if request_id else uuid.uuid4().hex
-        app_id = rules.application_id(division, now, nonce)
+        if request_id:  # the same request id, the same application, on its owner
+            app_id = rules.application_id(division, now, f"{request.applicant.id}|{request_id}")
+            registry.runtime.claim(app_id)
+        else:
+            app_id = registry.runtime.fresh_key(
+                lambda: rules.application_id(division, now, uuid.uuid4().hex)
+            )
         existing = registry.get(app_id)
         if existing is not None and existing.status != domain.SUBMITTED:
             return existing  # a retry of the same request: answer what it made

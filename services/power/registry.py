@@ -35,6 +35,7 @@ from govshare.power.v1 import types_pb2 as power_types
 
 from services.kit import partitioned, validation
 from services.kit.clock import SYSTEM, Clock
+from services.kit.dispatch import Dispatch
 from services.kit.envelope import Envelope
 from services.kit.errors import conflict, not_found
 from services.kit.registry import event_type
@@ -282,29 +283,90 @@ class Registry:
 
 def _count(app: Application, before: str | None, message: Message, catalog: Catalog) -> None:
     """Business metrics, when an event first changes the application."""
-    matter = app.matter_code
-    if isinstance(message, ev.ApplicationSubmitted):
-        APPLICATIONS.labels(matter, "submitted").inc()
-    elif isinstance(message, ev.EvidenceRequested) and before == domain.SUBMITTED:
-        APPLICATIONS.labels(matter, "evidence_requested").inc()
-    elif isinstance(message, ev.ApplicationAccepted):
-        APPLICATIONS.labels(matter, "accepted").inc()
-        ACCEPTED.labels(matter, str(message.evidence_free).lower()).inc()
-    elif isinstance(message, ev.ApplicationCompleted):
-        APPLICATIONS.labels(matter, "connected").inc()
-        if app.completed_at is not None:
-            seconds = (app.completed_at - app.submitted_at).total_seconds()
-            TIME_TO_CONNECT.labels(matter).observe(max(seconds, 0.0))
-    elif isinstance(message, ev.StepOverdue):
-        STEPS_OVERDUE.labels(matter, message.step_code).inc()
-    elif isinstance(message, ev.EvaluationSubmitted):
-        EVALUATIONS.labels(matter, catalog.grade_by_value(message.grade).code).inc()
-    elif isinstance(message, ev.RectificationOpened):
-        RECTIFICATIONS.labels(matter).inc()
-    elif isinstance(message, ev.RectificationCompleted):
-        RECTIFICATIONS_CLOSED.labels(matter, "completed").inc()
-    elif isinstance(message, ev.RectificationFollowedUp):
-        RECTIFICATIONS_CLOSED.labels(matter, "followed_up").inc()
-    elif isinstance(message, ev.ApplicationFlagged):
-        name = power_types.EvidenceInvalidation.Name(message.invalidation)
-        FLAGGED.labels(matter, name.removeprefix("EVIDENCE_INVALIDATION_").lower()).inc()
+    counter = COUNTERS.get(message)
+    if counter is not None:
+        counter(app, message, before, catalog)
+
+
+def _submitted(
+    app: Application, message: ev.ApplicationSubmitted, before: str | None, catalog: Catalog
+) -> None:
+    APPLICATIONS.labels(app.matter_code, "submitted").inc()
+
+
+def _evidence_requested(
+    app: Application, message: ev.EvidenceRequested, before: str | None, catalog: Catalog
+) -> None:
+    if before == domain.SUBMITTED:
+        APPLICATIONS.labels(app.matter_code, "evidence_requested").inc()
+
+
+def _accepted(
+    app: Application, message: ev.ApplicationAccepted, before: str | None, catalog: Catalog
+) -> None:
+    APPLICATIONS.labels(app.matter_code, "accepted").inc()
+    ACCEPTED.labels(app.matter_code, str(message.evidence_free).lower()).inc()
+
+
+def _completed(
+    app: Application, message: ev.ApplicationCompleted, before: str | None, catalog: Catalog
+) -> None:
+    APPLICATIONS.labels(app.matter_code, "connected").inc()
+    if app.completed_at is not None:
+        seconds = (app.completed_at - app.submitted_at).total_seconds()
+        TIME_TO_CONNECT.labels(app.matter_code).observe(max(seconds, 0.0))
+
+
+def _overdue(
+    app: Application, message: ev.StepOverdue, before: str | None, catalog: Catalog
+) -> None:
+    STEPS_OVERDUE.labels(app.matter_code, message.step_code).inc()
+
+
+def _evaluated(
+    app: Application, message: ev.EvaluationSubmitted, before: str | None, catalog: Catalog
+) -> None:
+    EVALUATIONS.labels(app.matter_code, catalog.grade_by_value(message.grade).code).inc()
+
+
+def _rectification_opened(
+    app: Application, message: ev.RectificationOpened, before: str | None, catalog: Catalog
+) -> None:
+    RECTIFICATIONS.labels(app.matter_code).inc()
+
+
+def _rectification_completed(
+    app: Application, message: ev.RectificationCompleted, before: str | None, catalog: Catalog
+) -> None:
+    RECTIFICATIONS_CLOSED.labels(app.matter_code, "completed").inc()
+
+
+def _followed_up(
+    app: Application, message: ev.RectificationFollowedUp, before: str | None, catalog: Catalog
+) -> None:
+    RECTIFICATIONS_CLOSED.labels(app.matter_code, "followed_up").inc()
+
+
+def _flagged(
+    app: Application, message: ev.ApplicationFlagged, before: str | None, catalog: Catalog
+) -> None:
+    name = power_types.EvidenceInvalidation.Name(message.invalidation)
+    FLAGGED.labels(app.matter_code, name.removeprefix("EVIDENCE_INVALIDATION_").lower()).inc()
+
+
+# The business metric each application event moves (with the status before it).
+COUNTERS = (
+    Dispatch[Application, [str | None, Catalog], None]()
+    .add(ev.ApplicationSubmitted, _submitted)
+    .add(ev.EvidenceRequested, _evidence_requested)
+    .add(ev.ApplicationAccepted, _accepted)
+    .add(ev.ApplicationCompleted, _completed)
+    .add(ev.StepOverdue, _overdue)
+    .add(ev.EvaluationSubmitted, _evaluated)
+    .add(ev.RectificationOpened, _rectification_opened)
+    .add(ev.RectificationCompleted, _rectification_completed)
+    .add(ev.RectificationFollowedUp, _followed_up)
+    .add(ev.ApplicationFlagged, _flagged)
+    # counted where they happen, or not counted; PreparationStarted is no application's
+    .ignore(ev.EvidenceResolved, ev.EvidenceSupplied, ev.StepAdvanced, ev.PreparationStarted)
+)

@@ -25,7 +25,7 @@ from typing import Self
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.kit import identifiers
+from services.kit import grpc_targets, identifiers
 from services.kit.clock import SYSTEM, Clock, OffsetClock
 from services.kit.evidence import department_token
 from services.kit.settings import Environment
@@ -45,11 +45,7 @@ class PowerSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        host, _, port = self.certificates_grpc.rpartition(":")
-        if not host or not port.isdigit():
-            raise ValueError(
-                f"GOVSHARE_CERTIFICATES_GRPC {self.certificates_grpc!r} is not host:port"
-            )
+        grpc_targets.check(self.certificates_grpc, "GOVSHARE_CERTIFICATES_GRPC")
         verdict = identifiers.check_uscc(self.power_company_uscc)
         if not verdict.valid:
             raise ValueError(f"GOVSHARE_POWER_COMPANY_USCC: {verdict.reason}")

@@ -4,6 +4,7 @@ history. Deny by default: every route says who may call it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 from services.kit import audit, identifiers, problems
 from services.kit.auth import CurrentPrincipal, Principal
 from services.kit.errors import DomainError, forbidden, invalid, not_found, unavailable
-from services.realestate import applications, cases, queue, uses
+from services.realestate import applications, cases, queue, rectifications, uses
 from services.realestate.applications import TransferForm
 from services.realestate.cases import Case
 from services.realestate.registrar import Registrar
@@ -48,6 +49,17 @@ class Evaluation(BaseModel):
         "very-satisfied", "satisfied", "basically-satisfied", "dissatisfied", "very-dissatisfied"
     ]
     comment: str = Field(default="", max_length=500)
+
+
+class RectificationDone(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: str = Field(min_length=1, max_length=500, description="what was done (整改措施)")
+
+
+class FollowUp(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    party_satisfied: StrictBool = Field(description="whether the party accepts the rectification")
+    note: str = Field(min_length=1, max_length=500, description="what the party said (回访)")
 
 
 def _by(principal: Principal) -> dict[str, str]:
@@ -277,14 +289,21 @@ def router(registrar: Registrar) -> APIRouter:
     ) -> dict[str, Any]:
         if principal.kind != "staff" or principal.department not in STAFF_DEPARTMENTS:
             raise _forbidden("window staff of realestate or tax only")
+        entries = list(store.open_entries(principal.covers_region))  # the index of open cases
         items = queue.queue(
-            store.open_entries(principal.covers_region),  # the index of open cases
+            entries,
             registrar.clock.now(),
             visible=principal.covers_region,
             department=department,
             city=city,
             stage=stage,
         )
+        # A use of the data of every listed case's parties, in their access logs.
+        shown = {i["case_id"] for i in items}
+        listed = [e for e in entries if e["case_id"] in shown]
+        actor = staff_actor(principal, registrar)
+        department_of = principal.department or ""
+        await registrar.record_queue_read(listed, actor, department_of, by=_by(principal))
         return {"cases": items, "count": len(items)}
 
     def window_staff(principal: Principal, case: Case) -> None:
@@ -330,6 +349,75 @@ def router(registrar: Registrar) -> APIRouter:
             )
         )
         return case_view(case, registrar, principal)
+
+    async def rectifying(
+        case_id: str, principal: Principal, command: Callable[[Case, common.Actor], Any]
+    ) -> dict[str, Any]:
+        """A step of a rectification, by window staff of the unit's region."""
+        case = found(case_id, principal)
+        if not is_staff_for(principal, case):
+            raise _forbidden("window staff of the unit's region only")
+        if not principal.has_role(WINDOW_ROLE):
+            raise _forbidden(f"role {WINDOW_ROLE!r} required")
+        case = await run(command(case, staff_actor(principal, registrar)))
+        return case_view(case, registrar, principal)
+
+    @api.post(
+        "/cases/{case_id}/rectifications/{rectification_id}/completion",
+        summary="Complete the rectification a bad grade opened (window staff)",
+    )
+    async def rectified(
+        case_id: str,
+        rectification_id: str,
+        body: Annotated[RectificationDone, Body()],
+        principal: CurrentPrincipal,
+    ) -> dict[str, Any]:
+        return await rectifying(
+            case_id,
+            principal,
+            lambda case, actor: registrar.complete_rectification(
+                case, rectification_id, body.action, actor, by=_by(principal)
+            ),
+        )
+
+    @api.post(
+        "/cases/{case_id}/rectifications/{rectification_id}/follow-up",
+        summary="Record the follow-up (回访) with the party after the rectification (window "
+        "staff); it closes the rectification",
+    )
+    async def followed_up(
+        case_id: str,
+        rectification_id: str,
+        body: Annotated[FollowUp, Body()],
+        principal: CurrentPrincipal,
+    ) -> dict[str, Any]:
+        return await rectifying(
+            case_id,
+            principal,
+            lambda case, actor: registrar.follow_up(
+                case, rectification_id, body.party_satisfied, body.note, actor, by=_by(principal)
+            ),
+        )
+
+    @api.get(
+        "/rectifications",
+        summary="Rectifications of my region not yet followed up, earliest due first "
+        "(window staff)",
+    )
+    async def open_rectifications(
+        principal: CurrentPrincipal,
+        overdue: Annotated[bool, Query(description="only those late in their phase")] = False,
+    ) -> dict[str, Any]:
+        if principal.kind != "staff" or principal.department not in STAFF_DEPARTMENTS:
+            raise _forbidden("window staff of realestate or tax only")
+        today = registrar.clock.today()
+        items = [
+            {**item, "late_in": rectifications.phase(item, today)}
+            for item in store.open_rectifications(principal.covers_region)  # the index
+        ]
+        picked = [i for i in items if not overdue or i["late_in"]]
+        picked.sort(key=lambda i: (i.get("follow_up_due_date") or i["due_date"], i["case_id"]))
+        return {"rectifications": picked, "count": len(picked)}
 
     @api.get(
         "/units/{code}/history",

@@ -127,7 +127,8 @@ class Case:
     stage_since: str = ""
     timeline: list[dict[str, str]] = field(default_factory=list)
     # 好差评 of the completed case, by party role ("buyer", "seller"), and the
-    # rectifications bad grades opened, by rectification id.
+    # rectifications bad grades opened, by rectification id (completed and followed up
+    # by window staff: rectifications.py).
     evaluations: dict[str, dict[str, Any]] = field(default_factory=dict)
     rectifications: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -408,6 +409,35 @@ def _rectification(case: Case, m: ev.CaseRectificationOpened) -> bool:
     return True
 
 
+def _rectified(case: Case, m: ev.CaseRectificationCompleted) -> bool:
+    item = case.rectifications.get(m.rectification_id)
+    if item is None or item.get("completed_at"):
+        return False
+    item.update(
+        action=m.action,
+        completed_by=actor_text(m.completed_by),
+        completed_at=iso(m.completed_at),
+        follow_up_due_date=_date(m.follow_up_due_date),
+    )
+    due = f"回访 due {item['follow_up_due_date']}"
+    _step(case, "rectified", item["completed_at"], item["completed_by"], f"{m.action}; {due}")
+    return True
+
+
+def _followed_up(case: Case, m: ev.CaseRectificationFollowedUp) -> bool:
+    item = case.rectifications.get(m.rectification_id)
+    if item is None or not item.get("completed_at") or item.get("followed_up_at"):
+        return False
+    item.update(
+        followed_up_by=actor_text(m.followed_up_by),
+        followed_up_at=iso(m.followed_up_at),
+        party_satisfied=m.party_satisfied,
+        note=m.note,
+    )
+    _step(case, "followed_up", item["followed_up_at"], item["followed_up_by"], m.note)
+    return True
+
+
 _APPLIERS: dict[type[Message], Any] = {
     ev.TransferConfirmed: _confirmed,
     ev.ReviewPassed: _passed,
@@ -419,6 +449,8 @@ _APPLIERS: dict[type[Message], Any] = {
     ev.RegistrationCompleted: _registered,
     ev.CaseEvaluated: _evaluated,
     ev.CaseRectificationOpened: _rectification,
+    ev.CaseRectificationCompleted: _rectified,
+    ev.CaseRectificationFollowedUp: _followed_up,
 }
 
 

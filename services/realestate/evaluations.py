@@ -40,6 +40,7 @@ class Grade:
 class Book:
     grades: dict[str, Grade]  # by code
     rectification_working_days: int
+    follow_up_working_days: int
     source: str
 
     def by_value(self, value: int) -> Grade:
@@ -57,7 +58,12 @@ def load() -> Book:
     }
     if len(grades) != 5:
         raise ValueError("evaluation.json: 好差评 has exactly five grades")
-    return Book(grades, int(raw["rectification_working_days"]), raw["source"])
+    return Book(
+        grades,
+        int(raw["rectification_working_days"]),
+        int(raw["follow_up_working_days"]),
+        raw["source"],
+    )
 
 
 def _stamp(moment: datetime) -> Timestamp:

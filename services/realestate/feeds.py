@@ -4,6 +4,7 @@ in a unit's history (一码关联): land supply, planning, projects, certificate
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date
 
 from google.protobuf.message import Message
@@ -18,6 +19,7 @@ from govshare.tax.v1 import events_pb2 as tax
 
 from services.kit.clock import SYSTEM, Clock
 from services.kit.consumer import Rejected
+from services.kit.dispatch import Dispatch
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.waiters import derived_id
@@ -35,25 +37,11 @@ def _date_of(value: common.Date) -> date:
     return date(value.year, value.month, value.day)
 
 
-_TITLE_CHANGES = (
-    cert_events.CertificateRevoked,
-    cert_events.CertificateSuspended,
-    cert_events.CertificateSuperseded,
+_TitleChange = (
+    cert_events.CertificateRevoked
+    | cert_events.CertificateSuspended
+    | cert_events.CertificateSuperseded
 )
-
-
-def _certificate_change(message: Message) -> tuple[int, str, Timestamp, str]:
-    """The kind of change, its history text, when, and why (for the window staff)."""
-    if isinstance(message, cert_events.CertificateRevoked):
-        reason = cert_types.RevocationReason.Name(message.reason).removeprefix("REVOCATION_REASON_")
-        why = f"{reason}: {message.detail}" if message.detail else reason
-        return t.TITLE_CHANGE_CERTIFICATE_REVOKED, "注销", message.revoked_at, why
-    if isinstance(message, cert_events.CertificateSuspended):
-        why = message.reason
-        return t.TITLE_CHANGE_CERTIFICATE_SUSPENDED, "暂停使用", message.suspended_at, why
-    assert isinstance(message, cert_events.CertificateSuperseded)
-    why = f"新版本 {message.replacement.certificate_id} 第 {message.replacement.version} 版"
-    return t.TITLE_CHANGE_CERTIFICATE_SUPERSEDED, "更新 (旧版本失效)", message.superseded_at, why
 
 
 class Feeds:
@@ -62,26 +50,25 @@ class Feeds:
         self.store = store
         self.clock = clock
 
+    # --- courts.v1.events: seals, in the unit's history and its title ----------------------
+
     async def on_court_event(self, env: Envelope, message: Message) -> None:
-        if isinstance(message, courts.PropertySealed):
-            self.store.put_seal(
-                message.unit_code,
-                {
-                    "seal_id": message.seal_id,
-                    "case_number": message.case_number,
-                    "sealed_until": _date(message.sealed_until),
-                    "lifted": False,
-                },
-            )
-        elif isinstance(message, courts.PropertyUnsealed):
-            self.store.lift_seal(message.unit_code, message.seal_id)
-        entry = history.of_court(message)
-        if entry is not None:
-            self.store.record_unit(message.unit_code, entry, env.dedup_key)  # type: ignore[attr-defined]
-        if (
-            isinstance(message, courts.PropertySealed)
-            and _date_of(message.sealed_until) >= self.clock.today()
-        ):
+        handler = COURT_EVENTS.get(message)
+        if handler is not None:
+            await handler(self, message, env)
+
+    async def _sealed(self, message: courts.PropertySealed, env: Envelope) -> None:
+        self.store.put_seal(
+            message.unit_code,
+            {
+                "seal_id": message.seal_id,
+                "case_number": message.case_number,
+                "sealed_until": _date(message.sealed_until),
+                "lifted": False,
+            },
+        )
+        self._record_court(message, env)
+        if _date_of(message.sealed_until) >= self.clock.today():
             await self._title_changed(
                 env,
                 ev.TitleChangeRecorded(
@@ -93,12 +80,80 @@ class Feeds:
                 ),
             )
 
+    async def _unsealed(self, message: courts.PropertyUnsealed, env: Envelope) -> None:
+        self.store.lift_seal(message.unit_code, message.seal_id)
+        self._record_court(message, env)
+
+    def _record_court(
+        self, message: courts.PropertySealed | courts.PropertyUnsealed, env: Envelope
+    ) -> None:
+        entry = history.of_court(message)
+        if entry is not None:
+            self.store.record_unit(message.unit_code, entry, env.dedup_key)
+
+    # --- tax.v1.events: a case's tax progress, re-keyed by unit -----------------------------
+
     async def on_tax_event(self, env: Envelope, message: Message) -> None:
         """Tax events are keyed by case id; the case's state is keyed by unit. Re-key the
         fact onto our own topic, where the unit's partition owner applies it in order."""
-        progress = self._progress(message)
-        if progress is None:
-            return
+        handler = TAX_EVENTS.get(message)
+        if handler is not None:
+            await handler(self, message, env)
+
+    async def _assessed(self, message: tax.AssessmentIssued, env: Envelope) -> None:
+        progress = ev.TaxProgressRecorded(
+            unit_code=message.unit_code,
+            case_id=message.case_id,
+            stage=t.TAX_STAGE_ASSESSED,
+            assessment_id=message.assessment_id,
+            total=message.total,
+            occurred_at=message.issued_at,
+            assessed_by=message.assessed_by,
+        )
+        if message.legal_basis:  # assessed by hand: its basis and reviewer
+            progress.detail = (
+                f"人工核定, 依据 {message.legal_basis}, 复核 {message.reviewed_by.person_name}"
+            )
+        await self._progress(env, progress)
+
+    async def _manual_required(self, message: tax.ManualAssessmentRequired, env: Envelope) -> None:
+        await self._progress(
+            env,
+            ev.TaxProgressRecorded(
+                unit_code=message.unit_code,
+                case_id=message.case_id,
+                stage=t.TAX_STAGE_MANUAL_ASSESSMENT_PENDING,
+                detail=f"税费无法自动计算, 待税务窗口人工核定: {message.field}: {message.reason}",
+                occurred_at=message.required_at,
+            ),
+        )
+
+    async def _paid(self, message: tax.PaymentCleared, env: Envelope) -> None:
+        await self._progress(
+            env,
+            ev.TaxProgressRecorded(
+                unit_code=message.unit_code,
+                case_id=message.case_id,
+                stage=t.TAX_STAGE_PAID,
+                assessment_id=message.assessment_id,
+                total=message.amount,
+                payment_id=message.payment_id,
+                occurred_at=message.cleared_at,
+            ),
+        )
+
+    async def _cancelled(self, message: tax.AssessmentCancelled, env: Envelope) -> None:
+        await self._progress(
+            env,
+            ev.TaxProgressRecorded(
+                unit_code=message.unit_code,
+                case_id=message.case_id,
+                stage=t.TAX_STAGE_CANCELLED,
+                occurred_at=message.cancelled_at,
+            ),
+        )
+
+    async def _progress(self, env: Envelope, progress: ev.TaxProgressRecorded) -> None:
         if not progress.unit_code:
             progress.unit_code = self.store.case_index.get(progress.case_id, "")
         if not progress.unit_code:
@@ -111,49 +166,7 @@ class Feeds:
             case_id=progress.case_id,
         )
 
-    @staticmethod
-    def _progress(message: Message) -> ev.TaxProgressRecorded | None:
-        if isinstance(message, tax.AssessmentIssued):
-            progress = ev.TaxProgressRecorded(
-                unit_code=message.unit_code,
-                case_id=message.case_id,
-                stage=t.TAX_STAGE_ASSESSED,
-                assessment_id=message.assessment_id,
-                total=message.total,
-                occurred_at=message.issued_at,
-                assessed_by=message.assessed_by,
-            )
-            if message.legal_basis:  # assessed by hand: its basis and reviewer
-                progress.detail = (
-                    f"人工核定, 依据 {message.legal_basis}, 复核 {message.reviewed_by.person_name}"
-                )
-            return progress
-        if isinstance(message, tax.ManualAssessmentRequired):
-            return ev.TaxProgressRecorded(
-                unit_code=message.unit_code,
-                case_id=message.case_id,
-                stage=t.TAX_STAGE_MANUAL_ASSESSMENT_PENDING,
-                detail=f"税费无法自动计算, 待税务窗口人工核定: {message.field}: {message.reason}",
-                occurred_at=message.required_at,
-            )
-        if isinstance(message, tax.PaymentCleared):
-            return ev.TaxProgressRecorded(
-                unit_code=message.unit_code,
-                case_id=message.case_id,
-                stage=t.TAX_STAGE_PAID,
-                assessment_id=message.assessment_id,
-                total=message.amount,
-                payment_id=message.payment_id,
-                occurred_at=message.cleared_at,
-            )
-        if isinstance(message, tax.AssessmentCancelled):
-            return ev.TaxProgressRecorded(
-                unit_code=message.unit_code,
-                case_id=message.case_id,
-                stage=t.TAX_STAGE_CANCELLED,
-                occurred_at=message.cancelled_at,
-            )
-        return None
+    # --- land supply and projects: the parcel's history -----------------------------------
 
     async def on_land_event(self, env: Envelope, message: Message) -> None:
         entry = history.of_land(message)
@@ -166,45 +179,99 @@ class Feeds:
             parcels = list(message.parcel_codes)  # type: ignore[attr-defined]
             self.store.record_project(message.project_code, parcels, entry, env.dedup_key)  # type: ignore[attr-defined]
 
+    # --- certificates.v1.events: property certificates -------------------------------------
+
     async def on_certificate_event(self, env: Envelope, message: Message) -> None:
         """Property certificates issued, revoked or superseded: a unit's certificate history
         and the last step of a case's timeline (the buyer's new certificate)."""
-        if isinstance(message, cert_events.CertificateIssued):
-            cert = message.certificate
-            if cert.type_code != PROPERTY_CERTIFICATE:
-                return
-            entry = history.entry(
-                history.CERTIFICATE,
-                iso(cert.issued_at),
-                message,
-                f"不动产权证书签发: 权利人 {cert.holder.name}, 证书 {cert.id}",
-                cert.fields.get("case_id", ""),
+        handler = CERTIFICATE_EVENTS.get(message)
+        if handler is not None:
+            await handler(self, message, env)
+
+    async def _certificate_issued(
+        self, message: cert_events.CertificateIssued, env: Envelope
+    ) -> None:
+        cert = message.certificate
+        if cert.type_code != PROPERTY_CERTIFICATE:
+            return
+        entry = history.entry(
+            history.CERTIFICATE,
+            iso(cert.issued_at),
+            message,
+            f"不动产权证书签发: 权利人 {cert.holder.name}, 证书 {cert.id}",
+            cert.fields.get("case_id", ""),
+        )
+        unit_code = cert.fields.get("unit_code", "")
+        self.store.record_certificate(message.holder_id, cert.id, unit_code, entry, env.dedup_key)
+
+    async def _certificate_revoked(
+        self, message: cert_events.CertificateRevoked, env: Envelope
+    ) -> None:
+        if message.certificate.type_code != PROPERTY_CERTIFICATE:
+            return
+        reason = cert_types.RevocationReason.Name(message.reason).removeprefix("REVOCATION_REASON_")
+        why = f"{reason}: {message.detail}" if message.detail else reason
+        await self._title_change(
+            env, message, t.TITLE_CHANGE_CERTIFICATE_REVOKED, "注销", message.revoked_at, why
+        )
+
+    async def _certificate_suspended(
+        self, message: cert_events.CertificateSuspended, env: Envelope
+    ) -> None:
+        if message.certificate.type_code != PROPERTY_CERTIFICATE:
+            return
+        await self._title_change(
+            env,
+            message,
+            t.TITLE_CHANGE_CERTIFICATE_SUSPENDED,
+            "暂停使用",
+            message.suspended_at,
+            message.reason,
+        )
+
+    async def _certificate_superseded(
+        self, message: cert_events.CertificateSuperseded, env: Envelope
+    ) -> None:
+        if message.certificate.type_code != PROPERTY_CERTIFICATE:
+            return
+        why = f"新版本 {message.replacement.certificate_id} 第 {message.replacement.version} 版"
+        await self._title_change(
+            env,
+            message,
+            t.TITLE_CHANGE_CERTIFICATE_SUPERSEDED,
+            "更新 (旧版本失效)",
+            message.superseded_at,
+            why,
+        )
+
+    async def _title_change(
+        self,
+        env: Envelope,
+        message: _TitleChange,
+        kind: t.TitleChange,
+        text: str,
+        stamp: Timestamp,
+        detail: str,
+    ) -> None:
+        """A property certificate's change of `kind`: its history `text`, when, and why
+        (for the window staff); onto the unit's title when the certificate names a unit."""
+        ref = message.certificate
+        summary = f"不动产权证书{text}: {ref.certificate_id}"
+        entry = history.entry(history.CERTIFICATE, iso(stamp), message, summary)
+        self.store.record_certificate(
+            message.holder_id, ref.certificate_id, "", entry, env.dedup_key
+        )
+        unit_code = self.store.unit_of_certificate(message.holder_id, ref.certificate_id)
+        if unit_code:
+            change = ev.TitleChangeRecorded(
+                unit_code=unit_code,
+                change=kind,
+                holder_id=message.holder_id,
+                certificate=ref,
+                detail=detail or text,
+                occurred_at=stamp,
             )
-            unit_code = cert.fields.get("unit_code", "")
-            self.store.record_certificate(
-                message.holder_id, cert.id, unit_code, entry, env.dedup_key
-            )
-        elif isinstance(message, _TITLE_CHANGES):
-            ref = message.certificate
-            if ref.type_code != PROPERTY_CERTIFICATE:
-                return
-            kind, text, stamp, detail = _certificate_change(message)
-            summary = f"不动产权证书{text}: {ref.certificate_id}"
-            entry = history.entry(history.CERTIFICATE, iso(stamp), message, summary)
-            self.store.record_certificate(
-                message.holder_id, ref.certificate_id, "", entry, env.dedup_key
-            )
-            unit_code = self.store.unit_of_certificate(message.holder_id, ref.certificate_id)
-            if unit_code:
-                change = ev.TitleChangeRecorded(
-                    unit_code=unit_code,
-                    change=kind,  # type: ignore[arg-type]
-                    holder_id=message.holder_id,
-                    certificate=ref,
-                    detail=detail or text,
-                    occurred_at=stamp,
-                )
-                await self._title_changed(env, change)
+            await self._title_changed(env, change)
 
     async def _title_changed(self, env: Envelope, change: ev.TitleChangeRecorded) -> None:
         """Re-key a change of a unit's title onto our own topic, where the unit's partition
@@ -216,3 +283,46 @@ class Feeds:
             event_id=derived_id(env.dedup_key, "title-change"),
             case_id=env.case_id,  # the case that caused the change, if any (audit trail)
         )
+
+
+# --- which handler each topic's event types go to ------------------------------------------
+
+COURT_EVENTS = (
+    Dispatch[Feeds, [Envelope], Awaitable[None]]()
+    .add(courts.PropertySealed, Feeds._sealed)
+    .add(courts.PropertyUnsealed, Feeds._unsealed)
+)
+
+# The tax events that move a case on; the rest are tax's own business.
+TAX_EVENTS = (
+    Dispatch[Feeds, [Envelope], Awaitable[None]]()
+    .add(tax.AssessmentIssued, Feeds._assessed)
+    .add(tax.ManualAssessmentRequired, Feeds._manual_required)
+    .add(tax.PaymentCleared, Feeds._paid)
+    .add(tax.AssessmentCancelled, Feeds._cancelled)
+    .ignore(
+        tax.DataUseRecorded,
+        tax.LedgerEntriesPosted,
+        tax.PaymentOrderOpened,
+        tax.PaymentOrderExpired,
+        tax.PaymentOrderFailed,
+        tax.PaymentReceived,
+        tax.PaymentRefused,
+        tax.RefundOrdered,
+        tax.PaymentRefunded,
+        tax.StatementReconciled,
+    )
+)
+
+CERTIFICATE_EVENTS = (
+    Dispatch[Feeds, [Envelope], Awaitable[None]]()
+    .add(cert_events.CertificateIssued, Feeds._certificate_issued)
+    .add(cert_events.CertificateRevoked, Feeds._certificate_revoked)
+    .add(cert_events.CertificateSuspended, Feeds._certificate_suspended)
+    .add(cert_events.CertificateSuperseded, Feeds._certificate_superseded)
+    .ignore(
+        cert_events.CertificateReinstated,
+        cert_events.SigningKeyPublished,
+        cert_events.SigningKeyRetired,
+    )
+)

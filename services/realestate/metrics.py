@@ -15,6 +15,7 @@ from services.realestate.cases import (
     STAGES,
     WITHDRAWN,
 )
+from services.realestate.rectifications import PHASES
 
 # The stages in which a case waits on a department (the others wait on a party).
 DEPARTMENT_STAGES = (IN_REVIEW, STAFF_REVIEW, AWAITING_ASSESSMENT, REGISTERING)
@@ -56,6 +57,12 @@ RECTIFICATIONS = Counter(
     "govshare_realestate_rectifications_opened_total",
     "Rectifications opened by a party's bad grade of a joint case.",
 )
+RECTIFICATIONS_CLOSED = Counter(
+    "govshare_realestate_rectifications_closed_total",
+    "Rectifications of joint cases completed by window staff and followed up (回访) with "
+    "the party, by step (completed, followed_up).",
+    ["step"],
+)
 EVIDENCE_CALLS = Counter(
     "govshare_realestate_evidence_calls_total",
     "Evidence resolutions with the certificate registry, by result status.",
@@ -80,6 +87,16 @@ OVERDUE = StateGauge(
     DEPARTMENT_STAGES,
 )
 
+# From the open-rectifications index at scrape time: up while a rectification is late,
+# clear once it is completed and followed up (rectifications.py).
+RECTIFICATIONS_OVERDUE = StateGauge(
+    "govshare_realestate_rectifications_overdue",
+    "Rectifications of joint cases past their due date, by the phase they are late in "
+    "(rectification: not completed; follow_up: completed, the party not followed up).",
+    "phase",
+    PHASES,
+)
+
 
 def preinitialise() -> None:
     """Every series whose labels are known, at 0, so the first increment shows in
@@ -93,3 +110,5 @@ def preinitialise() -> None:
     TITLE_RECHECKS.labels("changed", "referred")
     for grade in GRADES:
         EVALUATIONS.labels(grade)
+    for step in ("completed", "followed_up"):
+        RECTIFICATIONS_CLOSED.labels(step)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from services.realestate import uses
 from services.realestate.cases import Case, current_stage, seconds_between, waiting_on
 
 
@@ -24,8 +25,9 @@ def city_of(unit_code: str) -> str:
 
 
 def entry(case: Case) -> dict[str, Any]:
-    """What the queue shows of an open case, without the clock: kept in the open-cases
-    index (store.py) as the case changes, so the queue reads no case records."""
+    """What the queue shows of an open case, without the clock, and whose data that is
+    (`holders`, for their access logs; not shown): kept in the open-cases index (store.py)
+    as the case changes, so the queue reads no case records."""
     return {
         "case_id": case.case_id,
         "unit_code": case.unit_code,
@@ -39,13 +41,15 @@ def entry(case: Case) -> dict[str, Any]:
         "tax": case.tax,
         "tax_note": case.tax_note,
         "applied_at": case.applied_at,
+        "holders": uses.subjects([case]),
     }
 
 
 def timed(entry: dict[str, Any], now: datetime) -> dict[str, Any]:
     """An index entry as the queue shows it now: with how long it has waited."""
     waited = int(seconds_between(entry["waiting_since"], now.isoformat()))
-    return {**entry, "waiting_seconds": waited}
+    shown = {k: v for k, v in entry.items() if k != "holders"}
+    return {**shown, "waiting_seconds": waited}
 
 
 def queue(

@@ -32,6 +32,7 @@ from services.realestate import (
     evaluations,
     history,
     metrics,
+    rectifications,
     reliefs,
     review,
     titles,
@@ -91,6 +92,7 @@ class Registrar:
         )
         metrics.CASES.source = self.count_by_stage
         metrics.OVERDUE.source = self.count_overdue
+        metrics.RECTIFICATIONS_OVERDUE.source = self.count_late_rectifications
         self.time_limit = deadlines.load()
 
     @property
@@ -109,6 +111,11 @@ class Registrar:
         """From the open-cases index: open cases only, and no case decoded."""
         entries = self.store.open_entries(lambda _: True)
         return deadlines.overdue_of_entries(entries, self.clock.today(), self.time_limit)
+
+    def count_late_rectifications(self) -> dict[str, int]:
+        """From the open-rectifications index: none followed up is read."""
+        items = self.store.open_rectifications(lambda _: True)
+        return rectifications.overdue(items, self.clock.today())
 
     # --- the agent on realestate.v1.events ------------------------------------------------
 
@@ -232,6 +239,10 @@ class Registrar:
             metrics.EVALUATIONS.labels(name.lower()).inc()
         elif isinstance(message, ev.CaseRectificationOpened):
             metrics.RECTIFICATIONS.inc()
+        elif isinstance(message, ev.CaseRectificationCompleted):
+            metrics.RECTIFICATIONS_CLOSED.labels("completed").inc()
+        elif isinstance(message, ev.CaseRectificationFollowedUp):
+            metrics.RECTIFICATIONS_CLOSED.labels("followed_up").inc()
         if isinstance(message, ev.RegistrationCompleted):
             metrics.COMPLETION_SECONDS.observe(
                 max(cases.seconds_between(case.applied_at, cases.iso(message.registered_at)), 0)
@@ -414,6 +425,18 @@ class Registrar:
         """Log a staff member's read of the data of the cases' parties before it is
         answered: a read that cannot be logged is not answered."""
         holders = uses.subjects(cases_read)
+        await self._publish_use(use, unit_code, holders, actor, department, case_id, by)
+
+    async def _publish_use(
+        self,
+        use: str,
+        unit_code: str,
+        holders: list[str],
+        actor: common.Actor,
+        department: str,
+        case_id: str,
+        by: dict[str, str] | None,
+    ) -> None:
         if not holders:
             return
         known = uses.load()[use]
@@ -435,6 +458,40 @@ class Registrar:
             purpose=use,
             **(by or {}),
         )
+
+    async def record_queue_read(
+        self,
+        listed: list[dict[str, Any]],
+        actor: common.Actor,
+        department: str,
+        *,
+        by: dict[str, str] | None = None,
+    ) -> None:
+        """A staff member listed the shared queue (its index entries, queue.entry): a use of
+        the data of each listed case's parties, one record per case (keyed by its unit, like
+        a case read), all logged before the queue is answered."""
+        await asyncio.gather(
+            *(
+                self._publish_use(
+                    uses.QUEUE_READ,
+                    entry["unit_code"],
+                    self._holders(entry),
+                    actor,
+                    department,
+                    entry["case_id"],
+                    by,
+                )
+                for entry in listed
+            )
+        )
+
+    def _holders(self, entry: dict[str, Any]) -> list[str]:
+        """Whose data a queue entry shows; an entry indexed before entries named them
+        (not rewritten since) is looked up in its case."""
+        if "holders" in entry:
+            return list(entry["holders"])
+        case = self.store.find_case(entry["case_id"])
+        return uses.subjects([case] if case else [])
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -516,6 +573,36 @@ class Registrar:
         updated = self.store.unit(case.unit_code).case(case.case_id)
         assert updated is not None
         return updated
+
+    async def complete_rectification(
+        self,
+        case: Case,
+        rectification_id: str,
+        action: str,
+        actor: common.Actor,
+        by: dict[str, str] | None = None,
+    ) -> Case:
+        """Window staff completed the rectification a bad grade opened; the follow-up
+        (回访) is then due (rectifications.py)."""
+        events = rectifications.complete(
+            case, rectification_id, action, actor, self.clock.now(), evaluations.load()
+        )
+        return await self.emit(events[0], case, by)
+
+    async def follow_up(
+        self,
+        case: Case,
+        rectification_id: str,
+        satisfied: bool,
+        note: str,
+        actor: common.Actor,
+        by: dict[str, str] | None = None,
+    ) -> Case:
+        """Window staff followed up with the party (回访): the rectification closes."""
+        events = rectifications.follow_up(
+            case, rectification_id, satisfied, note, actor, self.clock.now()
+        )
+        return await self.emit(events[0], case, by)
 
     async def claim(
         self, case: Case, actor: common.Actor, department: str, by: dict[str, str] | None = None

@@ -8,7 +8,7 @@ from typing import Self
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.kit import identifiers
+from services.kit import grpc_targets, identifiers
 from services.kit.settings import Environment
 
 
@@ -40,11 +40,7 @@ class RealestateSettings(BaseSettings):
             verdict = identifiers.check_uscc(getattr(self, name))
             if not verdict.valid:
                 raise ValueError(f"GOVSHARE_{name.upper()}: {verdict.reason}")
-        host, _, port = self.certificates_grpc.rpartition(":")
-        if not host or not port.isdigit():
-            raise ValueError(
-                f"GOVSHARE_CERTIFICATES_GRPC {self.certificates_grpc!r} is not host:port"
-            )
+        grpc_targets.check(self.certificates_grpc, "GOVSHARE_CERTIFICATES_GRPC")
         if self.env is Environment.PRODUCTION:
             if not self.realestate_token_file:
                 raise ValueError(

@@ -5,13 +5,15 @@ court events, parcel code for land events, project code, holder id for certifica
 so a worker holds a key's state with the partition that changes it. Reads that join
 them (a unit's full history) happen at query time.
 
-Two indexes are written by the realestate.v1.events agent with the case, in the same
+Indexes are written by the realestate.v1.events agent with the case, in the same
 apply and so before the same durability step (`AppliedEvents.writes_durable`), so that the
 lists read what they show and never every case (their cost does not grow with history):
 - `cases-by-party`: party id (the seller's and the buyer's) -> the case ids (my cases);
 - `open-cases-by-county`: county code -> {case id: its queue entry}, open cases only (the
-  shared queue, the overdue gauge).
-Both are written under another key than the event's, into the changelog partition of the
+  shared queue, the overdue gauge);
+- `open-rectifications`: county code -> {rectification id: the item}, those a bad rating
+  opened and staff have not yet followed up (回访) (the staff's list, the overdue gauge).
+All are written under another key than the event's, into the changelog partition of the
 event, so each key is kept per partition (`<key>@<partition>`, services/kit/partitioned.py)
 and read as the union; like the REST reads they assume one worker holds every partition,
 as the embedded and compose setups do. `index` rewrites them from the case on every
@@ -26,7 +28,7 @@ from datetime import date
 from typing import Any
 
 from services.kit import partitioned
-from services.realestate import history, queue
+from services.realestate import history, queue, rectifications
 from services.realestate.cases import Case, Unit
 from services.realestate.review import Seal
 
@@ -46,6 +48,7 @@ class UnitStore:
         self.holders = app.Table("holder-certificates", key_type=str, value_type=None)
         self.by_party = app.Table("cases-by-party", key_type=str, value_type=None)
         self.open_by_county = app.Table("open-cases-by-county", key_type=str, value_type=None)
+        self.rectifying = app.Table("open-rectifications", key_type=str, value_type=None)
         self.partitions = partitioned.partitions_of(app)
 
     # --- units and cases ----------------------------------------------------------------
@@ -78,6 +81,11 @@ class UnitStore:
             if entry is not None:
                 changed[case.case_id] = entry
             self.open_by_county[county] = changed
+        rectifying = self.rectifying.get(county) or {}
+        items = rectifications.open_items(case)
+        if {k: v for k, v in rectifying.items() if v["case_id"] == case.case_id} != items:
+            others = {k: v for k, v in rectifying.items() if v["case_id"] != case.case_id}
+            self.rectifying[county] = {**others, **items}
 
     def cases_of(self, party_id: str) -> list[Case]:
         """The cases in which `party_id` is the seller or the buyer, oldest first."""
@@ -94,6 +102,12 @@ class UnitStore:
         for key in list(self.open_by_county.keys()):
             if county(partitioned.base(key)):
                 yield from (self.open_by_county.get(key) or {}).values()
+
+    def open_rectifications(self, county: Callable[[str], bool]) -> Iterator[dict[str, Any]]:
+        """Rectifications not yet followed up, of cases in the counties `county` accepts."""
+        for key in list(self.rectifying.keys()):
+            if county(partitioned.base(key)):
+                yield from (self.rectifying.get(key) or {}).values()
 
     def all_cases(self) -> Iterator[Case]:
         """Every case ever filed: only for rebuilding counts after a start or rebalance."""

@@ -1,6 +1,6 @@
 """The uses realestate makes of people's data beyond evidence resolution (a staff member
-reading a case or a unit's history), their purpose and legal basis (`data/data_uses.json`),
-and whose data each shows. Pure."""
+reading a case, a unit's history or the shared queue), their purpose and legal basis
+(`data/data_uses.json`), and whose data each shows. Pure."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from services.realestate.cases import Case
 
 CASE_READ = "case-read"
 UNIT_HISTORY_READ = "unit-history-read"
+QUEUE_READ = "queue-read"
 
 
 @dataclass(frozen=True)

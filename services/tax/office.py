@@ -12,7 +12,7 @@ import base64
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, timedelta
 from typing import Any
 
@@ -27,6 +27,7 @@ from govshare.tax.v1 import types_pb2 as tax_types
 from services.kit import partitioned
 from services.kit.clock import SYSTEM, Clock
 from services.kit.consumer import Rejected
+from services.kit.dispatch import Dispatch
 from services.kit.envelope import Envelope
 from services.kit.runtime import ServiceRuntime
 from services.kit.tally import Tally
@@ -50,6 +51,11 @@ def _party_json(party: common.Party) -> dict[str, Any]:
 
 def _cause(env: Envelope) -> common.EventRef:
     return common.EventRef(source=env.source, id=env.id, type=env.type)
+
+
+def _keyed(case_id: str) -> dict[str, Any]:
+    """What the channel's word re-published on tax's own topic is keyed and tagged by."""
+    return {"subject": case_id, "case_id": case_id}
 
 
 class TaxOffice:
@@ -154,21 +160,31 @@ class TaxOffice:
     # --- the shared transfer stream (agent on realestate.v1.events) -----------------------
 
     async def on_transfer_event(self, env: Envelope, message: Message) -> None:
-        if isinstance(message, re_events.TransferApplied):
-            open_cases = dict(self.transfers.get(message.unit_code) or {})
-            if message.case_id not in open_cases:
-                open_cases[message.case_id] = _b64(message)
-                self.transfers[message.unit_code] = open_cases
-        elif isinstance(message, re_events.ReviewPassed) and message.HasField("checked_reliefs"):
-            # Assessed once review passed, not at confirmation: review counts the reliefs
-            # from the registry, and the bill uses those checked figures. A pass without
-            # them (again, after a title re-check) leaves the case's bill as it is.
+        handler = TRANSFER_EVENTS.get(message)
+        if handler is not None:
+            await handler(self, message, env)
+
+    async def _transfer_applied(self, message: re_events.TransferApplied, env: Envelope) -> None:
+        open_cases = dict(self.transfers.get(message.unit_code) or {})
+        if message.case_id not in open_cases:
+            open_cases[message.case_id] = _b64(message)
+            self.transfers[message.unit_code] = open_cases
+
+    async def _review_passed(self, message: re_events.ReviewPassed, env: Envelope) -> None:
+        # Assessed once review passed, not at confirmation: review counts the reliefs
+        # from the registry, and the bill uses those checked figures. A pass without
+        # them (again, after a title re-check) leaves the case's bill as it is.
+        if message.HasField("checked_reliefs"):
             await self._assess(env, message)
-        elif isinstance(message, re_events.ReviewRejected | re_events.TransferWithdrawn):
-            reason = "不予登记" if isinstance(message, re_events.ReviewRejected) else "申请已撤回"
-            await self._close(env, message.unit_code, message.case_id, reason)
-        elif isinstance(message, re_events.RegistrationCompleted):
-            self._forget(message.unit_code, message.case_id)
+
+    async def _review_rejected(self, message: re_events.ReviewRejected, env: Envelope) -> None:
+        await self._close(env, message.unit_code, message.case_id, "不予登记")
+
+    async def _withdrawn(self, message: re_events.TransferWithdrawn, env: Envelope) -> None:
+        await self._close(env, message.unit_code, message.case_id, "申请已撤回")
+
+    async def _registered(self, message: re_events.RegistrationCompleted, env: Envelope) -> None:
+        self._forget(message.unit_code, message.case_id)
 
     async def _assess(self, env: Envelope, passed: re_events.ReviewPassed) -> None:
         stored = (self.transfers.get(passed.unit_code) or {}).get(passed.case_id)
@@ -255,31 +271,13 @@ class TaxOffice:
 
     async def on_tax_event(self, env: Envelope, message: Message) -> None:
         try:
-            if isinstance(message, ev.AssessmentIssued):
-                self._apply_assessment(message)
-            elif isinstance(message, ev.ManualAssessmentRequired):
-                self._apply_manual_required(message)
-            elif isinstance(message, ev.PaymentOrderOpened):
-                self._apply_order(message)
-            elif isinstance(message, ev.PaymentOrderExpired | ev.PaymentOrderFailed):
-                self._close_order(message)
-            elif isinstance(message, ev.PaymentReceived):
-                await self._settle(env, message)
-            elif isinstance(message, ev.LedgerEntriesPosted):
-                self._apply_journal(message)
-            elif isinstance(message, ev.AssessmentCancelled):
-                await self._cancel(env, message)
-            elif isinstance(message, ev.RefundOrdered):
-                self._apply_refund_ordered(message)
-            elif isinstance(message, ev.PaymentRefunded):
-                await self._refunded(env, message)
-            elif isinstance(message, ev.StatementReconciled):
-                self._apply_reconciliation(message)
-            # PaymentCleared / PaymentRefused record what _settle already applied.
+            handler = TAX_EVENTS.get(message)
+            if handler is not None:
+                await handler(self, message, env)
         finally:
             self.waiters.wake(env.id)
 
-    def _apply_assessment(self, message: ev.AssessmentIssued) -> None:
+    async def _apply_assessment(self, message: ev.AssessmentIssued, env: Envelope) -> None:
         case = self.case(message.case_id) or TaxCase(message.case_id)
         parties = {line.payer.id: _party_json(line.payer) for line in message.lines}
         if payments.apply_assessment(
@@ -293,7 +291,9 @@ class TaxOffice:
             self._store(case)
             metrics.ASSESSMENTS.labels(message.rule_set).inc()
 
-    def _apply_manual_required(self, message: ev.ManualAssessmentRequired) -> None:
+    async def _apply_manual_required(
+        self, message: ev.ManualAssessmentRequired, env: Envelope
+    ) -> None:
         case = self.case(message.case_id) or TaxCase(message.case_id)
         manual = {
             "field": message.field,
@@ -309,7 +309,7 @@ class TaxOffice:
             return None
         return ev.ManualAssessmentRequired.FromString(base64.b64decode(case.manual["event"]))
 
-    async def _settle(self, env: Envelope, payment: ev.PaymentReceived) -> None:
+    async def _settle(self, payment: ev.PaymentReceived, env: Envelope) -> None:
         """Decide a payment once. The derived events are produced before the decision is
         stored, with ids derived from the payment event: after a crash in between, the
         redelivered payment decides the same and re-produces the same (deduplicated) ids."""
@@ -406,7 +406,7 @@ class TaxOffice:
             case_id=payment.case_id,
         )
 
-    def _apply_journal(self, message: ev.LedgerEntriesPosted) -> None:
+    async def _apply_journal(self, message: ev.LedgerEntriesPosted, env: Envelope) -> None:
         case = self.case(message.case_id) or TaxCase(message.case_id)
         postings = [assessments.posting_from_proto(p) for p in message.postings]
         stored = [
@@ -426,7 +426,7 @@ class TaxOffice:
                     kind = self.chart.kind_of(posting.account)
                     metrics.CLEARED_FEN.labels(posting.account, kind).inc(posting.amount_fen)
 
-    def _apply_order(self, message: ev.PaymentOrderOpened) -> None:
+    async def _apply_order(self, message: ev.PaymentOrderOpened, env: Envelope) -> None:
         case = self.case(message.case_id) or TaxCase(message.case_id)
         if payments.apply_order_opened(
             case,
@@ -439,7 +439,9 @@ class TaxOffice:
             self._store(case)
             metrics.PAYMENT_ORDERS.labels("opened").inc()
 
-    def _close_order(self, message: ev.PaymentOrderExpired | ev.PaymentOrderFailed) -> None:
+    async def _close_order(
+        self, message: ev.PaymentOrderExpired | ev.PaymentOrderFailed, env: Envelope
+    ) -> None:
         case = self.case(message.case_id)
         expired = isinstance(message, ev.PaymentOrderExpired)
         status = payments.ORDER_EXPIRED if expired else payments.ORDER_FAILED
@@ -447,7 +449,7 @@ class TaxOffice:
             self._store(case)
             metrics.PAYMENT_ORDERS.labels(status).inc()
 
-    async def _cancel(self, env: Envelope, message: ev.AssessmentCancelled) -> None:
+    async def _cancel(self, message: ev.AssessmentCancelled, env: Envelope) -> None:
         """The case closed: the bill is void; a payment already cleared goes back to the
         payer (refund ordered before the state is stored: a redelivery orders the same)."""
         case = self.case(message.case_id) or TaxCase(message.case_id, message.unit_code)
@@ -493,7 +495,7 @@ class TaxOffice:
             case_id=case_id,
         )
 
-    def _apply_refund_ordered(self, message: ev.RefundOrdered) -> None:
+    async def _apply_refund_ordered(self, message: ev.RefundOrdered, env: Envelope) -> None:
         case = self.case(message.case_id) or TaxCase(message.case_id)
         if payments.apply_refund_ordered(
             case,
@@ -507,7 +509,7 @@ class TaxOffice:
             self._store(case)
             metrics.REFUNDS.labels("ordered").inc()
 
-    async def _refunded(self, env: Envelope, message: ev.PaymentRefunded) -> None:
+    async def _refunded(self, message: ev.PaymentRefunded, env: Envelope) -> None:
         """The money left: a refunded clearing is reversed in the ledger (journal first,
         with a derived id, then the state), so every account nets to zero and the ledger
         still balances."""
@@ -547,59 +549,65 @@ class TaxOffice:
         if env.source != CHANNEL_SOURCE + channel:
             metrics.CHANNEL_EVENTS_REFUSED.labels(type(message).__name__).inc()
             raise Rejected("channel", f"{env.source!r} may not speak for channel {channel!r}")
-        if isinstance(message, channel_events.StatementIssued):
-            await self._reconcile(env, message)
-            return
-        attrs: dict[str, Any] = {"subject": message.case_id, "case_id": message.case_id}  # type: ignore[attr-defined]
-        if isinstance(message, channel_events.PaymentConfirmed):
-            case = self.case(message.case_id)
-            order = case.orders.get(message.order_id) if case else None
-            assessment_id = order["assessment_id"] if order else (case and case.assessment_id)
-            await self.runtime.bus.publish(
-                ev.PaymentReceived(
-                    case_id=message.case_id,
-                    payment_id=message.transaction_id,
-                    assessment_id=assessment_id or "-",
-                    amount=message.amount,
-                    payer=message.payer,
-                    channel=message.channel,
-                    received_at=message.paid_at,
-                    order_id=message.order_id,
-                    confirmed_by=_cause(env),
-                ),
-                event_id=derived_id(env.dedup_key, "received"),
-                **attrs,
-            )
-        elif isinstance(message, channel_events.PaymentFailed):
-            await self.runtime.bus.publish(
-                ev.PaymentOrderFailed(
-                    case_id=message.case_id,
-                    order_id=message.order_id,
-                    reason=channel_types.FailureReason.Name(message.reason),
-                    detail=message.detail,
-                    failed_by=_cause(env),
-                    failed_at=message.failed_at,
-                ),
-                event_id=derived_id(env.dedup_key, "order-failed"),
-                **attrs,
-            )
-        elif isinstance(message, channel_events.RefundCompleted):
-            await self.runtime.bus.publish(
-                ev.PaymentRefunded(
-                    case_id=message.case_id,
-                    refund_id=message.refund_id,
-                    payment_id=message.transaction_id,
-                    amount=message.amount,
-                    confirmed_by=_cause(env),
-                    refunded_at=message.refunded_at,
-                ),
-                event_id=derived_id(env.dedup_key, "refunded"),
-                **attrs,
-            )
+        handler = CHANNEL_EVENTS.get(message)
+        if handler is not None:
+            await handler(self, message, env)
+
+    async def _payment_confirmed(
+        self, message: channel_events.PaymentConfirmed, env: Envelope
+    ) -> None:
+        case = self.case(message.case_id)
+        order = case.orders.get(message.order_id) if case else None
+        assessment_id = order["assessment_id"] if order else (case and case.assessment_id)
+        await self.runtime.bus.publish(
+            ev.PaymentReceived(
+                case_id=message.case_id,
+                payment_id=message.transaction_id,
+                assessment_id=assessment_id or "-",
+                amount=message.amount,
+                payer=message.payer,
+                channel=message.channel,
+                received_at=message.paid_at,
+                order_id=message.order_id,
+                confirmed_by=_cause(env),
+            ),
+            event_id=derived_id(env.dedup_key, "received"),
+            **_keyed(message.case_id),
+        )
+
+    async def _payment_failed(self, message: channel_events.PaymentFailed, env: Envelope) -> None:
+        await self.runtime.bus.publish(
+            ev.PaymentOrderFailed(
+                case_id=message.case_id,
+                order_id=message.order_id,
+                reason=channel_types.FailureReason.Name(message.reason),
+                detail=message.detail,
+                failed_by=_cause(env),
+                failed_at=message.failed_at,
+            ),
+            event_id=derived_id(env.dedup_key, "order-failed"),
+            **_keyed(message.case_id),
+        )
+
+    async def _refund_completed(
+        self, message: channel_events.RefundCompleted, env: Envelope
+    ) -> None:
+        await self.runtime.bus.publish(
+            ev.PaymentRefunded(
+                case_id=message.case_id,
+                refund_id=message.refund_id,
+                payment_id=message.transaction_id,
+                amount=message.amount,
+                confirmed_by=_cause(env),
+                refunded_at=message.refunded_at,
+            ),
+            event_id=derived_id(env.dedup_key, "refunded"),
+            **_keyed(message.case_id),
+        )
 
     # --- reconciliation of the channel's daily statements ----------------------------------
 
-    async def _reconcile(self, env: Envelope, statement: channel_events.StatementIssued) -> None:
+    async def _reconcile(self, statement: channel_events.StatementIssued, env: Envelope) -> None:
         """Compare the statement with what this worker's ledger recorded of that channel
         and day, and publish the result (flags, counts) for the treasury staff."""
         day = date(
@@ -647,7 +655,7 @@ class TaxOffice:
             event_id=derived_id(env.dedup_key, "reconciled"),
         )
 
-    def _apply_reconciliation(self, message: ev.StatementReconciled) -> None:
+    async def _apply_reconciliation(self, message: ev.StatementReconciled, env: Envelope) -> None:
         mismatches = [
             {
                 "kind": tax_types.MismatchKind.Name(m.kind).removeprefix("MISMATCH_KIND_"),
@@ -830,3 +838,54 @@ class TaxOffice:
                 case_id=case_id,
             )
         self._expiry_sent = due
+
+
+# --- which handler each topic's event types go to ------------------------------------------
+
+# realestate.v1.events: what a transfer case means for its tax (the rest asks nothing).
+TRANSFER_EVENTS = (
+    Dispatch[TaxOffice, [Envelope], Awaitable[None]]()
+    .add(re_events.TransferApplied, TaxOffice._transfer_applied)
+    .add(re_events.ReviewPassed, TaxOffice._review_passed)
+    .add(re_events.ReviewRejected, TaxOffice._review_rejected)
+    .add(re_events.TransferWithdrawn, TaxOffice._withdrawn)
+    .add(re_events.RegistrationCompleted, TaxOffice._registered)
+    .ignore(
+        re_events.TransferConfirmed,
+        re_events.ReviewReferred,
+        re_events.CaseClaimed,
+        re_events.CaseEvaluated,
+        re_events.CaseRectificationOpened,
+        re_events.TaxProgressRecorded,
+        re_events.TitleChangeRecorded,
+        re_events.DataUseRecorded,
+    )
+)
+
+# tax.v1.events, our own: each folded into the case (or the reconciliations).
+TAX_EVENTS = (
+    Dispatch[TaxOffice, [Envelope], Awaitable[None]]()
+    .add(ev.AssessmentIssued, TaxOffice._apply_assessment)
+    .add(ev.ManualAssessmentRequired, TaxOffice._apply_manual_required)
+    .add(ev.PaymentOrderOpened, TaxOffice._apply_order)
+    .add(ev.PaymentOrderExpired, TaxOffice._close_order)
+    .add(ev.PaymentOrderFailed, TaxOffice._close_order)
+    .add(ev.PaymentReceived, TaxOffice._settle)
+    .add(ev.LedgerEntriesPosted, TaxOffice._apply_journal)
+    .add(ev.AssessmentCancelled, TaxOffice._cancel)
+    .add(ev.RefundOrdered, TaxOffice._apply_refund_ordered)
+    .add(ev.PaymentRefunded, TaxOffice._refunded)
+    .add(ev.StatementReconciled, TaxOffice._apply_reconciliation)
+    # PaymentCleared / PaymentRefused record what _settle already applied; the data-use
+    # events are for the holders' access logs (certificates).
+    .ignore(ev.PaymentCleared, ev.PaymentRefused, ev.DataUseRecorded)
+)
+
+# payments.v1.events: the channel's word, taken onto tax's own topic.
+CHANNEL_EVENTS = (
+    Dispatch[TaxOffice, [Envelope], Awaitable[None]]()
+    .add(channel_events.StatementIssued, TaxOffice._reconcile)
+    .add(channel_events.PaymentConfirmed, TaxOffice._payment_confirmed)
+    .add(channel_events.PaymentFailed, TaxOffice._payment_failed)
+    .add(channel_events.RefundCompleted, TaxOffice._refund_completed)
+)

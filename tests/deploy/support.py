@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from services.kit.launcher import SERVICES
+from devtools.launcher import SERVICES
 from services.kit.settings import load_settings
 from services.kit.topics import TOPICS, dlq_topic
 

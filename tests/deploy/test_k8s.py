@@ -19,7 +19,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from services.kit.launcher import GRPC_SERVICES, SERVICES
+from devtools.launcher import GRPC_SERVICES, SERVICES
 from tests.deploy.support import K8S_DIR, load_yaml, load_yaml_docs, rule_groups, run, tool
 
 # Oldest version with native gRPC probes (GA in 1.27) that the bundle has, and the newest.

@@ -31,6 +31,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel, ValidationError
 
+from devtools.launcher import SERVICES
 from services.kit.auth import (
     AuthConfigError,
     TokenVerifier,
@@ -38,7 +39,6 @@ from services.kit.auth import (
     public_jwks,
     verifier_from_settings,
 )
-from services.kit.launcher import SERVICES
 from services.kit.settings import Environment, Settings, load_settings
 from services.power.settings import PowerSettings, load_power_settings
 from services.realestate.settings import RealestateSettings

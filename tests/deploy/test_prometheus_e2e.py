@@ -1,7 +1,7 @@
 """A real Prometheus (the Debian server) scrapes the four real service processes.
 
 One stack for the module: the session's embedded broker, the services started as
-`govshare up` starts them (services.kit.launcher), and `prometheus` with the local scrape
+`govshare up` starts them (devtools.launcher), and `prometheus` with the local scrape
 config (prometheus.local.yml, its targets pointed at this run's ports), scraping and
 evaluating every second, loaded with the real rule files plus a copy of their alerts with
 `for:` shortened to FAST_FOR (label variant="fast"). The tests then act on the services and
@@ -30,9 +30,9 @@ import yaml
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
+from devtools.launcher import SERVICES, Platform
 from services.kit.admin import ensure_topics
 from services.kit.envelope import encode_headers, make_envelope
-from services.kit.launcher import SERVICES, Platform
 from services.kit.topics import all_topic_names
 from tests.deploy.support import (
     DEPLOY,

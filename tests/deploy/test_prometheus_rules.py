@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from services.kit.launcher import SERVICES
+from devtools.launcher import SERVICES
 from tests.deploy.support import (
     DEPLOY_README,
     PROMETHEUS_DIR,

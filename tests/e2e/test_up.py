@@ -13,7 +13,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from services.kit.broker import kafka_answers
+from services.kit.kafka_probe import kafka_answers
 from tests.helpers import ROOT, http_get
 
 SERVICES = ("certificates", "realestate", "tax", "power")

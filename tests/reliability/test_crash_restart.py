@@ -26,9 +26,9 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from devtools.samples import PROPERTY, TAX_PAYMENT
 from services.kit.auth import mint_dev_token
 from services.kit.envelope import encode_headers
-from services.kit.samples import PROPERTY, TAX_PAYMENT
 from tests.helpers import metric_value, read_topic, wait_until
 from tests.integration.power.support import OPERATOR, holder_uscc
 from tests.integration.realestate.support import Party, transfer_form

@@ -9,8 +9,8 @@ import uuid
 from dataclasses import dataclass
 from functools import cached_property
 
+from devtools.samples import PROPERTY
 from services.kit.auth import mint_dev_token
-from services.kit.samples import PROPERTY
 from tests.helpers import wait_until
 from tests.integration.power.support import OPERATOR, Certificates, Http, holder_uscc
 from tests.integration.realestate.support import Party, transfer_form

@@ -83,6 +83,7 @@ def rows(s: Seeds) -> list[Row]:
     manual = {"lines": [{"kind": "deed_tax", "payer": "buyer", "amount_fen": 1}],
               "legal_basis": "x", "reviewer": {"id": "tax-2", "name": "y"}}  # fmt: skip
     done, called = {"action": "x"}, {"applicant_satisfied": True, "note": "x"}
+    rectification, followed = case + "/rectifications/RF-x", {"party_satisfied": True, "note": "x"}
     apply = {"matter_code": "lv-nonresident-new", "requested_capacity_w": 60000,
              "unit_code": s.unit_code}  # fmt: skip
     R = Row
@@ -117,6 +118,18 @@ def rows(s: Seeds) -> list[Row]:
         R("citizen stranger", "realestate", "POST", case + "/evaluation", 404, rating),
         R("realestate window", "realestate", "POST", case + "/evaluation", 403, rating),
         R("dept realestate", "realestate", "POST", case + "/evaluation", 404, rating),
+        # a rectification is completed and followed up by window staff of the region
+        R("seller", "realestate", "POST", rectification + "/completion", 403, done),
+        R("citizen stranger", "realestate", "POST", rectification + "/completion", 404, done),
+        R("realestate staff", "realestate", "POST", rectification + "/completion", 403, done),
+        R("realestate window, Qingdao", "realestate", "POST", rectification + "/completion",
+          404, done),
+        R("realestate window", "realestate", "POST", rectification + "/completion", 404, done),
+        R("buyer", "realestate", "POST", rectification + "/follow-up", 403, followed),
+        R("dept realestate", "realestate", "POST", rectification + "/follow-up", 404, followed),
+        R("buyer", "realestate", "GET", "/v1/rectifications", 403),
+        R("power staff", "realestate", "GET", "/v1/rectifications", 403),
+        R("tax staff", "realestate", "GET", "/v1/rectifications", 200),
         R("seller", "realestate", "GET", f"/v1/units/{s.unit_code}/history", 403),
         R("tax staff", "realestate", "GET", f"/v1/units/{s.unit_code}/history", 200),
         R("power staff", "realestate", "GET", f"/v1/units/{s.unit_code}/history", 403),

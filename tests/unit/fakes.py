@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -216,6 +216,12 @@ class FakeRuntime:
         )
         self.processors[name] = processor
         return processor
+
+    def fresh_key(self, make: Callable[[], str]) -> str:
+        return make()  # one worker owns every partition
+
+    def claim(self, key: str) -> None:
+        pass
 
     # --- applying what was produced ---------------------------------------------------------
 

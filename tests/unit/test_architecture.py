@@ -1,5 +1,5 @@
 """The import boundaries docs/architecture.md promises, checked on every import statement
-(function-level ones included) of every module under services/."""
+(function-level ones included) of every module under services/ and devtools/."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-SERVICES_DIR = Path(__file__).resolve().parents[2] / "services"
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES_DIR = ROOT / "services"
+# Development tooling (embedded broker, launcher, samples, bench): left out of the
+# production image, so nothing there may need it.
+DEV_TOOLING = ("devtools",)
+# Development-only commands and routes that import it inside the function that needs it:
+# a production install without it still imports these modules and runs everything else.
+LATE_DEV_IMPORTS = ("cli.py", "portal/dev.py")
 # One package per service; they talk only through topics and gRPC.
 SERVICE_PACKAGES = ("certificates", "realestate", "tax", "power", "portal", "devbank")
 # Pure rules and state machines: no framework, no broker, no runtime.
@@ -25,6 +32,7 @@ PURE_MODULES = {
         "deadlines",
         "evaluations",
         "history",
+        "rectifications",
         "reliefs",
         "review",
         "titles",
@@ -36,9 +44,20 @@ PURE_MODULES = {
 }
 
 
-def imports_of(path: Path) -> set[str]:
+def imports_of(path: Path, *, at_import_only: bool = False) -> set[str]:
+    """The modules and names *path* imports; with *at_import_only*, only those imported when
+    the module itself is (not those inside a function)."""
+    tree = ast.parse(path.read_text("utf-8"))
+    late: set[int] = set()
+    if at_import_only:
+        functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+        for fn in ast.walk(tree):
+            if isinstance(fn, functions):
+                late.update(id(node) for node in ast.walk(fn))
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+    for node in ast.walk(tree):
+        if id(node) in late:
+            continue
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -57,7 +76,7 @@ def modules(package: str) -> list[Path]:
 
 @pytest.mark.parametrize("package", SERVICE_PACKAGES)
 def test_no_service_imports_another(package):
-    others = (*(f"services.{p}" for p in SERVICE_PACKAGES if p != package), "services.bench")
+    others = (*(f"services.{p}" for p in SERVICE_PACKAGES if p != package), "devtools.bench")
     others = (*others, "services.cli")
     wrong = {
         f"{path.relative_to(SERVICES_DIR)}: {name}"
@@ -69,7 +88,7 @@ def test_no_service_imports_another(package):
 
 
 def test_the_kit_imports_no_service_and_no_tooling():
-    outside = tuple(f"services.{p}" for p in (*SERVICE_PACKAGES, "bench", "cli"))
+    outside = (*(f"services.{p}" for p in (*SERVICE_PACKAGES, "cli")), *DEV_TOOLING)
     wrong = {
         f"{path.relative_to(SERVICES_DIR)}: {name}"
         for path in modules("kit")
@@ -77,6 +96,18 @@ def test_the_kit_imports_no_service_and_no_tooling():
         if under(name, outside)
     }
     assert not wrong, sorted(wrong)
+
+
+def test_no_service_imports_the_development_tooling_except_late_in_dev_only_code():
+    wrong = set()
+    for path in sorted(SERVICES_DIR.rglob("*.py")):
+        module = path.relative_to(SERVICES_DIR).as_posix()
+        names = imports_of(path, at_import_only=module in LATE_DEV_IMPORTS)
+        wrong |= {f"{module}: {name}" for name in names if under(name, DEV_TOOLING)}
+    assert not wrong, sorted(wrong)
+    for module in LATE_DEV_IMPORTS:  # the exceptions stay real: each does import it, late
+        names = imports_of(SERVICES_DIR / module)
+        assert any(under(name, DEV_TOOLING) for name in names), f"{module}: drop the exception"
 
 
 @pytest.mark.parametrize(
@@ -99,3 +130,5 @@ def test_the_walker_sees_imports_inside_functions(tmp_path):
     assert under("fastapi.APIRouter", FRAMEWORKS) and "fastapi.APIRouter" in found
     assert "services.tax.engine" in found
     assert not under("faustian", FRAMEWORKS)  # a prefix, not a substring
+    assert "services.tax.engine" not in imports_of(module, at_import_only=True)
+    assert "fastapi.APIRouter" not in imports_of(module, at_import_only=True)

@@ -1,6 +1,8 @@
-"""`govshare check-id` and `contract check`: exit codes and messages (no broker needed)."""
+"""`govshare check-id`, `contract check`, and the development commands without their tooling:
+exit codes and messages (no broker needed)."""
 
 import json
+import sys
 
 import pytest
 
@@ -68,3 +70,17 @@ def test_contract_check_names_line_and_field(tmp_path, capsys):
     assert "line 2: data:" in err and "noSuchField" in err
     assert "line 3: type:" in err
     assert "line 4" in err and "not JSON" in err
+
+
+@pytest.mark.parametrize("argv", [["up"], ["bench"]])
+def test_development_commands_say_so_where_the_tooling_is_missing(monkeypatch, argv):
+    """The production image has no devtools/: `govshare up` and `bench` say what is missing,
+    and every other command still works there (the CLI imports devtools late)."""
+    for name in [m for m in sys.modules if m == "devtools" or m.startswith("devtools.")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, "devtools", None)  # `import devtools` now fails
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    message = str(exited.value.code)
+    assert f"`govshare {argv[0]}` is development tooling" in message
+    assert "devtools" in message and "checkout" in message

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,10 @@ import httpx
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 
-from services.kit import launcher, samples
+from devtools import launcher, samples
+from devtools.samples import REGISTRAR
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
-from services.kit.samples import REGISTRAR
 from services.kit.topics import all_topic_names
 from tests.helpers import ROOT, wait_until
 from tests.integration.realestate.support import resident_id
@@ -95,13 +96,17 @@ class Platform:
         wait_until(reached, timeout, f"case {case_id} {stage} (last seen {seen.get('stage')})")
         return seen
 
-    def issue_property_certificate(self, holder: Person, unit: str, *, area: int = 12_000) -> str:
+    def issue_property_certificate(
+        self, holder: Person, unit: str, *, area: int = 12_000, since: str = "2016-08-20"
+    ) -> str:
         """The seller's e-property certificate, issued as the registry's feed would."""
         with grpc.insecure_channel(self.grpc_address) as channel:
             stub = svc_grpc.CertificateServiceStub(channel)
             owner = common.Party(kind=common.PARTY_KIND_CITIZEN, id=holder.id, name=holder.name)
             reply = stub.IssueCertificate(
-                samples.property_request(owner, unit, area_hundredths_m2=area),
+                samples.property_request(
+                    owner, unit, area_hundredths_m2=area, since=date.fromisoformat(since)
+                ),
                 metadata=bearer_metadata(
                     mint_dev_token("department", REGISTRAR, department="realestate")
                 ),
@@ -110,9 +115,19 @@ class Platform:
         return str(reply.certificate.id)
 
     def file_transfer(
-        self, seller: Person, buyer: Person, unit: str, *, area: int = 12_000
+        self,
+        seller: Person,
+        buyer: Person,
+        unit: str,
+        *,
+        area: int = 12_000,
+        contract: str = "2025-06-01",
+        acquired: str = "2016-08-20",
     ) -> dict[str, Any]:
-        form = samples.transfer_form(unit, seller.json(), buyer.json(), area_hundredths_m2=area)
+        form = samples.transfer_form(
+            unit, seller.json(), buyer.json(), area_hundredths_m2=area, contract_date=contract
+        )
+        form["tax_facts"]["seller_acquisition_date"] = acquired
         status, case = self.api("POST", "realestate", "/v1/transfers", seller.token, form)
         assert status == 201, case
         return dict(case)

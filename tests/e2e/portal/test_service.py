@@ -155,7 +155,7 @@ def test_pages_are_served_with_a_strict_policy(portal):
 
 def test_every_page_and_module_it_imports_exists():
     pages = sorted(STATIC.glob("*.html"))
-    assert len(pages) == 9
+    assert len(pages) == 10
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert 'name="viewport"' in text and 'lang="zh-CN"' in text, page.name

@@ -1,7 +1,8 @@
 """A home transfer, end to end through the pages: the seller (whose e-property certificate
 the registry issued over certificates gRPC) files, a stranger on the same device sees
 nothing of it, the buyer confirms, sees the itemised bill, pays once, registration
-completes and the buyer sees the new certificate."""
+completes, the buyer rates the case (好差评), window staff rectify and follow up, and the
+buyer sees the new certificate."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time
 
 import pytest
 
-from services.kit.samples import PROPERTY, TAX_PAYMENT
+from devtools.samples import PROPERTY, TAX_PAYMENT
 from tests.e2e.portal.support import (
     Platform,
     case_id_of,
@@ -19,6 +20,7 @@ from tests.e2e.portal.support import (
     session_keys,
     shot,
     sign_in,
+    sign_in_staff,
     sign_out,
 )
 from tests.integration.realestate.support import unit_code
@@ -106,6 +108,39 @@ def test_seller_files_buyer_confirms_pays_once_and_gets_the_new_certificate(
     assert status == 200 and len(bill["payments"]) == 1 and bill["status"] == "paid", bill
     (order,) = bill["orders"].values()
     assert order["status"] == "paid" and order["amount_fen"] == 2_358_000
+
+    # The buyer rates the completed case (好差评); a bad grade opens a rectification.
+    rating = page.locator("#evaluation")
+    expect(rating).to_contain_text("您对本次二手房过户服务满意吗？")
+    page.check("#grade-dissatisfied")
+    page.fill("#comment", "缴税后等了两天才登簿")
+    shot(page, "15b-case-rating")
+    page.click("#rate")
+    expect(page.locator("#action-result")).to_contain_text("感谢您的评价")
+    expect(page.locator("#my-grade")).to_have_text("不满意")
+    expect(rating).to_contain_text("已启动整改")
+    expect(page.locator('#case-timeline [data-step="rectification_opened"]')).to_be_visible()
+    status, shown = running.api("GET", "realestate", f"/v1/cases/{case_id}", buyer.token)
+    assert status == 200 and shown["evaluations"]["buyer"]["grade"] == "dissatisfied", shown
+    assert len(shown["rectifications"]) == 1
+
+    # A realestate window officer completes the rectification, then follows up (回访).
+    officer = open_tab()
+    sign_in_staff(officer, "realestate", staff_id="re-0009", name="赵整改")
+    officer.goto(f"/case.html?id={case_id}")
+    item = officer.locator("#rectifications .rectification")
+    item.locator("textarea").fill("缴税确认后即时登簿，已向买方说明")
+    item.get_by_role("button", name="整改完成").click()
+    expect(officer.locator("#action-result")).to_contain_text("整改已完成")
+    expect(item.get_by_role("button", name="记录回访")).to_be_visible()  # redrawn
+    item.locator("textarea").fill("电话回访，买方认可")
+    item.locator(".party-satisfied").check()
+    item.get_by_role("button", name="记录回访").click()
+    expect(officer.locator("#action-result")).to_contain_text("已记录回访")
+    expect(officer.locator("#rectifications")).to_have_count(0)
+    expect(officer.locator('#case-timeline [data-step="followed_up"]')).to_be_visible()
+    page.reload()
+    expect(rating).to_contain_text("整改已完成并已回访")
 
     # The buyer's new e-property certificate (and the tax payment certificate).
     page.click("#new-certificate-link")

@@ -13,9 +13,9 @@ import uuid
 import grpc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 
+from devtools.broker import EmbeddedBroker
+from devtools.kafka_compat import CompatProxy
 from services.kit.auth import bearer_metadata, mint_dev_token
-from services.kit.broker import EmbeddedBroker
-from services.kit.kafka_compat import CompatProxy
 from tests.helpers import ROOT, http_get, started_service, wait_until
 from tests.integration.certificates.test_service import (
     MARKETREG,

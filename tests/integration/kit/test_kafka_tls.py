@@ -2,7 +2,7 @@
 it verifies the broker against the configured CA, becomes ready, and issues a certificate
 (produce, consume, table) over TLS; against a broker its CA did not sign, it never calls
 the broker reachable. Tansu has no TLS listener, so the TLS ends in the loopback proxy
-`govshare up` uses for kcat (services/kit/kafka_compat.py), which forwards every byte."""
+`govshare up` uses for kcat (devtools/kafka_compat.py), which forwards every byte."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from services.kit.broker import kafka_answers
-from services.kit.kafka_compat import CompatProxy
+from devtools.kafka_compat import CompatProxy
+from services.kit.kafka_probe import kafka_answers
 from services.kit.kafka_security import KafkaSecurity
 from tests.helpers import http_get
 from tests.integration.power.support import Certificates, Http, holder_uscc

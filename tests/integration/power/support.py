@@ -19,10 +19,10 @@ from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.certificates.v1 import types_pb2 as t
 from govshare.common.v1 import types_pb2 as common
 
-from services.kit import samples
+from devtools import samples
+from devtools.samples import MARKETREG, REGISTRAR
 from services.kit.auth import bearer_metadata, mint_dev_token
 from services.kit.identifiers import resident_id_check_char, uscc_check_char
-from services.kit.samples import MARKETREG, REGISTRAR
 from tests.helpers import ROOT, http_get, running_service, started_service
 
 ENTERPRISE = "泉城测试餐饮有限公司"

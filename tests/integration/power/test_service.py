@@ -11,10 +11,10 @@ from datetime import date
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from devtools.samples import LICENCE, PROPERTY
 from services.kit.admin import ensure_topics
 from services.kit.auth import mint_dev_token
 from services.kit.envelope import encode_headers
-from services.kit.samples import LICENCE, PROPERTY
 from services.kit.topics import all_topic_names
 from services.kit.workdays import add_working_days
 from tests.helpers import metric_value, read_topic, wait_until

@@ -20,12 +20,12 @@ from google.protobuf.message import Message
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 
-from services.kit import samples
+from devtools import samples
+from devtools.samples import REGISTRAR
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
 from services.kit.envelope import make_envelope, to_record
 from services.kit.identifiers import resident_id_check_char
-from services.kit.samples import REGISTRAR
 from services.kit.topics import all_topic_names
 from tests.helpers import ROOT, started_service
 

@@ -61,13 +61,16 @@ def test_each_partys_access_log_names_every_department_and_staff_member_and_why(
     seller, buyer, unit, case_id = confirmed_case(running)
     running.wait_bill(case_id, buyer.token, "assessed")
 
-    # Staff of both departments read the case; realestate staff read the unit's history.
+    # Staff of both departments read the case; realestate staff read the unit's history
+    # and list the shared queue, which shows the case.
     realestate_staff = window("realestate", "re-0042", "王登记")
     tax_staff = window("tax", "tax-0007", "李税务")
     assert running.get(f"{running.realestate}/v1/cases/{case_id}", realestate_staff)[0] == 200
     assert running.get(f"{running.realestate}/v1/cases/{case_id}", tax_staff)[0] == 200
     history = f"{running.realestate}/v1/units/{unit}/history"
     assert running.get(history, realestate_staff)[0] == 200
+    status, listed = running.get(f"{running.realestate}/v1/queue", realestate_staff)
+    assert status == 200 and case_id in {c["case_id"] for c in listed["cases"]}
     assert running.get(f"{running.tax}/v1/cases/{case_id}/assessment", tax_staff)[0] == 200
     # A party reading their own case is not a department's use.
     assert running.get(f"{running.realestate}/v1/cases/{case_id}", buyer.token)[0] == 200
@@ -78,6 +81,7 @@ def test_each_partys_access_log_names_every_department_and_staff_member_and_why(
         ("DATA_USE_CASE_READ", "王登记 (re-0042)"),
         ("DATA_USE_CASE_READ", "李税务 (tax-0007)"),
         ("DATA_USE_UNIT_HISTORY_READ", "王登记 (re-0042)"),
+        ("DATA_USE_QUEUE_READ", "王登记 (re-0042)"),
         ("DATA_USE_TRANSFER_ASSESSED", "/govshare/tax"),
     }
     for party in (seller, buyer):

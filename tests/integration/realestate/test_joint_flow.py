@@ -16,7 +16,7 @@ from govshare.courts.v1 import events_pb2 as courts
 from govshare.courts.v1 import types_pb2 as court_types
 from govshare.payments.v1 import events_pb2 as pay_events
 
-from services.kit.samples import PROPERTY, TAX_PAYMENT
+from devtools.samples import PROPERTY, TAX_PAYMENT
 from tests.helpers import metric_value, read_topic, wait_until
 from tests.integration.realestate.support import (
     Party,

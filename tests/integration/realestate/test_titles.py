@@ -15,7 +15,7 @@ from govshare.common.v1 import types_pb2 as common
 from govshare.courts.v1 import events_pb2 as courts
 from govshare.courts.v1 import types_pb2 as court_types
 
-from services.kit import samples
+from devtools import samples
 from tests.helpers import metric_value
 from tests.integration.realestate.support import (
     Party,

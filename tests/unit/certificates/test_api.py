@@ -13,10 +13,10 @@ from fastapi import FastAPI
 from services.certificates import api
 from services.certificates.keystore import KeyStore
 from services.certificates.registry import Registry
+from services.certificates.signatures import Suite
 from services.kit import problems
 from services.kit.auth import install_verifier, mint_dev_token, verifier_from_settings
 from services.kit.provided import provide
-from services.kit.signatures import Suite
 from tests.unit.certificates.test_domain import CATALOG, HOLDER
 from tests.unit.certificates.test_registry import POWER_CO, evidence_request, issue
 from tests.unit.fakes import FakeRuntime

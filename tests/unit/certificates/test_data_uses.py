@@ -45,5 +45,6 @@ def test_each_holder_gets_an_entry_with_actor_purpose_and_legal_basis():
 def test_the_uses_the_departments_name_are_known_to_the_access_log():
     assert feeds.data_use("unit-history-read") == t.DATA_USE_UNIT_HISTORY_READ
     assert feeds.data_use("transfer-assessed") == t.DATA_USE_TRANSFER_ASSESSED
+    assert feeds.data_use("queue-read") == t.DATA_USE_QUEUE_READ
     with pytest.raises(ValueError):
         feeds.personal_data_used(read("sold-to-advertisers"), {})

@@ -8,10 +8,10 @@ from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import types_pb2 as t
 from govshare.common.v1 import types_pb2 as common
 
-from services.certificates import catalog, domain
+from services.certificates import canonical, catalog, domain
 from services.certificates.domain import DomainError, Dossier, IssueCommand
-from services.kit import canonical, identifiers
-from services.kit.signatures import Suite, generate_key
+from services.certificates.signatures import Suite, generate_key
+from services.kit import identifiers
 
 CATALOG = catalog.load()
 LICENCE = "11100000000018833X001"

@@ -70,3 +70,12 @@ def test_a_certificate_issued_at_23_30_utc_is_valid_from_the_next_shanghai_date(
     cleared = _cleared()
     cleared.cleared_at.FromJsonString("2025-06-01T23:30:00Z")
     assert {c.valid_from for c in _certificates(cleared).values()} == {date(2025, 6, 2)}
+
+
+def test_every_feed_event_type_is_handled_or_ignored():
+    from services.certificates.app import FEED_TOPICS
+    from services.kit.registry import events_of_topic
+
+    types = [t.message_class for topic in FEED_TOPICS for t in events_of_topic(topic)]
+    assert feeds.FEEDS.covers(types) == []
+    assert set(feeds.DATA_USE_EVENTS) <= feeds.FEEDS.ignored  # FeedHandler logs them

@@ -18,7 +18,7 @@ from services.certificates import domain
 from services.certificates.domain import DomainError, IssueCommand
 from services.certificates.keystore import KeyStore
 from services.certificates.registry import Registry
-from services.kit.signatures import Suite
+from services.certificates.signatures import Suite
 from tests.unit.certificates.test_domain import (
     CATALOG,
     COMMAND,

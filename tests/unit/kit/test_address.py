@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from devtools.broker import free_port
 from services.kit import address
-from services.kit.broker import free_port
 
 
 def test_port_0_binds_a_free_port_and_listens():
@@ -81,8 +81,8 @@ def test_a_taken_port_gives_way_to_any_free_one_when_allowed():
 # number and cannot say which port it bound, so the broker confirms its PID owns the
 # listener and otherwise starts again on a fresh port. (Prometheus binds 0 and logs it.)
 PICKERS = {
-    "services/kit/broker.py",
-    "tests/integration/kit/test_broker.py",  # the broker's retry, fed a taken port first
+    "devtools/broker.py",
+    "tests/integration/devtools/test_broker.py",  # the broker's retry, fed a taken port first
     "tests/unit/kit/test_address.py",  # this file
 }
 
@@ -91,7 +91,7 @@ def test_only_external_programs_get_a_picked_port():
     root = Path(__file__).resolve().parents[3]
     callers = {
         str(path.relative_to(root))
-        for folder in ("services", "tests")
+        for folder in ("services", "devtools", "tests")
         for path in (root / folder).rglob("*.py")
         if "free_port(" in path.read_text(encoding="utf-8")
     }

@@ -1,4 +1,4 @@
-"""Bearer JWT authentication and authorization helpers (services/kit/auth.py)."""
+"""Bearer JWT authentication and authorization helpers (services/kit/auth/)."""
 
 from __future__ import annotations
 

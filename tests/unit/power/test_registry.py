@@ -156,3 +156,11 @@ async def test_the_staff_list_and_the_overdue_scan_read_the_division_index_only(
     reg.get = counted  # type: ignore[method-assign]
     await reg.scan_overdue()
     assert decoded == [APP_ID]  # the 20 submitted elsewhere are not read
+
+
+def test_every_power_event_type_moves_a_metric_or_is_listed_as_not_counted():
+    from services.kit.registry import events_of_topic
+    from services.power.registry import COUNTERS
+
+    types = [t.message_class for t in events_of_topic("power.v1.events")]
+    assert COUNTERS.covers(types) == []

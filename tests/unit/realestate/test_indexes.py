@@ -123,7 +123,17 @@ def test_the_list_routes_decode_no_unrelated_case(decodes: list[str]):
     mine = filed(store, 500, seller=me)
     app = FastAPI()
     install_verifier(app, verifier_from_settings("test"))
-    registrar = SimpleNamespace(store=store, clock=SYSTEM)
+    logged: list[dict[str, Any]] = []
+
+    async def record_queue_read(listed: list[dict[str, Any]], *_: Any, **__: Any) -> None:
+        logged.extend(listed)
+
+    registrar = SimpleNamespace(
+        store=store,
+        clock=SYSTEM,
+        department_party=lambda _: e.SELLER,
+        record_queue_read=record_queue_read,
+    )
     app.include_router(api.router(registrar))  # type: ignore[arg-type]
     client = TestClient(app)
     decodes.clear()
@@ -139,3 +149,6 @@ def test_the_list_routes_decode_no_unrelated_case(decodes: list[str]):
     reply = client.get("/v1/queue", headers={"Authorization": f"Bearer {staff}"})
     assert reply.status_code == 200 and reply.json()["count"] == 100
     assert decodes == []  # the queue reads its index entries, no case record
+    # Each listed case's parties are named for their access logs, from the index too.
+    assert len(logged) == 100 and all(len(entry["holders"]) == 2 for entry in logged)
+    assert all("holders" not in c for c in reply.json()["cases"])  # and not shown

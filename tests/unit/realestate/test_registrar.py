@@ -6,6 +6,7 @@ re-check, title changes and withdrawal, through its commands and its agent on
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from govshare.common.v1 import types_pb2 as common
@@ -322,3 +323,49 @@ def replace_name(actor: common.Actor, name: str) -> common.Actor:
     other.CopyFrom(actor)
     other.person_name = name
     return other
+
+
+# --- the shared queue read, and the rectification of a bad rating -------------------------
+
+
+async def test_listing_the_queue_logs_a_use_of_each_listed_cases_parties(runtime, registrar):
+    await registrar.file(e.applied())
+    listed = list(registrar.store.open_entries(lambda _: True))
+    await registrar.record_queue_read(listed, e.STAFF, cases.REALESTATE, by=attributed())
+    (used,) = runtime.published(ev.DataUseRecorded)
+    assert (used.use, used.case_id, used.unit_code) == ("queue-read", e.CASE, e.UNIT)
+    assert list(used.holder_ids) == [e.SELLER.id, e.BUYER.id]
+    assert used.used_by == e.STAFF and used.purpose and "个人信息保护法" in used.legal_basis
+    env, _ = runtime.records()[-1]
+    assert env.actor == "person:王窗口" and env.purpose == "queue-read"
+    # An entry indexed before entries named their parties is looked up in its case.
+    old = [{k: v for k, v in entry.items() if k != "holders"} for entry in listed]
+    await registrar.record_queue_read(old, e.STAFF, cases.REALESTATE)
+    assert list(runtime.published(ev.DataUseRecorded)[-1].holder_ids) == [e.SELLER.id, e.BUYER.id]
+
+
+async def test_a_bad_rating_is_rectified_followed_up_and_counted_late_meanwhile(runtime, registrar):
+    await confirmed(registrar)
+    await runtime.deliver(e.tax(t.TAX_STAGE_ASSESSED, 40), subject=e.UNIT)
+    await paid(runtime)
+    case = await registrar.evaluate(
+        case_of(registrar), "seller", "very-dissatisfied", "窗口不耐烦", e.citizen(e.SELLER)
+    )
+    (rf_id,) = case.rectifications
+    (item,) = registrar.store.open_rectifications(lambda county: county == e.UNIT[:6])
+    assert item["rectification_id"] == rf_id and item["case_id"] == e.CASE
+    assert registrar.count_late_rectifications() == {}
+    runtime.clock.advance(timedelta(days=30))  # past the 15 working days
+    assert registrar.count_late_rectifications() == {"rectification": 1}
+
+    case = await registrar.complete_rectification(case, rf_id, "约谈窗口人员", e.STAFF)
+    assert case.rectifications[rf_id]["completed_at"]
+    assert registrar.count_late_rectifications() == {}  # the follow-up is not yet due
+    runtime.clock.advance(timedelta(days=10))
+    assert registrar.count_late_rectifications() == {"follow_up": 1}
+    case = await registrar.follow_up(case, rf_id, False, "仍不满意", e.STAFF)
+    assert runtime.the(ev.CaseRectificationFollowedUp).party_satisfied is False
+    assert list(registrar.store.open_rectifications(lambda _: True)) == []
+    assert registrar.count_late_rectifications() == {}
+    with pytest.raises(DomainError):
+        await registrar.follow_up(case, rf_id, True, "again", e.STAFF)

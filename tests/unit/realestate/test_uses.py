@@ -1,5 +1,6 @@
-"""A staff read of a case or a unit's history is a use of the data of its parties, each
-logged with the purpose and legal basis of data/data_uses.json (issue 15, item 4)."""
+"""A staff read of a case, a unit's history or the shared queue is a use of the data of
+its parties, each logged with the purpose and legal basis of data/data_uses.json (issue
+15, item 4)."""
 
 from govshare.common.v1 import types_pb2 as common
 
@@ -18,6 +19,6 @@ def test_the_subjects_of_a_case_are_its_parties_and_the_declared_spouse_once_eac
 
 def test_every_read_has_a_purpose_and_a_legal_basis():
     known = uses.load()
-    assert set(known) == {uses.CASE_READ, uses.UNIT_HISTORY_READ}
+    assert set(known) == {uses.CASE_READ, uses.UNIT_HISTORY_READ, uses.QUEUE_READ}
     for use in known.values():
         assert use.purpose and "个人信息保护法" in use.legal_basis and use.described

@@ -17,7 +17,9 @@ from govshare.tax.v1 import events_pb2 as ev
 from govshare.tax.v1 import types_pb2 as tax_types
 
 from services.kit.clock import timestamp
+from services.kit.registry import events_of_topic
 from services.tax import assessments, engine, ledger, payments, rules
+from services.tax import office as office_module
 from services.tax.office import TaxOffice
 from services.tax.payments import TaxCase
 from tests.unit.fakes import FakeRuntime
@@ -311,3 +313,15 @@ async def test_a_statement_that_matches_the_ledger_reconciles(runtime, office):
     result = office.reconciliation("ST-devbank-1")
     assert result is not None
     assert (result["entries"], result["matched"], result["balanced"]) == (1, 1, True)
+
+
+@pytest.mark.parametrize(
+    ("topic", "table"),
+    [
+        ("realestate.v1.events", office_module.TRANSFER_EVENTS),
+        ("tax.v1.events", office_module.TAX_EVENTS),
+        ("payments.v1.events", office_module.CHANNEL_EVENTS),
+    ],
+)
+def test_every_event_type_of_a_consumed_topic_is_handled_or_ignored(topic, table):
+    assert table.covers(t.message_class for t in events_of_topic(topic)) == []

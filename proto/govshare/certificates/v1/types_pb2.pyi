@@ -72,6 +72,7 @@ class DataUse(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DATA_USE_CASE_READ: _ClassVar[DataUse]
     DATA_USE_UNIT_HISTORY_READ: _ClassVar[DataUse]
     DATA_USE_TRANSFER_ASSESSED: _ClassVar[DataUse]
+    DATA_USE_QUEUE_READ: _ClassVar[DataUse]
 CERTIFICATE_STATUS_UNSPECIFIED: CertificateStatus
 CERTIFICATE_STATUS_ACTIVE: CertificateStatus
 CERTIFICATE_STATUS_SUSPENDED: CertificateStatus
@@ -109,6 +110,7 @@ DATA_USE_DOSSIER_LISTED: DataUse
 DATA_USE_CASE_READ: DataUse
 DATA_USE_UNIT_HISTORY_READ: DataUse
 DATA_USE_TRANSFER_ASSESSED: DataUse
+DATA_USE_QUEUE_READ: DataUse
 
 class Certificate(_message.Message):
     __slots__ = ("id", "type_code", "type_name", "holder", "issuer_uscc", "issuer_name", "serial", "version", "valid_from", "valid_until", "issued_at", "supersedes_id", "fields", "status", "signature")

@@ -248,6 +248,42 @@ class CaseRectificationOpened(_message.Message):
     opened_at: _timestamp_pb2.Timestamp
     def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., rectification_id: _Optional[str] = ..., grade: _Optional[_Union[_types_pb2_1.EvaluationGrade, str]] = ..., comment: _Optional[str] = ..., due_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class CaseRectificationCompleted(_message.Message):
+    __slots__ = ("unit_code", "case_id", "rectification_id", "action", "completed_by", "follow_up_due_date", "completed_at")
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    RECTIFICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_BY_FIELD_NUMBER: _ClassVar[int]
+    FOLLOW_UP_DUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_AT_FIELD_NUMBER: _ClassVar[int]
+    unit_code: str
+    case_id: str
+    rectification_id: str
+    action: str
+    completed_by: _types_pb2.Actor
+    follow_up_due_date: _types_pb2.Date
+    completed_at: _timestamp_pb2.Timestamp
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., rectification_id: _Optional[str] = ..., action: _Optional[str] = ..., completed_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., follow_up_due_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., completed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CaseRectificationFollowedUp(_message.Message):
+    __slots__ = ("unit_code", "case_id", "rectification_id", "party_satisfied", "note", "followed_up_by", "followed_up_at")
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    RECTIFICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PARTY_SATISFIED_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    FOLLOWED_UP_BY_FIELD_NUMBER: _ClassVar[int]
+    FOLLOWED_UP_AT_FIELD_NUMBER: _ClassVar[int]
+    unit_code: str
+    case_id: str
+    rectification_id: str
+    party_satisfied: bool
+    note: str
+    followed_up_by: _types_pb2.Actor
+    followed_up_at: _timestamp_pb2.Timestamp
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., rectification_id: _Optional[str] = ..., party_satisfied: _Optional[bool] = ..., note: _Optional[str] = ..., followed_up_by: _Optional[_Union[_types_pb2.Actor, _Mapping]] = ..., followed_up_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class DataUseRecorded(_message.Message):
     __slots__ = ("unit_code", "case_id", "holder_ids", "user", "used_by", "use", "purpose", "legal_basis", "data_described", "occurred_at")
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]

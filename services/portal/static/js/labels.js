@@ -154,6 +154,11 @@ export const CASE_STEPS = {
   tax_cancelled: "缴款单作废",
   registered: "登簿完成",
   certificate_issued: "签发电子证照",
+  manual_assessment_required: "转税务人工核定",
+  evaluated: "服务评价",
+  rectification_opened: "启动整改",
+  rectified: "整改完成",
+  followed_up: "整改回访",
 };
 export const CHECKS = {
   SELLER_HOLDS_CERTIFICATE: "卖方持有现行不动产权证书",
@@ -215,6 +220,7 @@ export const DATA_USES = {
   DATA_USE_CASE_READ: "窗口人员查阅二手房转移登记办件",
   DATA_USE_UNIT_HISTORY_READ: "查阅不动产单元历史（一码关联）",
   DATA_USE_TRANSFER_ASSESSED: "税务机关核定二手房转移登记税费",
+  DATA_USE_QUEUE_READ: "窗口人员查看一窗办事共享队列（在办案件）",
 };
 
 export function label(table, key, fallback = key) {

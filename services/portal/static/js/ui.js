@@ -180,6 +180,7 @@ const PAGES = {
   estate: [
     ["index.html", "首页"],
     ["staff-queue.html", "共享队列"],
+    ["staff-tax.html", "人工核定"],
   ],
   power: [
     ["index.html", "首页"],

@@ -1,9 +1,27 @@
-// Pieces several pages show: power evidence and steps, case progress, the tax bill.
+// Pieces several pages show: power evidence and steps, case progress, the tax bill, the
+// rating form (好差评).
 import {
-  CALCULATIONS, CASE_STEPS, CHECKS, DEPARTMENTS, EVIDENCE_STATUS, LINE_KINDS, POWER_EVENTS,
-  POWER_STATUS, STAGE_ORDER, STAGES, STEP_STATE, label,
+  CALCULATIONS, CASE_STEPS, CHECKS, DEPARTMENTS, EVIDENCE_STATUS, GRADES, LINE_KINDS,
+  POWER_EVENTS, POWER_STATUS, STAGE_ORDER, STAGES, STEP_STATE, label,
 } from "./labels.js";
-import { chip, fmtArea, fmtDuration, fmtFen, fmtRate, fmtTime, h } from "./ui.js";
+import { $, busy, chip, fmtArea, fmtDuration, fmtFen, fmtRate, fmtTime, h } from "./ui.js";
+
+// --- rating (好差评) ---------------------------------------------------------------------
+
+// The five grades and a comment; `send(grade, comment)` posts them (errors go to `out`).
+export function ratingForm(question, out, send) {
+  const form = h("form", { id: "rate-form", novalidate: true },
+    h("fieldset", {}, h("legend", {}, question),
+      GRADES.map(([code, text], i) => h("label", { class: "inline" }, h("input", { type: "radio", name: "grade", value: code, id: `grade-${code}`, checked: i === 0 }), text))),
+    h("div", { class: "field" }, h("label", { for: "comment" }, "意见", h("span", { class: "hint" }, "（选填，500 字以内）")), h("textarea", { id: "comment", maxlength: 500 })),
+    h("div", { class: "actions" }, h("button", { type: "submit", id: "rate" }, "提交评价")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const grade = form.querySelector("input[name=grade]:checked").value;
+    busy($("#rate", form), out, () => send(grade, $("#comment", form).value.trim()));
+  });
+  return h("section", { class: "card", id: "evaluation" }, h("h2", {}, "服务评价（好差评）"), form);
+}
 
 // --- power ----------------------------------------------------------------------------
 

@@ -3,9 +3,9 @@
 // cashier page (a bank's page; `make up` runs a development one), which sends them back
 // here: the bill clears only when the channel confirms the money, never on our word.
 import * as api from "../api.js";
-import { BILL_STATUS, ORDER_STATUS } from "../labels.js";
+import { BILL_STATUS, GRADES, ORDER_STATUS } from "../labels.js";
 import { $, busy, chip, errorNotice, facts, fmtFen, frame, guard, h, notice, param, replace } from "../ui.js";
-import { bill, caseFacts, caseTimeline, findings, stage, stageStepper, waiting } from "../views.js";
+import { bill, caseFacts, caseTimeline, findings, ratingForm, stage, stageStepper, waiting } from "../views.js";
 
 const main = $("#main");
 frame("过户案件");
@@ -20,6 +20,7 @@ if (me) {
   replace(main, h("p", {}, h("a", { href: me.kind === "staff" ? "staff-queue.html" : "transfer.html" }, "← 返回")), result, view);
   let last = "";
   let timer = null;
+  let stageNow = "";
 
   const load = async () => {
     let c;
@@ -36,6 +37,7 @@ if (me) {
     const print = JSON.stringify([c.stage, c.timeline.length, c.assessment_id, b && b.status, orders, c.claimed_by]);
     if (print === last) return;
     last = print;
+    stageNow = c.stage;
     if (!OPEN.includes(c.stage)) clearInterval(timer);
     render(c, b);
   };
@@ -126,6 +128,54 @@ if (me) {
     return null;
   }
 
+  // 好差评: each party rates the completed case once; a bad grade opens a rectification.
+  function rating(c) {
+    const role = myRole(c);
+    if (c.stage !== "completed" || !role) return null;
+    const mine = c.evaluations[role];
+    if (mine) {
+      const grade = GRADES.find(([code]) => code.replace(/-/g, "_") === mine.grade);
+      const fixing = Object.entries(c.rectifications).find(([id]) => id.endsWith(`-${role}`));
+      const item = fixing ? fixing[1] : null;
+      return h("section", { class: "card", id: "evaluation" }, h("h2", {}, "服务评价"),
+        h("p", {}, "您的评价：", h("strong", { id: "my-grade" }, grade ? grade[1] : mine.grade), mine.comment ? `（${mine.comment}）` : ""),
+        item && item.followed_up_at ? notice("ok", `整改已完成并已回访（${item.action}）。`)
+          : item && item.completed_at ? notice("info", `整改已完成：${item.action}。工作人员将在 ${item.follow_up_due_date} 前回访您。`)
+          : item ? notice("info", `已启动整改（编号 ${fixing[0]}），${item.due_date} 前完成。`) : null);
+    }
+    return ratingForm("您对本次二手房过户服务满意吗？", result, async (grade, comment) => {
+      await api.post("realestate", `${path}/evaluation`, { grade, comment });
+      replace(result, notice("ok", "感谢您的评价！"));
+      last = "";
+      await load();
+    });
+  }
+
+  // Window staff close the loop of a bad grade: complete the rectification, then follow up
+  // with the party (回访).
+  function rectifying(c) {
+    const open = Object.entries(c.rectifications).filter(([, r]) => !r.followed_up_at);
+    if (me.kind !== "staff" || !me.roles.includes("window") || !open.length) return null;
+    return h("section", { class: "card", id: "rectifications" }, h("h2", {}, "整改"), open.map(([id, r]) => {
+      const url = `${path}/rectifications/${encodeURIComponent(id)}`;
+      const text = h("textarea", { class: "rectification-text", maxlength: 500, "aria-label": r.completed_at ? "回访情况" : "整改措施" });
+      const satisfied = h("input", { type: "checkbox", class: "party-satisfied" });
+      const button = h("button", { type: "button", class: "rectify" }, r.completed_at ? "记录回访" : "整改完成");
+      button.addEventListener("click", () => busy(button, result, async () => {
+        const body = r.completed_at ? { party_satisfied: satisfied.checked, note: text.value.trim() } : { action: text.value.trim() };
+        await api.post("realestate", `${url}/${r.completed_at ? "follow-up" : "completion"}`, body);
+        replace(result, notice("ok", r.completed_at ? `已记录回访（${id}）。` : `整改已完成（${id}），请在期限内回访。`));
+        last = "";
+        await load();
+      }));
+      return h("div", { class: "rectification", dataset: { rectification: id } },
+        h("p", {}, h("code", {}, id), `：${r.comment || "（无意见）"} · `, r.completed_at ? `整改措施：${r.action}；回访期限 ${r.follow_up_due_date}` : `整改期限 ${r.due_date}`),
+        h("div", { class: "field" }, h("label", {}, r.completed_at ? "回访情况" : "整改措施"), text),
+        r.completed_at ? h("label", { class: "inline" }, satisfied, "当事人认可整改") : null,
+        h("div", { class: "actions" }, button));
+    }));
+  }
+
   function render(c, b) {
     replace(view,
       h("h1", {}, "二手房转移登记 ", stage(c.stage)),
@@ -139,10 +189,13 @@ if (me) {
         c.claimed_by ? ["认领人", `${c.claimed_by.staff}（${c.claimed_by.department === "tax" ? "税务局" : "不动产登记中心"}）`] : null])),
       findings(c),
       payment(c, b),
+      rating(c),
+      rectifying(c),
       h("section", { class: "card" }, h("h2", {}, "办理记录"), caseTimeline(c)),
     );
   }
 
   await load();
-  timer = setInterval(load, 2000);
+  // A closed case changes no more, but for its rating: polling would redraw a form being filled.
+  if (OPEN.includes(stageNow)) timer = setInterval(load, 2000);
 }

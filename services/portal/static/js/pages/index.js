@@ -159,7 +159,10 @@ function home(p) {
       ["certificates.html", "我的证照", "查看、下载、核验电子证照"],
       ["access-log.html", "用数记录", "谁在何时、为何使用了我的数据"],
     ],
-    estate: [["staff-queue.html", "共享队列", "不动产与税务共用的窗口队列：认领、审核"]],
+    estate: [
+      ["staff-queue.html", "共享队列", "不动产与税务共用的窗口队列：认领、审核"],
+      ["staff-tax.html", "人工核定", "系统无法自动计算税费的案件：税务窗口人员逐项核定"],
+    ],
     power: [["staff-power.html", "供电环节", "推进本辖区办电申请的各个环节"]],
     none: [],
   }[who];

@@ -85,6 +85,9 @@ function render() {
     } else if (c.claimed_by) {
       parts.push(h("p", { class: "muted" }, `已由 ${c.claimed_by.staff} 认领`));
     }
+    if (c.tax === "manual_pending" && me.department === "tax") {
+      parts.push(h("a", { class: "button manual-link", href: `staff-tax.html?case=${encodeURIComponent(c.case_id)}` }, "人工核定税费"));
+    }
     return h("section", { class: "card queue-item", dataset: { case: c.case_id, stage: c.stage } },
       h("h3", {}, h("a", { href: `case.html?id=${encodeURIComponent(c.case_id)}` }, c.case_id), " ", stage(c.stage)),
       h("p", {}, "等待：", h("strong", {}, DEPARTMENTS[c.waiting_on] || c.waiting_on),

@@ -1,8 +1,7 @@
 // Track applications and cases step by step, like a parcel; rate a connected application.
 import * as api from "../api.js";
-import { GRADES } from "../labels.js";
-import { $, busy, errorNotice, facts, fmtTime, fmtWatts, frame, guard, h, notice, param, replace } from "../ui.js";
-import { evidence, powerEvents, powerStatus, stage, stageStepper, steps, waiting } from "../views.js";
+import { $, errorNotice, facts, fmtTime, fmtWatts, frame, guard, h, notice, param, replace } from "../ui.js";
+import { evidence, powerEvents, powerStatus, ratingForm, stage, stageStepper, steps, waiting } from "../views.js";
 
 const main = $("#main");
 frame("办件进度");
@@ -59,22 +58,12 @@ async function one(appId) {
         app.rectification ? notice("info", `已启动整改（编号 ${app.rectification.rectification_id}），${app.rectification.due_date} 前完成。`) : null);
     }
     if (app.status !== "connected" || me.kind === "staff") return null;
-    const form = h("form", { id: "rate-form", novalidate: true },
-      h("fieldset", {}, h("legend", {}, "您对本次办电服务满意吗？"),
-        GRADES.map(([code, text], i) => h("label", { class: "inline" }, h("input", { type: "radio", name: "grade", value: code, id: `grade-${code}`, checked: i === 0 }), text))),
-      h("div", { class: "field" }, h("label", { for: "comment" }, "意见", h("span", { class: "hint" }, "（选填，500 字以内）")), h("textarea", { id: "comment", maxlength: 500 })),
-      h("div", { class: "actions" }, h("button", { type: "submit", id: "rate" }, "提交评价")));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      await busy($("#rate", form), rateOut, async () => {
-        const grade = form.querySelector("input[name=grade]:checked").value;
-        await api.post("power", `${path}/evaluation`, { grade, comment: $("#comment", form).value.trim() });
-        replace(rateOut, notice("ok", "感谢您的评价！"));
-        last = "";
-        await load();
-      });
+    return ratingForm("您对本次办电服务满意吗？", rateOut, async (grade, comment) => {
+      await api.post("power", `${path}/evaluation`, { grade, comment });
+      replace(rateOut, notice("ok", "感谢您的评价！"));
+      last = "";
+      await load();
     });
-    return h("section", { class: "card", id: "evaluation" }, h("h2", {}, "服务评价（好差评）"), form);
   }
 
   await load();

@@ -1,0 +1,297 @@
+"""Requests reach the worker that holds their state, whichever worker they arrive at.
+
+A service of N workers keeps each key's state on the worker that owns the key's
+partition (services/kit/ownership.py). A client (the portal, a department system, a
+load balancer in front of the workers) may call any of them; this middleware sends
+each request where it can be answered right:
+
+- a route that names its key (`/v1/applications/{application_id}` and everything below
+  it) is forwarded, method, headers, token and body unchanged, to the key's owner;
+- a route that lists across keys (a holder's applications: an index kept per
+  partition) asks every member for its part and merges the lists;
+- a command that creates a key raises `Elsewhere` when the key it computed (from a
+  client's request id) belongs to another worker, and the request goes there.
+
+A forwarded request carries `X-Govshare-Forwarded`, so it is forwarded at most once:
+the receiver answers it itself, or with 503 and Retry-After when, after a rebalance,
+it no longer owns the key. While a partition has no owner the answer is the same 503.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from starlette.routing import compile_path
+
+from services.kit import problems
+from services.kit.asgi import App, Message, Receive, Scope, Send
+from services.kit.ownership import Member, Ownership
+
+HOP_HEADER = "x-govshare-forwarded"
+RETRY_AFTER_S = 1
+FORWARD_TIMEOUT_S = 15.0
+# Hop-by-hop and length headers: httpx and the ASGI server set their own.
+_NOT_FORWARDED = frozenset({"host", "content-length", "connection", "transfer-encoding"})
+
+
+class Elsewhere(Exception):
+    """Raised by a command whose key another worker owns (or nobody, mid-rebalance)."""
+
+    def __init__(self, owner: Member | None) -> None:
+        super().__init__(f"owned by {owner.url if owner else 'nobody yet'}")
+        self.owner = owner
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A route whose path names the key its state lives under; `path` is a template
+    (`/v1/applications/{application_id}`) and covers the paths below it too."""
+
+    path: str
+    param: str
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """A list across keys: every member answers for its partitions and the lists under
+    `field` are merged, ordered by the item member `order_by` (descending with
+    `newest_first`) and cut to the `limit` query parameter (`default_limit` without
+    one), as the route itself orders and cuts its own part."""
+
+    path: str
+    field: str
+    order_by: str | None = None
+    newest_first: bool = False
+    default_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Found:
+    """A read by a key that does not tell its partition (a certificate id): answered
+    here, or else by the first member that does not answer 404."""
+
+    path: str
+
+
+@dataclass
+class _Captured:
+    status: int = 500
+    headers: list[tuple[bytes, bytes]] | None = None
+    body: bytes = b""
+
+
+class Forwarding:
+    """Plain ASGI middleware (see services/kit/asgi.py for why not BaseHTTPMiddleware)."""
+
+    def __init__(
+        self,
+        app: App,
+        *,
+        ownership: Callable[[], Ownership | None],
+        keyed: Sequence[Keyed] = (),
+        gathered: Sequence[Gathered] = (),
+        found: Sequence[Found] = (),
+    ) -> None:
+        self.app = app
+        self.ownership = ownership
+        self.keyed = [(compile_path(k.path + "{_rest:path}")[0], k) for k in keyed]
+        self.gathered = [(compile_path(g.path)[0], g) for g in gathered]
+        self.found = [compile_path(f.path)[0] for f in found]
+        self._client: httpx.AsyncClient | None = None
+
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=FORWARD_TIMEOUT_S)
+        return self._client
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ownership = self.ownership()
+        if scope["type"] != "http" or ownership is None:
+            await self.app(scope, receive, send)
+            return
+        forwarded = _header(scope, HOP_HEADER) is not None
+        path: str = scope["path"]
+        for pattern, keyed in self.keyed:
+            match = pattern.match(path)
+            if match:
+                await self._keyed(scope, receive, send, ownership, match[keyed.param], forwarded)
+                return
+        body = await _read_body(receive)
+        if not forwarded:
+            for pattern, gathered in self.gathered:
+                if pattern.fullmatch(path):
+                    await self._gathered(scope, body, send, ownership, gathered)
+                    return
+            if any(pattern.fullmatch(path) for pattern in self.found):
+                await self._found(scope, body, send, ownership)
+                return
+        try:
+            await self.app(scope, _replay(body), send)
+        except Elsewhere as elsewhere:
+            if forwarded or elsewhere.owner is None:
+                await _unavailable(scope, send, "the key's partition is moving between workers")
+            else:
+                await self._forward(scope, body, send, elsewhere.owner)
+
+    async def _keyed(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        ownership: Ownership,
+        key: str,
+        forwarded: bool,
+    ) -> None:
+        owner = ownership.owner(key)
+        if owner is not None and owner == ownership.me():
+            await self.app(scope, receive, send)
+        elif owner is None or forwarded:
+            await _unavailable(scope, send, "the key's partition is moving between workers")
+        else:
+            await self._forward(scope, await _read_body(receive), send, owner)
+
+    async def _forward(self, scope: Scope, body: bytes, send: Send, owner: Member) -> None:
+        try:
+            status, headers, content = await self._ask(scope, body, owner)
+        except httpx.HTTPError as error:
+            await _unavailable(scope, send, f"the owning worker did not answer ({error!r})")
+            return
+        await _respond(send, status, headers, content)
+
+    async def _ask(
+        self, scope: Scope, body: bytes, member: Member
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        headers = [
+            (k.decode("latin-1"), v.decode("latin-1"))
+            for k, v in scope["headers"]
+            if k.decode("latin-1").lower() not in _NOT_FORWARDED
+        ]
+        headers.append((HOP_HEADER, "1"))
+        query = scope.get("query_string", b"").decode("latin-1")
+        url = member.http + scope["path"] + (f"?{query}" if query else "")
+        reply = await self.client().request(scope["method"], url, content=body, headers=headers)
+        passed = [
+            (k.encode("latin-1"), v.encode("latin-1"))
+            for k, v in reply.headers.items()
+            if k.lower() not in _NOT_FORWARDED and k.lower() != "content-encoding"
+        ]
+        return reply.status_code, passed, reply.content
+
+    async def _gathered(
+        self, scope: Scope, body: bytes, send: Send, ownership: Ownership, gathered: Gathered
+    ) -> None:
+        here = _Captured()
+        await self.app(scope, _replay(body), _capture(here))
+        others = ownership.others()
+        if here.status != 200 or not others:
+            await _respond(send, here.status, _without_length(here.headers), here.body)
+            return
+        try:
+            answers = await asyncio.gather(*(self._ask(scope, body, m) for m in others))
+        except httpx.HTTPError as error:
+            await _unavailable(scope, send, f"a worker did not answer ({error!r})")
+            return
+        failed = [status for status, _, _ in answers if status != 200]
+        if failed:
+            await _unavailable(scope, send, f"a worker answered {failed[0]}")
+            return
+        merged = json.loads(here.body)
+        items: list[Any] = list(merged.get(gathered.field) or [])
+        for _, _, content in answers:
+            items += json.loads(content).get(gathered.field) or []
+        if gathered.order_by:
+            by = gathered.order_by
+            items.sort(key=lambda item: item.get(by) or "", reverse=gathered.newest_first)
+        limit = _query_int(scope, "limit") or gathered.default_limit
+        merged[gathered.field] = items[:limit] if limit else items
+        content = json.dumps(merged, ensure_ascii=False).encode()
+        await _respond(send, 200, _without_length(here.headers), content)
+
+    async def _found(self, scope: Scope, body: bytes, send: Send, ownership: Ownership) -> None:
+        here = _Captured()
+        await self.app(scope, _replay(body), _capture(here))
+        if here.status == 404:
+            for member in ownership.others():
+                try:
+                    status, headers, content = await self._ask(scope, body, member)
+                except httpx.HTTPError as error:
+                    await _unavailable(scope, send, f"a worker did not answer ({error!r})")
+                    return
+                if status != 404:
+                    await _respond(send, status, headers, content)
+                    return
+        await _respond(send, here.status, _without_length(here.headers), here.body)
+
+
+def _query_int(scope: Scope, name: str) -> int | None:
+    for pair in scope.get("query_string", b"").decode("latin-1").split("&"):
+        key, _, value = pair.partition("=")
+        if key == name and value.isdigit():
+            return int(value)
+    return None
+
+
+def _header(scope: Scope, name: str) -> str | None:
+    wanted = name.encode("latin-1")
+    for key, value in scope["headers"]:
+        if key.lower() == wanted:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # the client went away
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            await asyncio.Event().wait()  # like a client that sends nothing more
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+def _capture(into: _Captured) -> Send:
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            into.status = message["status"]
+            into.headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            into.body += message.get("body", b"")
+
+    return send
+
+
+def _without_length(headers: list[tuple[bytes, bytes]] | None) -> list[tuple[bytes, bytes]]:
+    return [(k, v) for k, v in headers or [] if k.lower() != b"content-length"]
+
+
+async def _respond(
+    send: Send, status: int, headers: list[tuple[bytes, bytes]], content: bytes
+) -> None:
+    headers = [*_without_length(headers), (b"content-length", str(len(content)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
+
+
+async def _unavailable(scope: Scope, send: Send, reason: str) -> None:
+    refusal = problems.answer(503, "service", reason, headers={"Retry-After": str(RETRY_AFTER_S)})
+    await refusal(scope, _replay(b""), send)
