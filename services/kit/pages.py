@@ -17,7 +17,7 @@ import binascii
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Annotated, Final, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
@@ -105,3 +105,14 @@ PageQuery = Annotated[Paging, Depends(query())]
 def sort_key(*parts: str | int | None) -> Key:
     """A sort key from parts that may be missing (None sorts first, as "")."""
     return tuple("" if p is None else p for p in parts)
+
+
+def by(*fields: str) -> Callable[[dict[str, Any]], Key]:
+    """The sort key of an answer's item: its members `fields` (the last one its id). The
+    route pages with it and kit/forwarding.py merges the workers' pages with it, so both
+    agree on the order and on what a cursor means."""
+
+    def key(item: dict[str, Any]) -> Key:
+        return sort_key(*(item.get(f) for f in fields))
+
+    return key

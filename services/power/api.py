@@ -158,8 +158,9 @@ def _who(principal: Principal, app: Application) -> common.Actor:
     return actors.applicant_actor(principal, app.applicant)
 
 
-def _newest(app: Application) -> pages.Key:
-    return (int(app.submitted_at.timestamp() * 1_000_000), app.id)
+# How the lists page (and kit/forwarding.py merges the workers' pages): by these members.
+BY_SUBMISSION = ("submitted_at", "application_id")
+BY_DUE_DATE = ("due_date", "application_id")
 
 
 @router.get(
@@ -233,12 +234,12 @@ async def apply(
     summary="My applications, newest first",
 )
 async def mine(principal: Applicant, registry: Reg, paging: Paged) -> dict[str, Any]:
-    apps, cursor = paging.take(registry.of_holder(principal.subject), _newest, newest_first=True)
     now = registry.now()
-    return {
-        "applications": [views.application(a, registry.catalog, now) for a in apps],
-        "next_cursor": cursor,
-    }
+    shown = [
+        views.application(a, registry.catalog, now) for a in registry.of_holder(principal.subject)
+    ]
+    page, cursor = paging.take(shown, pages.by(*BY_SUBMISSION), newest_first=True)
+    return {"applications": page, "next_cursor": cursor}
 
 
 @router.get(
@@ -381,7 +382,7 @@ async def rectifications(
         for a in registry.listed(principal.covers_region, {listing.RECTIFYING})
     ]
     picked = [i for i in items if not overdue or i["overdue"]]
-    shown, cursor = paging.take(picked, lambda i: (i["due_date"], i["application_id"]))
+    shown, cursor = paging.take(picked, pages.by(*BY_DUE_DATE))
     return {"rectifications": shown, "next_cursor": cursor}
 
 
@@ -401,16 +402,12 @@ async def queue(
     now = registry.now()
     wanted = None if status is None else {status}
     shown = (
-        (a, views.application(a, registry.catalog, now))
+        views.application(a, registry.catalog, now)
         for a in registry.listed(principal.covers_region, wanted)  # the division index
     )
-    picked = [(a, v) for a, v in shown if not overdue or any(s.get("overdue") for s in v["steps"])]
-    page, cursor = paging.take(picked, lambda p: _newest(p[0]))
-    return {
-        "applications": [v for _, v in page],
-        "open_statuses": sorted(OPEN),
-        "next_cursor": cursor,
-    }
+    picked = [v for v in shown if not overdue or any(s.get("overdue") for s in v["steps"])]
+    page, cursor = paging.take(picked, pages.by(*BY_SUBMISSION))
+    return {"applications": page, "open_statuses": sorted(OPEN), "next_cursor": cursor}
 
 
 @router.get(

@@ -51,8 +51,8 @@ def build(settings: Settings | None = None, power: PowerSettings | None = None) 
     runtime.forward_by_key(
         Keyed("/v1/applications/{application_id}", "application_id"),
         Keyed("/v1/preparations/{parcel_code}", "parcel_code"),
-        Gathered("/v1/me/applications", "applications", "submitted_at", newest_first=True),
-        Gathered("/v1/staff/applications", "applications", "submitted_at", default_limit=100),
-        Gathered("/v1/staff/rectifications", "rectifications", "due_date"),
+        Gathered("/v1/me/applications", "applications", api.BY_SUBMISSION, newest_first=True),
+        Gathered("/v1/staff/applications", "applications", api.BY_SUBMISSION),
+        Gathered("/v1/staff/rectifications", "rectifications", api.BY_DUE_DATE),
     )
     return runtime
