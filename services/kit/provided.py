@@ -23,6 +23,12 @@ def provide(app: FastAPI, *objects: object) -> None:
     app.state.provided = found
 
 
+def provide_as(app: FastAPI, cls: type, obj: object) -> None:
+    """Make `obj` what `app`'s routes get when they ask for `cls` (a test's stand-in)."""
+    provide(app)
+    app.state.provided[cls] = obj
+
+
 def provided(cls: type[T]) -> Callable[[Request], T]:
     """A dependency answering the object of class `cls` (or a subclass) `provide` gave."""
 

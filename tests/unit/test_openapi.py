@@ -22,6 +22,12 @@ PAGED = {
     },
     "tax": {("get", "/v1/manual-assessments"), ("get", "/v1/reconciliations")},
     "certificates": {("get", "/v1/me/certificates"), ("get", "/v1/me/access-log")},
+    "realestate": {
+        ("get", "/v1/me/cases"),
+        ("get", "/v1/queue"),
+        ("get", "/v1/rectifications"),
+        ("get", "/v1/units/{code}/history"),
+    },
     "devbank": set(),
 }
 SERVICES = tuple(PAGED)

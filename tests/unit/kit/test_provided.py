@@ -8,7 +8,7 @@ import pytest
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.testclient import TestClient
 
-from services.kit.provided import provide, provided
+from services.kit.provided import provide, provide_as, provided
 
 
 class Office:
@@ -59,3 +59,10 @@ def test_each_app_has_its_own_objects():
 def test_a_missing_object_is_a_wiring_error_not_a_silent_none():
     with pytest.raises(LookupError, match="Clerk"):
         _client(Office()).get("/clerk")
+
+
+def test_a_stand_in_of_another_class_answers_where_it_is_asked_for():
+    app = FastAPI()
+    provide_as(app, Office, type("StandIn", (), {"name": "stand-in"})())
+    app.include_router(router)
+    assert TestClient(app).get("/office").json() == {"office": "stand-in"}
