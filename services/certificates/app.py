@@ -21,6 +21,7 @@ from services.kit.consumer import Accepted, Rejected
 from services.kit.envelope import Envelope
 from services.kit.forwarding import Found, Gathered
 from services.kit.grpc_forwarding import Anywhere, ByKey
+from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
 
@@ -211,7 +212,8 @@ def build(settings: Settings | None = None) -> ServiceRuntime:
             await registry.expire_access_log(owned, time.time())
 
     runtime.add_grpc(register)
-    runtime.api.include_router(api.router(registry))
+    provide(runtime.api, registry)
+    runtime.api.include_router(api.router)
     forward_to_holders(runtime, registry)
     return runtime
 

@@ -16,17 +16,19 @@ import html
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from google.protobuf.message import Message
+from pydantic import BaseModel, Field
 
 from services.devbank.bank import CHANNEL, CHINA, OPEN, PAID, SOURCE, Book, Order
 from services.kit import logs, serving
 from services.kit.envelope import EnvelopeError, decode, make_envelope, to_record
+from services.kit.provided import provide, provided
 from services.kit.settings import Settings, load_settings
 from services.kit.waiters import derived_id
 
@@ -162,6 +164,113 @@ def _fen(amount: int) -> str:
     return f"¥{amount // 100:,}.{amount % 100:02d}"
 
 
+class Liveness(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    ready: bool
+
+
+class OrderActed(BaseModel):
+    order_id: str
+    status: str
+    transaction_id: str
+    channel: str
+
+
+class StatementIssued(BaseModel):
+    statement_id: str
+    entries: int = Field(description="how many settlements and refunds it lists")
+
+
+router = APIRouter()
+Bank = Annotated[Channel, Depends(provided(Channel))]
+
+
+@router.get("/healthz")
+async def healthz() -> Liveness:
+    return Liveness(status="ok")
+
+
+@router.get("/readyz")
+async def readyz(response: Response, channel: Bank) -> Readiness:
+    response.status_code = 200 if channel.ready else 503
+    return Readiness(ready=channel.ready)
+
+
+@router.get("/orders/{order_id}", response_class=HTMLResponse)
+async def cashier(order_id: str, request: Request, channel: Bank) -> HTMLResponse:
+    order = await channel.order(order_id, wait_s=2.0)
+    back = _return_url(request.query_params.get("return", ""))
+    if order is None:  # tax's order event has not reached the channel yet
+        return _page("正在获取订单", "<p>请稍候…</p>", refresh=True)
+    status = STATUS_TEXT.get(order.status, order.status)
+    link = f'<p><a id="back" href="{html.escape(back)}">返回办事页面</a></p>' if back else ""
+    if order.status != OPEN:
+        return _page(f"订单{status}", f"<p>订单 {html.escape(order.order_id)}</p>", link)
+    form = f"""<form method="post" action="/orders/{html.escape(order.order_id)}">
+<input type="hidden" name="return" value="{html.escape(back)}">
+<button type="submit" id="bank-pay" name="action" value="pay">确认支付</button>
+<button type="submit" id="bank-cancel" name="action" value="cancel">取消</button></form>"""
+    return _page(
+        "收银台",
+        f'<p>缴款订单 <code id="order-id">{html.escape(order.order_id)}</code></p>',
+        f"<p>案件 {html.escape(order.case_id)}</p>",
+        f'<p class="amount" id="amount">{_fen(order.amount_fen)}</p>',
+        f"<p>付款人 {html.escape(order.payer.name)}；请于 "
+        f"{order.expires_at:%Y-%m-%d %H:%M} (UTC) 前支付</p>",
+        form,
+    )
+
+
+@router.post(
+    "/orders/{order_id}",
+    response_class=HTMLResponse,
+    response_model=None,
+    responses={303: {"description": "back to the page the payer came from"}},
+)
+async def cashier_post(order_id: str, request: Request, channel: Bank) -> Response:
+    form = parse_qs((await request.body()).decode("utf-8", "replace"))
+    action = (form.get("action") or [""])[0]
+    back = _return_url((form.get("return") or [""])[0])
+    order = await channel.order(order_id)
+    if order is None or action not in ("pay", "cancel"):
+        raise HTTPException(404, {"field": "order_id", "reason": "no such open order"})
+    await channel.act(order, action)
+    if back:
+        return RedirectResponse(back, status_code=303)
+    return _page(f"订单{STATUS_TEXT.get(order.status, order.status)}")
+
+
+@router.post("/v1/orders/{order_id}/{action}")
+async def act_json(order_id: str, action: str, channel: Bank) -> OrderActed:
+    """The cashier page for programs (tests, the bench): pay, cancel or decline."""
+    if action not in ("pay", "cancel", "decline"):
+        raise HTTPException(404, {"field": "action", "reason": "pay, cancel or decline"})
+    order = await channel.order(order_id, wait_s=10.0)
+    if order is None:
+        raise HTTPException(404, {"field": "order_id", "reason": "no such order (yet)"})
+    await channel.act(order, action)
+    return OrderActed(
+        order_id=order.order_id,
+        status=order.status,
+        transaction_id=order.transaction_id,
+        channel=CHANNEL,
+    )
+
+
+@router.post("/v1/statements")
+async def post_statement(channel: Bank, day: date | None = None) -> StatementIssued:
+    """Issue the statement of `day` (a China day; default today) now, as the daily run
+    would after midnight."""
+    statement = await channel.issue_statement(day or datetime.now(CHINA).date())
+    return StatementIssued(
+        statement_id=statement.statement_id,  # type: ignore[attr-defined]
+        entries=len(statement.entries),  # type: ignore[attr-defined]
+    )
+
+
 def build(settings: Settings | None = None) -> FastAPI:
     channel = Channel(settings or load_settings())
 
@@ -183,78 +292,8 @@ def build(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="govshare development payment channel", lifespan=lifespan)
 
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz")
-    async def readyz(response: Response) -> dict[str, bool]:
-        response.status_code = 200 if channel.ready else 503
-        return {"ready": channel.ready}
-
-    @app.get("/orders/{order_id}", response_class=HTMLResponse)
-    async def cashier(order_id: str, request: Request) -> HTMLResponse:
-        order = await channel.order(order_id, wait_s=2.0)
-        back = _return_url(request.query_params.get("return", ""))
-        if order is None:  # tax's order event has not reached the channel yet
-            return _page("正在获取订单", "<p>请稍候…</p>", refresh=True)
-        status = STATUS_TEXT.get(order.status, order.status)
-        link = f'<p><a id="back" href="{html.escape(back)}">返回办事页面</a></p>' if back else ""
-        if order.status != OPEN:
-            return _page(f"订单{status}", f"<p>订单 {html.escape(order.order_id)}</p>", link)
-        form = f"""<form method="post" action="/orders/{html.escape(order.order_id)}">
-<input type="hidden" name="return" value="{html.escape(back)}">
-<button type="submit" id="bank-pay" name="action" value="pay">确认支付</button>
-<button type="submit" id="bank-cancel" name="action" value="cancel">取消</button></form>"""
-        return _page(
-            "收银台",
-            f'<p>缴款订单 <code id="order-id">{html.escape(order.order_id)}</code></p>',
-            f"<p>案件 {html.escape(order.case_id)}</p>",
-            f'<p class="amount" id="amount">{_fen(order.amount_fen)}</p>',
-            f"<p>付款人 {html.escape(order.payer.name)}；请于 "
-            f"{order.expires_at:%Y-%m-%d %H:%M} (UTC) 前支付</p>",
-            form,
-        )
-
-    @app.post("/orders/{order_id}", response_model=None)
-    async def cashier_post(order_id: str, request: Request) -> Response:
-        form = parse_qs((await request.body()).decode("utf-8", "replace"))
-        action = (form.get("action") or [""])[0]
-        back = _return_url((form.get("return") or [""])[0])
-        order = await channel.order(order_id)
-        if order is None or action not in ("pay", "cancel"):
-            raise HTTPException(404, {"field": "order_id", "reason": "no such open order"})
-        await channel.act(order, action)
-        if back:
-            return RedirectResponse(back, status_code=303)
-        return _page(f"订单{STATUS_TEXT.get(order.status, order.status)}")
-
-    @app.post("/v1/orders/{order_id}/{action}")
-    async def act_json(order_id: str, action: str) -> dict[str, Any]:
-        """The cashier page for programs (tests, the bench): pay, cancel or decline."""
-        if action not in ("pay", "cancel", "decline"):
-            raise HTTPException(404, {"field": "action", "reason": "pay, cancel or decline"})
-        order = await channel.order(order_id, wait_s=10.0)
-        if order is None:
-            raise HTTPException(404, {"field": "order_id", "reason": "no such order (yet)"})
-        await channel.act(order, action)
-        return {
-            "order_id": order.order_id,
-            "status": order.status,
-            "transaction_id": order.transaction_id,
-            "channel": CHANNEL,
-        }
-
-    @app.post("/v1/statements")
-    async def post_statement(day: date | None = None) -> dict[str, Any]:
-        """Issue the statement of `day` (a China day; default today) now, as the daily run
-        would after midnight."""
-        statement = await channel.issue_statement(day or datetime.now(CHINA).date())
-        return {
-            "statement_id": statement.statement_id,  # type: ignore[attr-defined]
-            "entries": len(statement.entries),  # type: ignore[attr-defined]
-        }
-
+    provide(app, channel)
+    app.include_router(router)
     return app
 
 

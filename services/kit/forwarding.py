@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 from starlette.routing import compile_path
 
-from services.kit import problems
+from services.kit import pages, problems
 from services.kit.asgi import App, Message, Receive, Scope, Send
 from services.kit.ownership import Member, Ownership
 
@@ -58,16 +58,16 @@ class Keyed:
 
 @dataclass(frozen=True)
 class Gathered:
-    """A list across keys: every member answers for its partitions and the lists under
-    `field` are merged, ordered by the item member `order_by` (descending with
-    `newest_first`) and cut to the `limit` query parameter (`default_limit` without
-    one), as the route itself orders and cuts its own part."""
+    """A list across keys: every member answers its page for its partitions and the
+    lists under `field` are merged in the order the route pages them (the item members
+    `order_by`, descending with `newest_first`: kit/pages.py), cut to the `limit` query
+    parameter, with the merged page's `next_cursor`. Without `order_by` the list lives
+    on one member (the holder's): its answer, cursor included, is the answer."""
 
     path: str
     field: str
-    order_by: str | None = None
+    order_by: tuple[str, ...] = ()
     newest_first: bool = False
-    default_limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -202,14 +202,8 @@ class Forwarding:
             await _unavailable(scope, send, f"a worker answered {failed[0]}")
             return
         merged = json.loads(here.body)
-        items: list[Any] = list(merged.get(gathered.field) or [])
-        for _, _, content in answers:
-            items += json.loads(content).get(gathered.field) or []
-        if gathered.order_by:
-            by = gathered.order_by
-            items.sort(key=lambda item: item.get(by) or "", reverse=gathered.newest_first)
-        limit = _query_int(scope, "limit") or gathered.default_limit
-        merged[gathered.field] = items[:limit] if limit else items
+        replies = [merged, *(json.loads(content) for _, _, content in answers)]
+        _merge(merged, replies, gathered, _query_int(scope, "limit") or pages.DEFAULT_LIMIT)
         content = json.dumps(merged, ensure_ascii=False).encode()
         await _respond(send, 200, _without_length(here.headers), content)
 
@@ -227,6 +221,26 @@ class Forwarding:
                     await _respond(send, status, headers, content)
                     return
         await _respond(send, here.status, _without_length(here.headers), here.body)
+
+
+def _merge(
+    merged: dict[str, Any], replies: list[dict[str, Any]], gathered: Gathered, limit: int
+) -> None:
+    """Each member answered the first `limit` of its items after the cursor, so the
+    first `limit` of their union are the page, and more follow if any member had more
+    or the union is longer."""
+    items = [item for reply in replies for item in reply.get(gathered.field) or []]
+    cursors = [reply.get("next_cursor") for reply in replies]
+    if not gathered.order_by:
+        merged[gathered.field] = items
+        merged["next_cursor"] = next((c for c in cursors if c), None)
+        return
+    key = pages.by(*gathered.order_by)
+    items.sort(key=key, reverse=gathered.newest_first)
+    shown = items[:limit]
+    more = len(items) > limit or any(cursors)
+    merged[gathered.field] = shown
+    merged["next_cursor"] = pages.encode(key(shown[-1])) if more and shown else None
 
 
 def _query_int(scope: Scope, name: str) -> int | None:

@@ -30,6 +30,7 @@ from faust.types import TP
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
+from pydantic import BaseModel, Field
 from yarl import URL
 
 from services.kit import address, catchup, logs, problems, serving
@@ -112,6 +113,21 @@ async def waiting_batches(stream: Any, max_events: int) -> AsyncIterator[list[An
         if len(batch) >= max_events or queue.empty():
             yield batch
             batch = []
+
+
+class Liveness(BaseModel):
+    status: str
+    service: str
+
+
+class Readiness(BaseModel):
+    ready: bool
+    service: str
+    broker_reachable: bool
+    recovered: bool
+    caught_up: bool
+    stuck_consumers: dict[str, str] = Field(description="topic -> why its consumer is stuck")
+    workers: int = Field(description="workers of this service in the latest assignment")
 
 
 class ServiceRuntime:
@@ -478,27 +494,27 @@ class ServiceRuntime:
         api = self.api
 
         @api.get("/healthz", tags=["operations"], summary="Liveness")
-        async def healthz() -> dict[str, str]:
-            return {"status": "ok", "service": self.name}
+        async def healthz() -> Liveness:
+            return Liveness(status="ok", service=self.name)
 
         @api.get(
             "/readyz",
             tags=["operations"],
             summary="Readiness (broker reachable, tables recovered, own topics caught up)",
         )
-        async def readyz(response: Response) -> dict[str, Any]:
+        async def readyz(response: Response) -> Readiness:
             if not self.ready:
                 response.status_code = 503
-            return {
-                "ready": self.ready,
-                "service": self.name,
-                "broker_reachable": self.broker_reachable,
-                "recovered": self.recovered,
-                "caught_up": self.caught_up,
-                "stuck_consumers": dict(self.stuck),
+            return Readiness(
+                ready=self.ready,
+                service=self.name,
+                broker_reachable=self.broker_reachable,
+                recovered=self.recovered,
+                caught_up=self.caught_up,
+                stuck_consumers=dict(self.stuck),
                 # workers of this service in the latest assignment (1 without `run`)
-                "workers": 1 + len(self.ownership.others()) if self.ownership else 1,
-            }
+                workers=1 + len(self.ownership.others()) if self.ownership else 1,
+            )
 
         @api.exception_handler(BusUnavailable)
         async def bus_unavailable(_: Request, exc: BusUnavailable) -> Response:

@@ -13,10 +13,11 @@ from fastapi import APIRouter, Depends, Query
 from govshare.common.v1 import types_pb2 as common
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.kit import audit, problems
+from services.kit import audit, pages, problems
 from services.kit.auth import CurrentPrincipal, Principal, require
 from services.kit.errors import forbidden, not_found, unavailable
-from services.power import actors, listing, views
+from services.kit.provided import provided
+from services.power import actors, listing, schemas, views
 from services.power.commands import Commands
 from services.power.domain import OPEN, Application, DomainError
 from services.power.evidence import EvidenceUnavailable
@@ -105,221 +106,317 @@ def _not_found() -> DomainError:
     return not_found("application_id", "no such application")
 
 
-def router(registry: Registry, commands: Commands) -> APIRouter:
-    api = APIRouter(prefix="/v1", tags=["power"], responses=problems.RESPONSES)
+router = APIRouter(prefix="/v1", tags=["power"], responses=problems.RESPONSES)
+
+Reg = Annotated[Registry, Depends(provided(Registry))]
+Cmds = Annotated[Commands, Depends(provided(Commands))]
+Paged = Annotated[pages.Paging, Depends(pages.query())]
+
+
+def _staff_sees(principal: Principal, app: Application) -> bool:
+    return (
+        principal.kind == "staff"
+        and principal.department == STAFF_DEPARTMENT
+        and principal.covers_region(app.division)
+    )
+
+
+def _visible(registry: Registry, app_id: str, principal: Principal) -> Application:
+    app = registry.get(app_id)
+    if app is None or not (principal.is_holder(app.applicant.id) or _staff_sees(principal, app)):
+        raise _not_found()  # a stranger learns nothing, not even that it exists
+    return app
+
+
+def _own(registry: Registry, app_id: str, principal: Principal) -> Application:
+    app = registry.get(app_id)
+    if app is None or not principal.is_holder(app.applicant.id):
+        raise _not_found()
+    return app
+
+
+def _in_region(registry: Registry, application_id: str, principal: Principal) -> Application:
+    app = registry.get(application_id)
+    if app is None:
+        raise _not_found()
+    if not principal.covers_region(app.division):
+        raise forbidden("application_id", "outside your region")
+    return app
+
+
+async def _run(registry: Registry, coro: Any) -> dict[str, Any]:
+    try:  # a DomainError is answered as problem details (kit/problems.py)
+        app: Application = await coro
+    except EvidenceUnavailable as error:
+        raise unavailable("evidence", str(error)) from None
+    except TimeoutError:
+        raise unavailable("application_id", "recorded but not yet applied; retry") from None
+    return views.application(app, registry.catalog, registry.now())
+
+
+def _who(principal: Principal, app: Application) -> common.Actor:
+    return actors.applicant_actor(principal, app.applicant)
+
+
+# How the lists page (and kit/forwarding.py merges the workers' pages): by these members.
+BY_SUBMISSION = ("submitted_at", "application_id")
+BY_DUE_DATE = ("due_date", "application_id")
+
+
+@router.get(
+    "/matters",
+    response_model=schemas.Matters,
+    summary="The power matters: who applies, evidence, steps, limits",
+)
+async def matters(registry: Reg) -> dict[str, Any]:
     catalog = registry.catalog
+    return {
+        "matters": [
+            {
+                "code": m.code,
+                "name": m.name,
+                "applicants": sorted(m.applicants),
+                "capacity_w": [m.min_capacity_w, m.max_capacity_w],
+                "evidence": [
+                    {"type_code": t.code, "type_name": t.name, "for": sorted(who)}
+                    for t, who in m.evidence
+                ],
+                "steps": [
+                    {"step_code": s.code, "step_name": s.name, "limit": s.limit_working_days}
+                    for s in m.steps
+                ],
+                "source": m.source,
+            }
+            for m in catalog.matters.values()
+        ],
+        "sources": catalog.sources,
+    }
 
-    def staff_sees(principal: Principal, app: Application) -> bool:
-        return (
-            principal.kind == "staff"
-            and principal.department == STAFF_DEPARTMENT
-            and principal.covers_region(app.division)
-        )
 
-    def visible(app_id: str, principal: Principal) -> Application:
-        app = registry.get(app_id)
-        if app is None or not (principal.is_holder(app.applicant.id) or staff_sees(principal, app)):
-            raise _not_found()  # a stranger learns nothing, not even that it exists
-        return app
-
-    def own(app_id: str, principal: Principal) -> Application:
-        app = registry.get(app_id)
-        if app is None or not principal.is_holder(app.applicant.id):
-            raise _not_found()
-        return app
-
-    async def run(coro: Any) -> dict[str, Any]:
-        try:  # a DomainError is answered as problem details (kit/problems.py)
-            app: Application = await coro
-        except EvidenceUnavailable as error:
-            raise unavailable("evidence", str(error)) from None
-        except TimeoutError:
-            raise unavailable("application_id", "recorded but not yet applied; retry") from None
-        return views.application(app, catalog, registry.now())
-
-    def who(principal: Principal, app: Application) -> common.Actor:
-        return actors.applicant_actor(principal, app.applicant)
-
-    @api.get("/matters", summary="The power matters: who applies, evidence, steps, limits")
-    async def matters() -> dict[str, Any]:
-        return {
-            "matters": [
-                {
-                    "code": m.code,
-                    "name": m.name,
-                    "applicants": sorted(m.applicants),
-                    "capacity_w": [m.min_capacity_w, m.max_capacity_w],
-                    "evidence": [
-                        {"type_code": t.code, "type_name": t.name, "for": sorted(who)}
-                        for t, who in m.evidence
-                    ],
-                    "steps": [
-                        {"step_code": s.code, "step_name": s.name, "limit": s.limit_working_days}
-                        for s in m.steps
-                    ],
-                    "source": m.source,
-                }
-                for m in catalog.matters.values()
-            ],
-            "sources": catalog.sources,
-        }
-
-    @api.post(
-        "/applications",
-        status_code=201,
-        summary="Apply without uploading certificates (citizen or enterprise)",
-        description="Evidence is resolved from shared data; the answer lists exactly what is "
-        "missing, if anything, and only that may then be uploaded.",
+@router.post(
+    "/applications",
+    status_code=201,
+    response_model=schemas.ApplicationView,
+    response_model_exclude_unset=True,
+    summary="Apply without uploading certificates (citizen or enterprise)",
+    description="Evidence is resolved from shared data; the answer lists exactly what is "
+    "missing, if anything, and only that may then be uploaded.",
+)
+async def apply(
+    body: ApplicationIn, principal: Applicant, registry: Reg, commands: Cmds
+) -> dict[str, Any]:
+    party = actors.applicant_party(principal, body.applicant_name)
+    request = ApplicationRequest(
+        applicant=party,
+        matter_code=body.matter_code,
+        capacity_w=body.requested_capacity_w,
+        unit_code=body.unit_code,
+        address=common.Address(**body.address.model_dump()) if body.address else None,
+        claimed_applicant_id=body.applicant_id,
     )
-    async def apply(body: ApplicationIn, principal: Applicant) -> dict[str, Any]:
-        party = actors.applicant_party(principal, body.applicant_name)
-        request = ApplicationRequest(
-            applicant=party,
-            matter_code=body.matter_code,
-            capacity_w=body.requested_capacity_w,
-            unit_code=body.unit_code,
-            address=common.Address(**body.address.model_dump()) if body.address else None,
-            claimed_applicant_id=body.applicant_id,
-        )
-        contact = common.Contact(**body.contact.model_dump()) if body.contact else None
-        return await run(
-            commands.submit(
-                request,
-                actors.applicant_actor(principal, party),
-                request_id=body.request_id,
-                contact=contact,
-                channel=body.channel,
-            )
-        )
-
-    @api.get("/me/applications", summary="My applications, newest first")
-    async def mine(principal: Applicant) -> dict[str, Any]:
-        apps = sorted(registry.of_holder(principal.subject), key=lambda a: a.submitted_at)
-        now = registry.now()
-        return {"applications": [views.application(a, catalog, now) for a in reversed(apps)]}
-
-    @api.get("/applications/{application_id}", summary="One application (applicant or staff)")
-    async def one(application_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        return views.application(visible(application_id, principal), catalog, registry.now())
-
-    @api.get(
-        "/applications/{application_id}/timeline",
-        summary="Progress like a parcel: every step with its time, actor and deadline",
+    contact = common.Contact(**body.contact.model_dump()) if body.contact else None
+    return await _run(
+        registry,
+        commands.submit(
+            request,
+            actors.applicant_actor(principal, party),
+            request_id=body.request_id,
+            contact=contact,
+            channel=body.channel,
+        ),
     )
-    async def timeline(application_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        app = visible(application_id, principal)
-        return views.timeline(app, registry.events(app.id), catalog, registry.now())
 
-    @api.post(
-        "/applications/{application_id}/evidence",
-        summary="Upload one requested (or flagged) piece of evidence (applicant)",
+
+@router.get(
+    "/me/applications",
+    response_model=schemas.MyApplications,
+    response_model_exclude_unset=True,
+    summary="My applications, newest first",
+)
+async def mine(principal: Applicant, registry: Reg, paging: Paged) -> dict[str, Any]:
+    now = registry.now()
+    shown = [
+        views.application(a, registry.catalog, now) for a in registry.of_holder(principal.subject)
+    ]
+    page, cursor = paging.take(shown, pages.by(*BY_SUBMISSION), newest_first=True)
+    return {"applications": page, "next_cursor": cursor}
+
+
+@router.get(
+    "/applications/{application_id}",
+    response_model=schemas.ApplicationView,
+    response_model_exclude_unset=True,
+    summary="One application (applicant or staff)",
+)
+async def one(application_id: str, principal: CurrentPrincipal, registry: Reg) -> dict[str, Any]:
+    app = _visible(registry, application_id, principal)
+    return views.application(app, registry.catalog, registry.now())
+
+
+@router.get(
+    "/applications/{application_id}/timeline",
+    response_model=schemas.Timeline,
+    response_model_exclude_unset=True,
+    summary="Progress like a parcel: every step with its time, actor and deadline",
+)
+async def timeline(
+    application_id: str, principal: CurrentPrincipal, registry: Reg
+) -> dict[str, Any]:
+    app = _visible(registry, application_id, principal)
+    return views.timeline(app, registry.events(app.id), registry.catalog, registry.now())
+
+
+@router.post(
+    "/applications/{application_id}/evidence",
+    response_model=schemas.ApplicationView,
+    response_model_exclude_unset=True,
+    summary="Upload one requested (or flagged) piece of evidence (applicant)",
+)
+async def upload(
+    application_id: str, body: UploadIn, principal: Applicant, registry: Reg, commands: Cmds
+) -> dict[str, Any]:
+    app = _own(registry, application_id, principal)
+    return await _run(
+        registry,
+        commands.supply(
+            app, body.type_code, body.upload_ref, body.content_sha256, _who(principal, app)
+        ),
     )
-    async def upload(application_id: str, body: UploadIn, principal: Applicant) -> dict[str, Any]:
-        app = own(application_id, principal)
-        return await run(
-            commands.supply(
-                app, body.type_code, body.upload_ref, body.content_sha256, who(principal, app)
-            )
-        )
 
-    @api.post(
-        "/applications/{application_id}/evidence/refresh",
-        summary="Resolve missing or flagged evidence again from shared data (applicant)",
+
+@router.post(
+    "/applications/{application_id}/evidence/refresh",
+    response_model=schemas.ApplicationView,
+    response_model_exclude_unset=True,
+    summary="Resolve missing or flagged evidence again from shared data (applicant)",
+)
+async def refresh(
+    application_id: str, principal: Applicant, registry: Reg, commands: Cmds
+) -> dict[str, Any]:
+    app = _own(registry, application_id, principal)
+    return await _run(registry, commands.refresh(app, _who(principal, app)))
+
+
+@router.post(
+    "/applications/{application_id}/evaluation",
+    response_model=schemas.ApplicationView,
+    response_model_exclude_unset=True,
+    summary="Rate a connected application (好差评, applicant, once)",
+)
+async def evaluate(
+    application_id: str, body: EvaluationIn, principal: Applicant, registry: Reg, commands: Cmds
+) -> dict[str, Any]:
+    app = _own(registry, application_id, principal)
+    return await _run(
+        registry, commands.evaluate(app, body.grade, body.comment, _who(principal, app))
     )
-    async def refresh(application_id: str, principal: Applicant) -> dict[str, Any]:
-        app = own(application_id, principal)
-        return await run(commands.refresh(app, who(principal, app)))
 
-    @api.post(
-        "/applications/{application_id}/evaluation",
-        summary="Rate a connected application (好差评, applicant, once)",
+
+@router.post(
+    "/applications/{application_id}/advance",
+    response_model=schemas.ApplicationView,
+    response_model_exclude_unset=True,
+    summary="Finish the current step: enter the next one or connect (staff, operator)",
+)
+async def advance(
+    application_id: str, body: AdvanceIn, principal: Operator, registry: Reg, commands: Cmds
+) -> dict[str, Any]:
+    app = _in_region(registry, application_id, principal)
+    actor = actors.staff_actor(principal, registry.company)
+    who = audit.actor_header(principal)
+    return await _run(registry, commands.advance(app, body.current_step, actor, who))
+
+
+@router.post(
+    "/applications/{application_id}/rectification/completion",
+    response_model=schemas.ApplicationView,
+    response_model_exclude_unset=True,
+    summary="Complete the rectification a bad grade opened (staff, operator)",
+)
+async def rectified(
+    application_id: str,
+    body: RectificationDoneIn,
+    principal: Operator,
+    registry: Reg,
+    commands: Cmds,
+) -> dict[str, Any]:
+    app = _in_region(registry, application_id, principal)
+    actor = actors.staff_actor(principal, registry.company)
+    who = audit.actor_header(principal)
+    return await _run(registry, commands.complete_rectification(app, body.action, actor, who))
+
+
+@router.post(
+    "/applications/{application_id}/rectification/follow-up",
+    response_model=schemas.ApplicationView,
+    response_model_exclude_unset=True,
+    summary="Record the follow-up (回访) with the applicant after the rectification "
+    "(staff, operator)",
+)
+async def followed_up(
+    application_id: str, body: FollowUpIn, principal: Operator, registry: Reg, commands: Cmds
+) -> dict[str, Any]:
+    app = _in_region(registry, application_id, principal)
+    actor = actors.staff_actor(principal, registry.company)
+    who = audit.actor_header(principal)
+    return await _run(
+        registry, commands.follow_up(app, body.applicant_satisfied, body.note, actor, who)
     )
-    async def evaluate(
-        application_id: str, body: EvaluationIn, principal: Applicant
-    ) -> dict[str, Any]:
-        app = own(application_id, principal)
-        return await run(commands.evaluate(app, body.grade, body.comment, who(principal, app)))
 
-    def in_region(application_id: str, principal: Principal) -> Application:
-        app = registry.get(application_id)
-        if app is None:
-            raise _not_found()
-        if not principal.covers_region(app.division):
-            raise forbidden("application_id", "outside your region")
-        return app
 
-    @api.post(
-        "/applications/{application_id}/advance",
-        summary="Finish the current step: enter the next one or connect (staff, operator)",
+@router.get(
+    "/staff/rectifications",
+    response_model=schemas.Rectifications,
+    summary="Rectifications of my region, by due date (staff)",
+)
+async def rectifications(
+    principal: Staff,
+    registry: Reg,
+    paging: Paged,
+    overdue: bool = Query(False, description="only those late (rectification or follow-up)"),
+) -> dict[str, Any]:
+    now = registry.now()
+    items = [
+        {"application_id": a.id, "matter_code": a.matter_code}
+        | (views.application(a, registry.catalog, now)["rectification"] or {})
+        for a in registry.listed(principal.covers_region, {listing.RECTIFYING})
+    ]
+    picked = [i for i in items if not overdue or i["overdue"]]
+    shown, cursor = paging.take(picked, pages.by(*BY_DUE_DATE))
+    return {"rectifications": shown, "next_cursor": cursor}
+
+
+@router.get(
+    "/staff/applications",
+    response_model=schemas.Queue,
+    response_model_exclude_unset=True,
+    summary="Applications of my region, oldest first (staff)",
+)
+async def queue(
+    principal: Staff,
+    registry: Reg,
+    paging: Annotated[pages.Paging, Depends(pages.query(maximum=1000))],
+    status: str | None = Query(None, description="submitted, evidence-requested, ..."),
+    overdue: bool = Query(False, description="only those with an overdue step"),
+) -> dict[str, Any]:
+    now = registry.now()
+    wanted = None if status is None else {status}
+    shown = (
+        views.application(a, registry.catalog, now)
+        for a in registry.listed(principal.covers_region, wanted)  # the division index
     )
-    async def advance(application_id: str, body: AdvanceIn, principal: Operator) -> dict[str, Any]:
-        app = in_region(application_id, principal)
-        actor = actors.staff_actor(principal, registry.company)
-        who = audit.actor_header(principal)
-        return await run(commands.advance(app, body.current_step, actor, who))
+    picked = [v for v in shown if not overdue or any(s.get("overdue") for s in v["steps"])]
+    page, cursor = paging.take(picked, pages.by(*BY_SUBMISSION))
+    return {"applications": page, "open_statuses": sorted(OPEN), "next_cursor": cursor}
 
-    @api.post(
-        "/applications/{application_id}/rectification/completion",
-        summary="Complete the rectification a bad grade opened (staff, operator)",
-    )
-    async def rectified(
-        application_id: str, body: RectificationDoneIn, principal: Operator
-    ) -> dict[str, Any]:
-        app = in_region(application_id, principal)
-        actor = actors.staff_actor(principal, registry.company)
-        who = audit.actor_header(principal)
-        return await run(commands.complete_rectification(app, body.action, actor, who))
 
-    @api.post(
-        "/applications/{application_id}/rectification/follow-up",
-        summary="Record the follow-up (回访) with the applicant after the rectification "
-        "(staff, operator)",
-    )
-    async def followed_up(
-        application_id: str, body: FollowUpIn, principal: Operator
-    ) -> dict[str, Any]:
-        app = in_region(application_id, principal)
-        actor = actors.staff_actor(principal, registry.company)
-        who = audit.actor_header(principal)
-        return await run(commands.follow_up(app, body.applicant_satisfied, body.note, actor, who))
-
-    @api.get("/staff/rectifications", summary="Rectifications of my region (staff)")
-    async def rectifications(
-        principal: Staff,
-        overdue: bool = Query(False, description="only those late (rectification or follow-up)"),
-    ) -> dict[str, Any]:
-        now = registry.now()
-        items = [
-            {"application_id": a.id, "matter_code": a.matter_code}
-            | (views.application(a, catalog, now)["rectification"] or {})
-            for a in registry.listed(principal.covers_region, {listing.RECTIFYING})
-        ]
-        picked = [i for i in items if not overdue or i["overdue"]]
-        picked.sort(key=lambda i: i["due_date"])
-        return {"rectifications": picked}
-
-    @api.get("/staff/applications", summary="Applications of my region (staff)")
-    async def queue(
-        principal: Staff,
-        status: str | None = Query(None, description="submitted, evidence-requested, ..."),
-        overdue: bool = Query(False, description="only those with an overdue step"),
-        limit: int = Query(100, ge=1, le=1000),
-    ) -> dict[str, Any]:
-        now = registry.now()
-        wanted = None if status is None else {status}
-        shown = (
-            views.application(a, catalog, now)
-            for a in registry.listed(principal.covers_region, wanted)  # the division index
-        )
-        picked = [v for v in shown if not overdue or any(s.get("overdue") for s in v["steps"])]
-        picked.sort(key=lambda v: v["submitted_at"] or "")
-        return {"applications": picked[:limit], "open_statuses": sorted(OPEN)}
-
-    @api.get("/preparations/{parcel_code}", summary="Early preparation of a parcel (staff)")
-    async def prepared(parcel_code: str, principal: Staff) -> dict[str, Any]:
-        found = registry.preparation(parcel_code)
-        if found is None or not principal.covers_region(parcel_code[:6]):
-            raise not_found("parcel_code", "no preparation")
-        return views.preparation(found)
-
-    return api
+@router.get(
+    "/preparations/{parcel_code}",
+    response_model=schemas.Preparation,
+    summary="Early preparation of a parcel (staff)",
+)
+async def prepared(parcel_code: str, principal: Staff, registry: Reg) -> dict[str, Any]:
+    found = registry.preparation(parcel_code)
+    if found is None or not principal.covers_region(parcel_code[:6]):
+        raise not_found("parcel_code", "no preparation")
+    return views.preparation(found)

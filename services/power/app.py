@@ -5,6 +5,7 @@ from __future__ import annotations
 from govshare.common.v1 import types_pb2 as common
 
 from services.kit.forwarding import Gathered, Keyed
+from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
 from services.power import api, catalog, metrics
@@ -44,13 +45,14 @@ def build(settings: Settings | None = None, power: PowerSettings | None = None) 
         if runtime.ready:  # tables recovered: the scan sees every application
             await registry.scan_overdue()
 
-    runtime.api.include_router(api.router(registry, Commands(registry)))
+    provide(runtime.api, registry, Commands(registry))
+    runtime.api.include_router(api.router)
     # With N workers, each request is answered by the one that holds its state.
     runtime.forward_by_key(
         Keyed("/v1/applications/{application_id}", "application_id"),
         Keyed("/v1/preparations/{parcel_code}", "parcel_code"),
-        Gathered("/v1/me/applications", "applications", "submitted_at", newest_first=True),
-        Gathered("/v1/staff/applications", "applications", "submitted_at", default_limit=100),
-        Gathered("/v1/staff/rectifications", "rectifications", "due_date"),
+        Gathered("/v1/me/applications", "applications", api.BY_SUBMISSION, newest_first=True),
+        Gathered("/v1/staff/applications", "applications", api.BY_SUBMISSION),
+        Gathered("/v1/staff/rectifications", "rectifications", api.BY_DUE_DATE),
     )
     return runtime

@@ -4,17 +4,19 @@ history. Deny by default: every route says who may call it."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Depends, Query
 from govshare.common.v1 import types_pb2 as common
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-from services.kit import audit, identifiers, problems
+from services.kit import audit, identifiers, pages, problems
 from services.kit.auth import CurrentPrincipal, Principal
 from services.kit.errors import DomainError, forbidden, invalid, not_found, unavailable
-from services.realestate import applications, cases, queue, rectifications, uses
+from services.kit.provided import provided
+from services.realestate import applications, cases, queue, rectifications, schemas, uses
 from services.realestate.applications import TransferForm
 from services.realestate.cases import Case
 from services.realestate.registrar import Registrar
@@ -164,293 +166,374 @@ def case_view(case: Case, registrar: Registrar, viewer: Principal) -> dict[str, 
     }
 
 
-def router(registrar: Registrar) -> APIRouter:
-    api = APIRouter(prefix="/v1", tags=["realestate"], responses=problems.RESPONSES)
-    store = registrar.store
+router = APIRouter(prefix="/v1", tags=["realestate"], responses=problems.RESPONSES)
 
-    def found(case_id: str, principal: Principal) -> Case:
-        """The case, if `principal` may see it (a party; window staff of its region).
-        Anyone else is told it does not exist, exactly as for an unknown id: a 403 would
-        confirm that a guessed case id is real (and so that a transfer is under way)."""
-        case = store.find_case(case_id)
-        if case is None or not may_see(principal, case):
-            raise not_found("case_id", "no such case")
-        return case
+Reg = Annotated[Registrar, Depends(provided(Registrar))]
+Paged = Annotated[pages.Paging, Depends(pages.query())]
+# Routes answering a case: its parts keep only the members they have (schemas.py).
+AS_CASE: dict[str, Any] = {"response_model": schemas.CaseView, "response_model_exclude_unset": True}
 
-    def party_of(principal: Principal, case: Case) -> str:
-        role = case.party_role(principal.subject) if principal.kind != "staff" else None
-        if principal.kind not in ("citizen", "enterprise") or role is None:
-            raise _forbidden("only the buyer and the seller of the case may do this")
-        return role
 
-    async def run(command: Any) -> Case:
-        try:  # a DomainError is answered as problem details (kit/problems.py)
-            result: Case = await command
-        except TimeoutError:
-            raise unavailable("case_id", "not applied in time; retry") from None
-        return result
+def _found(registrar: Registrar, case_id: str, principal: Principal) -> Case:
+    """The case, if `principal` may see it (a party; window staff of its region).
+    Anyone else is told it does not exist, exactly as for an unknown id: a 403 would
+    confirm that a guessed case id is real (and so that a transfer is under way)."""
+    case = registrar.store.find_case(case_id)
+    if case is None or not may_see(principal, case):
+        raise not_found("case_id", "no such case")
+    return case
 
-    @api.post(
-        "/transfers",
-        status_code=201,
-        summary="File a transfer application (the buyer or the seller; the other confirms)",
+
+def _party_of(principal: Principal, case: Case) -> str:
+    role = case.party_role(principal.subject) if principal.kind != "staff" else None
+    if principal.kind not in ("citizen", "enterprise") or role is None:
+        raise _forbidden("only the buyer and the seller of the case may do this")
+    return role
+
+
+async def _run(command: Any) -> Case:
+    try:  # a DomainError is answered as problem details (kit/problems.py)
+        result: Case = await command
+    except TimeoutError:
+        raise unavailable("case_id", "not applied in time; retry") from None
+    return result
+
+
+@router.post(
+    "/transfers",
+    status_code=201,
+    **AS_CASE,
+    summary="File a transfer application (the buyer or the seller; the other confirms)",
+)
+async def file_transfer(
+    form: Annotated[TransferForm, Body()], principal: CurrentPrincipal, registrar: Reg
+) -> dict[str, Any]:
+    if principal.kind not in ("citizen", "enterprise"):
+        raise _forbidden("only the buyer or the seller may file")
+    if principal.subject not in (form.seller.id, form.buyer.id):
+        raise _forbidden("the applicant must be the buyer or the seller")
+    problems = applications.problems(form, registrar.clock.today())
+    if problems:
+        field, reason = problems[0]
+        found_all = [{"field": f, "reason": r} for f, r in problems]
+        raise invalid(field, reason, problems=found_all)
+    name = form.seller.name if principal.subject == form.seller.id else form.buyer.name
+    now = registrar.clock.now()
+    applied = applications.to_event(
+        form,
+        case_id=applications.new_case_id(form.unit_code, now),
+        applied_by=party_actor(principal, name),
+        now=now,
     )
-    async def file_transfer(
-        form: Annotated[TransferForm, Body()], principal: CurrentPrincipal
-    ) -> dict[str, Any]:
-        if principal.kind not in ("citizen", "enterprise"):
-            raise _forbidden("only the buyer or the seller may file")
-        if principal.subject not in (form.seller.id, form.buyer.id):
-            raise _forbidden("the applicant must be the buyer or the seller")
-        problems = applications.problems(form, registrar.clock.today())
-        if problems:
-            field, reason = problems[0]
-            found_all = [{"field": f, "reason": r} for f, r in problems]
-            raise invalid(field, reason, problems=found_all)
-        name = form.seller.name if principal.subject == form.seller.id else form.buyer.name
-        now = registrar.clock.now()
-        applied = applications.to_event(
-            form,
-            case_id=applications.new_case_id(form.unit_code, now),
-            applied_by=party_actor(principal, name),
-            now=now,
-        )
-        case = await run(registrar.file(applied, by=_by(principal)))
-        return case_view(case, registrar, principal)
+    case = await _run(registrar.file(applied, by=_by(principal)))
+    return case_view(case, registrar, principal)
 
-    @api.get("/cases/{case_id}", summary="A case step by step (its parties; window staff)")
-    async def get_case(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        case = found(case_id, principal)
-        if principal.kind == "staff":  # a use of the parties' data, in their access logs
-            actor = staff_actor(principal, registrar)
-            await registrar.record_use(
-                uses.CASE_READ,
-                case.unit_code,
-                [case],
-                actor,
-                principal.department or "",
-                case_id=case.case_id,
-                by=_by(principal),
-            )
-        return case_view(case, registrar, principal)
 
-    @api.post("/cases/{case_id}/confirmation", summary="Confirm an application (the other party)")
-    async def confirm(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        case = found(case_id, principal)
-        role = party_of(principal, case)
-        if role != case.other_party:
-            raise _forbidden(f"the {case.other_party} confirms what the {case.applied_by} filed")
-        name = case.seller["name"] if role == "seller" else case.buyer["name"]
-        case = await run(registrar.confirm(case, party_actor(principal, name), by=_by(principal)))
-        return case_view(case, registrar, principal)
-
-    @api.post("/cases/{case_id}/withdrawal", summary="Withdraw before registration (a party)")
-    async def withdraw(
-        case_id: str, body: Annotated[Withdrawal, Body()], principal: CurrentPrincipal
-    ) -> dict[str, Any]:
-        case = found(case_id, principal)
-        role = party_of(principal, case)
-        name = case.seller["name"] if role == "seller" else case.buyer["name"]
-        case = await run(
-            registrar.withdraw(case, party_actor(principal, name), body.reason, by=_by(principal))
-        )
-        return case_view(case, registrar, principal)
-
-    @api.post(
-        "/cases/{case_id}/evaluation",
-        summary="Rate a completed case (好差评, each party once); a bad grade opens a "
-        "rectification",
-    )
-    async def evaluate(
-        case_id: str, body: Annotated[Evaluation, Body()], principal: CurrentPrincipal
-    ) -> dict[str, Any]:
-        case = found(case_id, principal)
-        role = party_of(principal, case)
-        name = case.seller["name"] if role == "seller" else case.buyer["name"]
-        actor = party_actor(principal, name)
-        case = await run(
-            registrar.evaluate(case, role, body.grade, body.comment, actor, by=_by(principal))
-        )
-        return case_view(case, registrar, principal)
-
-    @api.get("/me/cases", summary="My cases (a citizen or an enterprise)")
-    async def my_cases(principal: CurrentPrincipal) -> dict[str, Any]:
-        if principal.kind not in ("citizen", "enterprise"):
-            raise _forbidden("citizens and enterprises only")
-        mine = store.cases_of(principal.subject)  # the index: no other case is read
-        return {"cases": [case_view(c, registrar, principal) for c in mine]}
-
-    @api.get("/queue", summary="The shared queue of open joint cases (window staff)")
-    async def get_queue(
-        principal: CurrentPrincipal,
-        department: Annotated[Literal["realestate", "tax", "citizen"] | None, Query()] = None,
-        city: Annotated[str | None, Query(pattern=r"^\d{4}00$")] = None,
-        stage: Annotated[Literal[cases.OPEN_STAGES] | None, Query()] = None,  # type: ignore[valid-type]
-    ) -> dict[str, Any]:
-        if principal.kind != "staff" or principal.department not in STAFF_DEPARTMENTS:
-            raise _forbidden("window staff of realestate or tax only")
-        entries = list(store.open_entries(principal.covers_region))  # the index of open cases
-        items = queue.queue(
-            entries,
-            registrar.clock.now(),
-            visible=principal.covers_region,
-            department=department,
-            city=city,
-            stage=stage,
-        )
-        # A use of the data of every listed case's parties, in their access logs.
-        shown = {i["case_id"] for i in items}
-        listed = [e for e in entries if e["case_id"] in shown]
+@router.get(
+    "/cases/{case_id}",
+    **AS_CASE,
+    summary="A case step by step (its parties; window staff)",
+)
+async def get_case(case_id: str, principal: CurrentPrincipal, registrar: Reg) -> dict[str, Any]:
+    case = _found(registrar, case_id, principal)
+    if principal.kind == "staff":  # a use of the parties' data, in their access logs
         actor = staff_actor(principal, registrar)
-        department_of = principal.department or ""
-        await registrar.record_queue_read(listed, actor, department_of, by=_by(principal))
-        return {"cases": items, "count": len(items)}
-
-    def window_staff(principal: Principal, case: Case) -> None:
-        if not is_staff_for(principal, case):
-            raise _forbidden("window staff of the unit's region only")
-        if not principal.has_role(WINDOW_ROLE):
-            raise _forbidden(f"role {WINDOW_ROLE!r} required")
-        if case.referred_to and principal.department != case.referred_to:
-            raise _forbidden(f"the case waits on {case.referred_to} staff")
-
-    @api.post("/cases/{case_id}/claim", summary="Claim a referred case (its department's staff)")
-    async def claim(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        case = found(case_id, principal)
-        window_staff(principal, case)
-        actor = staff_actor(principal, registrar)
-        case = await run(
-            registrar.claim(case, actor, principal.department or "", by=_by(principal))
+        await registrar.record_use(
+            uses.CASE_READ,
+            case.unit_code,
+            [case],
+            actor,
+            principal.department or "",
+            case_id=case.case_id,
+            by=_by(principal),
         )
-        return case_view(case, registrar, principal)
+    return case_view(case, registrar, principal)
 
-    @api.post("/cases/{case_id}/decision", summary="Decide a claimed case (who claimed it)")
-    async def decide(
-        case_id: str, body: Annotated[Decision, Body()], principal: CurrentPrincipal
-    ) -> dict[str, Any]:
-        case = found(case_id, principal)
-        window_staff(principal, case)
-        actor = staff_actor(principal, registrar)
-        approve = body.decision == "pass"
-        figures = (body.buyer_family_existing_homes, body.seller_only_home)
-        if figures != (None, None) and (not approve or principal.department != "tax"):
-            raise invalid(
-                "buyer_family_existing_homes", "only tax window staff passing a case set them"
-            )
-        case = await run(
-            registrar.decide(
-                case,
-                actor,
-                approve=approve,
-                note=body.note,
-                by=_by(principal),
-                family_homes=body.buyer_family_existing_homes,
-                seller_only_home=body.seller_only_home,
-            )
-        )
-        return case_view(case, registrar, principal)
 
-    async def rectifying(
-        case_id: str, principal: Principal, command: Callable[[Case, common.Actor], Any]
-    ) -> dict[str, Any]:
-        """A step of a rectification, by window staff of the unit's region."""
-        case = found(case_id, principal)
-        if not is_staff_for(principal, case):
-            raise _forbidden("window staff of the unit's region only")
-        if not principal.has_role(WINDOW_ROLE):
-            raise _forbidden(f"role {WINDOW_ROLE!r} required")
-        case = await run(command(case, staff_actor(principal, registrar)))
-        return case_view(case, registrar, principal)
+@router.post(
+    "/cases/{case_id}/confirmation",
+    **AS_CASE,
+    summary="Confirm an application (the other party)",
+)
+async def confirm(case_id: str, principal: CurrentPrincipal, registrar: Reg) -> dict[str, Any]:
+    case = _found(registrar, case_id, principal)
+    role = _party_of(principal, case)
+    if role != case.other_party:
+        raise _forbidden(f"the {case.other_party} confirms what the {case.applied_by} filed")
+    name = case.seller["name"] if role == "seller" else case.buyer["name"]
+    case = await _run(registrar.confirm(case, party_actor(principal, name), by=_by(principal)))
+    return case_view(case, registrar, principal)
 
-    @api.post(
-        "/cases/{case_id}/rectifications/{rectification_id}/completion",
-        summary="Complete the rectification a bad grade opened (window staff)",
+
+@router.post(
+    "/cases/{case_id}/withdrawal",
+    **AS_CASE,
+    summary="Withdraw before registration (a party)",
+)
+async def withdraw(
+    case_id: str, body: Annotated[Withdrawal, Body()], principal: CurrentPrincipal, registrar: Reg
+) -> dict[str, Any]:
+    case = _found(registrar, case_id, principal)
+    role = _party_of(principal, case)
+    name = case.seller["name"] if role == "seller" else case.buyer["name"]
+    case = await _run(
+        registrar.withdraw(case, party_actor(principal, name), body.reason, by=_by(principal))
     )
-    async def rectified(
-        case_id: str,
-        rectification_id: str,
-        body: Annotated[RectificationDone, Body()],
-        principal: CurrentPrincipal,
-    ) -> dict[str, Any]:
-        return await rectifying(
-            case_id,
-            principal,
-            lambda case, actor: registrar.complete_rectification(
-                case, rectification_id, body.action, actor, by=_by(principal)
-            ),
-        )
+    return case_view(case, registrar, principal)
 
-    @api.post(
-        "/cases/{case_id}/rectifications/{rectification_id}/follow-up",
-        summary="Record the follow-up (回访) with the party after the rectification (window "
-        "staff); it closes the rectification",
+
+@router.post(
+    "/cases/{case_id}/evaluation",
+    **AS_CASE,
+    summary="Rate a completed case (好差评, each party once); a bad grade opens a rectification",
+)
+async def evaluate(
+    case_id: str, body: Annotated[Evaluation, Body()], principal: CurrentPrincipal, registrar: Reg
+) -> dict[str, Any]:
+    case = _found(registrar, case_id, principal)
+    role = _party_of(principal, case)
+    name = case.seller["name"] if role == "seller" else case.buyer["name"]
+    actor = party_actor(principal, name)
+    case = await _run(
+        registrar.evaluate(case, role, body.grade, body.comment, actor, by=_by(principal))
     )
-    async def followed_up(
-        case_id: str,
-        rectification_id: str,
-        body: Annotated[FollowUp, Body()],
-        principal: CurrentPrincipal,
-    ) -> dict[str, Any]:
-        return await rectifying(
-            case_id,
-            principal,
-            lambda case, actor: registrar.follow_up(
-                case, rectification_id, body.party_satisfied, body.note, actor, by=_by(principal)
-            ),
-        )
+    return case_view(case, registrar, principal)
 
-    @api.get(
-        "/rectifications",
-        summary="Rectifications of my region not yet followed up, earliest due first "
-        "(window staff)",
+
+@router.get(
+    "/me/cases",
+    response_model=schemas.MyCases,
+    response_model_exclude_unset=True,
+    summary="My cases, in the order they were filed (a citizen or an enterprise)",
+)
+async def my_cases(principal: CurrentPrincipal, registrar: Reg, paging: Paged) -> dict[str, Any]:
+    if principal.kind not in ("citizen", "enterprise"):
+        raise _forbidden("citizens and enterprises only")
+    mine = registrar.store.cases_of(principal.subject)  # the index: no other case is read
+    shown, cursor = paging.take(mine, lambda c: (c.applied_at, c.case_id))
+    return {"cases": [case_view(c, registrar, principal) for c in shown], "next_cursor": cursor}
+
+
+@router.get(
+    "/queue",
+    response_model=schemas.Queue,
+    response_model_exclude_unset=True,
+    summary="The shared queue of open joint cases, longest waiting first (window staff)",
+)
+async def get_queue(
+    principal: CurrentPrincipal,
+    registrar: Reg,
+    paging: Paged,
+    department: Annotated[Literal["realestate", "tax", "citizen"] | None, Query()] = None,
+    city: Annotated[str | None, Query(pattern=r"^\d{4}00$")] = None,
+    stage: Annotated[Literal[cases.OPEN_STAGES] | None, Query()] = None,  # type: ignore[valid-type]
+) -> dict[str, Any]:
+    if principal.kind != "staff" or principal.department not in STAFF_DEPARTMENTS:
+        raise _forbidden("window staff of realestate or tax only")
+    entries = list(registrar.store.open_entries(principal.covers_region))  # the index of open cases
+    items = queue.queue(
+        entries,
+        registrar.clock.now(),
+        visible=principal.covers_region,
+        department=department,
+        city=city,
+        stage=stage,
     )
-    async def open_rectifications(
-        principal: CurrentPrincipal,
-        overdue: Annotated[bool, Query(description="only those late in their phase")] = False,
-    ) -> dict[str, Any]:
-        if principal.kind != "staff" or principal.department not in STAFF_DEPARTMENTS:
-            raise _forbidden("window staff of realestate or tax only")
-        today = registrar.clock.today()
-        items = [
-            {**item, "late_in": rectifications.phase(item, today)}
-            for item in store.open_rectifications(principal.covers_region)  # the index
-        ]
-        picked = [i for i in items if not overdue or i["late_in"]]
-        picked.sort(key=lambda i: (i.get("follow_up_due_date") or i["due_date"], i["case_id"]))
-        return {"rectifications": picked, "count": len(picked)}
+    # Longest waiting first, by when the wait began: a cursor stays put as time passes.
+    page, cursor = paging.take(items, pages.by("waiting_since", "case_id"))
+    # A use of the data of every listed case's parties, in their access logs.
+    shown = {i["case_id"] for i in page}
+    listed = [e for e in entries if e["case_id"] in shown]
+    actor = staff_actor(principal, registrar)
+    department_of = principal.department or ""
+    await registrar.record_queue_read(listed, actor, department_of, by=_by(principal))
+    return {"cases": page, "count": len(items), "next_cursor": cursor}
 
-    @api.get(
-        "/units/{code}/history",
-        summary="Everything about a unit or a parcel (一码关联), in order (window staff)",
+
+def _window_staff(principal: Principal, case: Case) -> None:
+    if not is_staff_for(principal, case):
+        raise _forbidden("window staff of the unit's region only")
+    if not principal.has_role(WINDOW_ROLE):
+        raise _forbidden(f"role {WINDOW_ROLE!r} required")
+    if case.referred_to and principal.department != case.referred_to:
+        raise _forbidden(f"the case waits on {case.referred_to} staff")
+
+
+@router.post(
+    "/cases/{case_id}/claim",
+    **AS_CASE,
+    summary="Claim a referred case (its department's staff)",
+)
+async def claim(case_id: str, principal: CurrentPrincipal, registrar: Reg) -> dict[str, Any]:
+    case = _found(registrar, case_id, principal)
+    _window_staff(principal, case)
+    actor = staff_actor(principal, registrar)
+    case = await _run(registrar.claim(case, actor, principal.department or "", by=_by(principal)))
+    return case_view(case, registrar, principal)
+
+
+@router.post(
+    "/cases/{case_id}/decision",
+    **AS_CASE,
+    summary="Decide a claimed case (who claimed it)",
+)
+async def decide(
+    case_id: str, body: Annotated[Decision, Body()], principal: CurrentPrincipal, registrar: Reg
+) -> dict[str, Any]:
+    case = _found(registrar, case_id, principal)
+    _window_staff(principal, case)
+    actor = staff_actor(principal, registrar)
+    approve = body.decision == "pass"
+    figures = (body.buyer_family_existing_homes, body.seller_only_home)
+    if figures != (None, None) and (not approve or principal.department != "tax"):
+        raise invalid(
+            "buyer_family_existing_homes", "only tax window staff passing a case set them"
+        )
+    case = await _run(
+        registrar.decide(
+            case,
+            actor,
+            approve=approve,
+            note=body.note,
+            by=_by(principal),
+            family_homes=body.buyer_family_existing_homes,
+            seller_only_home=body.seller_only_home,
+        )
     )
-    async def unit_history(code: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        verdict = (
-            identifiers.check_parcel_code(code)
-            if len(code) == 19
-            else identifiers.check_unit_code(code)
-        )
-        if not verdict.valid:
-            raise invalid("code", verdict.reason or "not a unit or parcel code")
-        if principal.kind != "staff" or principal.department not in STAFF_DEPARTMENTS:
-            raise _forbidden("window staff of realestate or tax only")
-        if not principal.covers_region(code[:6]):
-            raise _forbidden("outside the staff member's region")
-        entries = store.unit_history(code)
-        # A use of the data of everyone whose transfers on the unit(s) the history shows.
-        units = {e["unit_code"] for e in entries if e.get("unit_code")} | (
-            {code} if len(code) == 28 else set()
-        )
-        actor = staff_actor(principal, registrar)
-        for unit_code in sorted(units):
-            unit = store.unit(unit_code)
-            await registrar.record_use(
-                uses.UNIT_HISTORY_READ,
-                unit_code,
-                [c for c in map(unit.case, unit.cases) if c is not None],
-                actor,
-                principal.department or "",
-                by=_by(principal),
-            )
-        return {"code": code, "entries": entries}
+    return case_view(case, registrar, principal)
 
-    return api
+
+async def _rectifying(
+    registrar: Registrar,
+    case_id: str,
+    principal: Principal,
+    command: Callable[[Case, common.Actor], Any],
+) -> dict[str, Any]:
+    """A step of a rectification, by window staff of the unit's region."""
+    case = _found(registrar, case_id, principal)
+    if not is_staff_for(principal, case):
+        raise _forbidden("window staff of the unit's region only")
+    if not principal.has_role(WINDOW_ROLE):
+        raise _forbidden(f"role {WINDOW_ROLE!r} required")
+    case = await _run(command(case, staff_actor(principal, registrar)))
+    return case_view(case, registrar, principal)
+
+
+@router.post(
+    "/cases/{case_id}/rectifications/{rectification_id}/completion",
+    **AS_CASE,
+    summary="Complete the rectification a bad grade opened (window staff)",
+)
+async def rectified(
+    case_id: str,
+    rectification_id: str,
+    body: Annotated[RectificationDone, Body()],
+    principal: CurrentPrincipal,
+    registrar: Reg,
+) -> dict[str, Any]:
+    return await _rectifying(
+        registrar,
+        case_id,
+        principal,
+        lambda case, actor: registrar.complete_rectification(
+            case, rectification_id, body.action, actor, by=_by(principal)
+        ),
+    )
+
+
+@router.post(
+    "/cases/{case_id}/rectifications/{rectification_id}/follow-up",
+    **AS_CASE,
+    summary="Record the follow-up (回访) with the party after the rectification (window "
+    "staff); it closes the rectification",
+)
+async def followed_up(
+    case_id: str,
+    rectification_id: str,
+    body: Annotated[FollowUp, Body()],
+    principal: CurrentPrincipal,
+    registrar: Reg,
+) -> dict[str, Any]:
+    return await _rectifying(
+        registrar,
+        case_id,
+        principal,
+        lambda case, actor: registrar.follow_up(
+            case, rectification_id, body.party_satisfied, body.note, actor, by=_by(principal)
+        ),
+    )
+
+
+@router.get(
+    "/rectifications",
+    response_model=schemas.Rectifications,
+    response_model_exclude_unset=True,
+    summary="Rectifications of my region not yet followed up, earliest due first (window staff)",
+)
+async def open_rectifications(
+    principal: CurrentPrincipal,
+    registrar: Reg,
+    paging: Paged,
+    overdue: Annotated[bool, Query(description="only those late in their phase")] = False,
+) -> dict[str, Any]:
+    if principal.kind != "staff" or principal.department not in STAFF_DEPARTMENTS:
+        raise _forbidden("window staff of realestate or tax only")
+    today = registrar.clock.today()
+    items = [
+        {**item, "late_in": rectifications.phase(item, today)}
+        for item in registrar.store.open_rectifications(principal.covers_region)  # the index
+    ]
+    picked = [i for i in items if not overdue or i["late_in"]]
+    shown, cursor = paging.take(picked, _due)
+    return {"rectifications": shown, "count": len(picked), "next_cursor": cursor}
+
+
+def _due(item: dict[str, Any]) -> pages.Key:
+    """The date the rectification's current phase is due, then which it is."""
+    due = item.get("follow_up_due_date") or item["due_date"]
+    return (due, item["case_id"], item["rectification_id"])
+
+
+@router.get(
+    "/units/{code}/history",
+    response_model=schemas.UnitHistory,
+    response_model_exclude_unset=True,
+    summary="Everything about a unit or a parcel (一码关联), in order (window staff)",
+)
+async def unit_history(
+    code: str, principal: CurrentPrincipal, registrar: Reg, paging: Paged
+) -> dict[str, Any]:
+    verdict = (
+        identifiers.check_parcel_code(code)
+        if len(code) == 19
+        else identifiers.check_unit_code(code)
+    )
+    if not verdict.valid:
+        raise invalid("code", verdict.reason or "not a unit or parcel code")
+    if principal.kind != "staff" or principal.department not in STAFF_DEPARTMENTS:
+        raise _forbidden("window staff of realestate or tax only")
+    if not principal.covers_region(code[:6]):
+        raise _forbidden("outside the staff member's region")
+    # In order of time; entries of the same instant by their place in that order.
+    numbered, same_time = [], Counter[str]()
+    for entry in registrar.store.unit_history(code):
+        numbered.append((entry["at"], same_time[entry["at"]], entry))
+        same_time[entry["at"]] += 1
+    page, cursor = paging.take(numbered, lambda e: (e[0], e[1]))
+    entries = [entry for _, _, entry in page]
+    # A use of the data of everyone whose transfers on the unit(s) the page shows.
+    units = {e["unit_code"] for e in entries if e.get("unit_code")} | (
+        {code} if len(code) == 28 else set()
+    )
+    actor = staff_actor(principal, registrar)
+    for unit_code in sorted(units):
+        unit = registrar.store.unit(unit_code)
+        await registrar.record_use(
+            uses.UNIT_HISTORY_READ,
+            unit_code,
+            [c for c in map(unit.case, unit.cases) if c is not None],
+            actor,
+            principal.department or "",
+            by=_by(principal),
+        )
+    return {"code": code, "entries": entries, "next_cursor": cursor}

@@ -3,6 +3,7 @@ the court, tax, land, project and certificate feeds, and REST for parties and st
 
 from __future__ import annotations
 
+from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
 from services.realestate import api, metrics
@@ -32,5 +33,6 @@ def build(
     runtime.consume("landsupply.v1.events", feeds.on_land_event)
     runtime.consume("projects.v1.events", feeds.on_project_event)
     runtime.consume("certificates.v1.events", feeds.on_certificate_event)
-    runtime.api.include_router(api.router(registrar))
+    provide(runtime.api, registrar)
+    runtime.api.include_router(api.router)
     return runtime

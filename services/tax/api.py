@@ -4,18 +4,20 @@ payment channel's confirmation on its own topic does (office.on_channel_event)."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import quote as url_quote
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends
 from google.protobuf import json_format
 from govshare.common.v1 import types_pb2 as common
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from services.kit import audit, problems
+from services.kit import audit, pages, problems
 from services.kit.auth import CurrentPrincipal, Principal
 from services.kit.errors import DomainError, conflict, forbidden, invalid, not_found, unavailable
-from services.tax import assessments, ledger
+from services.kit.provided import provided
+from services.tax import assessments, ledger, schemas
 from services.tax.office import TaxOffice
 from services.tax.payments import TaxCase
 from services.tax.quote import QuoteRequest, bill_json, quote
@@ -108,168 +110,225 @@ async def _record_read(office: TaxOffice, case: TaxCase, principal: Principal) -
     await office.record_staff_read(case, actor, by=audit.attribution(principal, "tax"))
 
 
-def router(office: TaxOffice, *, cashier_url: str = "") -> APIRouter:
-    api = APIRouter(prefix="/v1", tags=["tax"], responses=problems.RESPONSES)
+@dataclass(frozen=True)
+class Cashier:
+    """Where a payer pays an order: the payment channel's cashier page."""
 
-    @api.post("/quotes", summary="Quote the taxes and fees of a transfer (anyone; nothing kept)")
-    async def post_quote(request: Annotated[QuoteRequest, Body()]) -> dict[str, Any]:
-        return bill_json(quote(request, office.book))  # FactsError: 422 problem details
+    url: str = ""
 
-    @api.get(
-        "/cases/{case_id}/assessment",
-        summary="The case's bill, payments and status (its parties; tax and realestate staff)",
-    )
-    async def get_assessment(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        case = _found(office, case_id, principal)
-        if not (_party_of(principal, case) or _staff_covers(principal, case, STAFF_DEPARTMENTS)):
-            raise _forbidden("only the parties and the case's window staff may see the bill")
-        if principal.kind == "staff":
-            await _record_read(office, case, principal)
-        assessment = office.assessment(case)
-        return {
-            "case_id": case.case_id,
-            "unit_code": case.unit_code,
-            "status": case.status,
-            "assessment": json_format.MessageToDict(assessment) if assessment else None,
-            "total_fen": case.total_fen,
-            "payments": case.payments,
-            "cleared_payment_id": case.cleared_payment_id,
-            "orders": case.orders,
-            "refunds": case.refunds,
-        }
 
-    @api.post(
-        "/cases/{case_id}/payment-orders",
-        summary="Open a payment order for the whole bill (a party of the case); pay it at "
-        "the payment channel's cashier page",
-    )
-    async def post_payment_order(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        case = _found(office, case_id, principal)
-        if not _party_of(principal, case):
-            raise _forbidden("only a party of the case may open a payment order")
-        try:
-            order = await office.open_order(
-                case,
-                common.Party(**case.parties[principal.subject]),
-                by=audit.attribution(principal, "tax"),
-            )
-        except TimeoutError:  # OrderRefused: 409 problem details
-            raise unavailable("order", "not applied in time; retry") from None
-        order_id = order["order_id"]
-        return {
-            **order,
-            "cashier_url": f"{cashier_url.rstrip('/')}/orders/{url_quote(order_id)}",
-        }
+router = APIRouter(prefix="/v1", tags=["tax"], responses=problems.RESPONSES)
 
-    @api.get("/cases/{case_id}/ledger", summary="The case's journal entries (tax staff)")
-    async def get_case_ledger(case_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        case = _found(office, case_id, principal)
-        if not _staff_covers(principal, case, ("tax",)):
-            raise _forbidden("tax staff of the unit's region only")
+Office = Annotated[TaxOffice, Depends(provided(TaxOffice))]
+Cashiers = Annotated[Cashier, Depends(provided(Cashier))]
+Paged = Annotated[pages.Paging, Depends(pages.query())]
+
+
+@router.post(
+    "/quotes",
+    response_model=schemas.Bill,
+    response_model_exclude_unset=True,
+    summary="Quote the taxes and fees of a transfer (anyone; nothing kept)",
+)
+async def post_quote(request: Annotated[QuoteRequest, Body()], office: Office) -> dict[str, Any]:
+    return bill_json(quote(request, office.book))  # FactsError: 422 problem details
+
+
+@router.get(
+    "/cases/{case_id}/assessment",
+    response_model=schemas.CaseAssessment,
+    response_model_exclude_unset=True,
+    summary="The case's bill, payments and status (its parties; tax and realestate staff)",
+)
+async def get_assessment(
+    case_id: str, principal: CurrentPrincipal, office: Office
+) -> dict[str, Any]:
+    case = _found(office, case_id, principal)
+    if not (_party_of(principal, case) or _staff_covers(principal, case, STAFF_DEPARTMENTS)):
+        raise _forbidden("only the parties and the case's window staff may see the bill")
+    if principal.kind == "staff":
         await _record_read(office, case, principal)
-        assessment = office.assessment(case)
-        return {
-            **_ledger_view(case),
-            "assessment": {
-                "assessment_id": case.assessment_id,
-                "rule_set": assessment.rule_set if assessment else "",
-                "legal_basis": assessment.legal_basis if assessment else "",
-                "assessed_by": assessment.assessed_by.person_name if assessment else "",
-                "reviewed_by": assessment.reviewed_by.person_name if assessment else "",
-            },
-        }
+    assessment = office.assessment(case)
+    return {
+        "case_id": case.case_id,
+        "unit_code": case.unit_code,
+        "status": case.status,
+        "assessment": json_format.MessageToDict(assessment) if assessment else None,
+        "total_fen": case.total_fen,
+        "payments": case.payments,
+        "cleared_payment_id": case.cleared_payment_id,
+        "orders": case.orders,
+        "refunds": case.refunds,
+    }
 
-    @api.get(
-        "/manual-assessments",
-        summary="Cases whose bill the engine could not compute, waiting to be assessed by "
-        "hand (tax staff of their region)",
-    )
-    async def get_manual_assessments(principal: CurrentPrincipal) -> dict[str, Any]:
-        if principal.kind != "staff" or principal.department != "tax":
-            raise _forbidden("tax staff only")
-        waiting = [
-            {"case_id": c.case_id, "unit_code": c.unit_code}
-            | {k: v for k, v in (c.manual or {}).items() if k != "event"}
-            for c in office.pending_manual()
-            if principal.covers_region(c.unit_code[:6])
-        ]
-        return {"cases": waiting, "count": len(waiting)}
 
-    @api.post(
-        "/cases/{case_id}/manual-assessment",
-        summary="Assess by hand a case the engine could not compute (tax window staff; with "
-        "the legal basis and a second staff member as reviewer)",
-    )
-    async def post_manual_assessment(
-        case_id: str, body: Annotated[ManualAssessmentIn, Body()], principal: CurrentPrincipal
-    ) -> dict[str, Any]:
-        case = office.case(case_id)
-        if case is None or not case.manual or not _staff_covers(principal, case, ("tax",)):
-            raise not_found("case_id", "no case awaiting a manual assessment")
-        if not principal.has_role(WINDOW_ROLE):
-            raise _forbidden(f"role {WINDOW_ROLE!r} required")
-        lines = [assessments.ManualLine(**line.model_dump()) for line in body.lines]
-        try:
-            after = await office.assess_by_hand(
-                case,
-                lines,
-                legal_basis=body.legal_basis,
-                assessor=(
-                    principal.subject,
-                    _staff_actor(principal.subject, principal.name or "", office.authority),
-                ),
-                reviewer=(
-                    body.reviewer.id,
-                    _staff_actor(body.reviewer.id, body.reviewer.name, office.authority),
-                ),
-                by=audit.attribution(principal, "tax"),
-            )
-        except assessments.ManualError as error:
-            refusal = conflict if error.field == "case_id" else invalid
-            raise refusal(error.field, error.reason) from None
-        except TimeoutError:
-            raise unavailable("case_id", "not applied in time; retry") from None
-        assessment = office.assessment(after)
-        return {
-            "case_id": after.case_id,
-            "status": after.status,
-            "assessment": json_format.MessageToDict(assessment) if assessment else None,
-            "total_fen": after.total_fen,
-        }
+@router.post(
+    "/cases/{case_id}/payment-orders",
+    response_model=schemas.OpenedOrder,
+    summary="Open a payment order for the whole bill (a party of the case); pay it at "
+    "the payment channel's cashier page",
+)
+async def post_payment_order(
+    case_id: str, principal: CurrentPrincipal, office: Office, cashier: Cashiers
+) -> dict[str, Any]:
+    case = _found(office, case_id, principal)
+    if not _party_of(principal, case):
+        raise _forbidden("only a party of the case may open a payment order")
+    try:
+        order = await office.open_order(
+            case,
+            common.Party(**case.parties[principal.subject]),
+            by=audit.attribution(principal, "tax"),
+        )
+    except TimeoutError:  # OrderRefused: 409 problem details
+        raise unavailable("order", "not applied in time; retry") from None
+    order_id = order["order_id"]
+    return {
+        **order,
+        "cashier_url": f"{cashier.url.rstrip('/')}/orders/{url_quote(order_id)}",
+    }
 
-    @api.get(
-        "/reconciliations",
-        summary="The payment channels' daily statements reconciled against the ledger, with "
-        "every mismatch flagged (tax staff)",
-    )
-    async def get_reconciliations(principal: CurrentPrincipal) -> dict[str, Any]:
-        if principal.kind != "staff" or principal.department != "tax":
-            raise _forbidden("tax staff only")
-        return {"reconciliations": office.all_reconciliations()}
 
-    @api.get(
-        "/reconciliations/{statement_id}", summary="One statement's reconciliation (tax staff)"
-    )
-    async def get_reconciliation(statement_id: str, principal: CurrentPrincipal) -> dict[str, Any]:
-        if principal.kind != "staff" or principal.department != "tax":
-            raise _forbidden("tax staff only")
-        found = office.reconciliation(statement_id)
-        if found is None:
-            raise not_found("statement_id", "no such statement reconciled")
-        return found
+@router.get(
+    "/cases/{case_id}/ledger",
+    response_model=schemas.CaseLedger,
+    summary="The case's journal entries (tax staff)",
+)
+async def get_case_ledger(
+    case_id: str, principal: CurrentPrincipal, office: Office
+) -> dict[str, Any]:
+    case = _found(office, case_id, principal)
+    if not _staff_covers(principal, case, ("tax",)):
+        raise _forbidden("tax staff of the unit's region only")
+    await _record_read(office, case, principal)
+    assessment = office.assessment(case)
+    return {
+        **_ledger_view(case),
+        "assessment": {
+            "assessment_id": case.assessment_id,
+            "rule_set": assessment.rule_set if assessment else "",
+            "legal_basis": assessment.legal_basis if assessment else "",
+            "assessed_by": assessment.assessed_by.person_name if assessment else "",
+            "reviewed_by": assessment.reviewed_by.person_name if assessment else "",
+        },
+    }
 
-    @api.get("/ledger", summary="Balances per account over every journal (tax staff)")
-    async def get_ledger(principal: CurrentPrincipal) -> dict[str, Any]:
-        if principal.kind != "staff" or principal.department != "tax":
-            raise _forbidden("tax staff only")
-        accounts = office.ledger_balances(principal.covers_region)  # running sums
-        debits = sum(a[ledger.DEBIT] for a in accounts.values())
-        credits = sum(a[ledger.CREDIT] for a in accounts.values())
-        return {
-            "accounts": accounts,
-            "debits_fen": debits,
-            "credits_fen": credits,
-            "balanced": debits == credits,
-        }
 
-    return api
+@router.get(
+    "/manual-assessments",
+    response_model=schemas.ManualAssessments,
+    summary="Cases whose bill the engine could not compute, waiting to be assessed by "
+    "hand, longest waiting first (tax staff of their region)",
+)
+async def get_manual_assessments(
+    principal: CurrentPrincipal, office: Office, paging: Paged
+) -> dict[str, Any]:
+    if principal.kind != "staff" or principal.department != "tax":
+        raise _forbidden("tax staff only")
+    waiting = [
+        {"case_id": c.case_id, "unit_code": c.unit_code}
+        | {k: v for k, v in (c.manual or {}).items() if k != "event"}
+        for c in office.pending_manual()
+        if principal.covers_region(c.unit_code[:6])
+    ]
+    shown, cursor = paging.take(waiting, lambda c: (c.get("required_at", ""), c["case_id"]))
+    return {"cases": shown, "count": len(waiting), "next_cursor": cursor}
+
+
+@router.post(
+    "/cases/{case_id}/manual-assessment",
+    response_model=schemas.ManualAssessed,
+    response_model_exclude_unset=True,
+    summary="Assess by hand a case the engine could not compute (tax window staff; with "
+    "the legal basis and a second staff member as reviewer)",
+)
+async def post_manual_assessment(
+    case_id: str,
+    body: Annotated[ManualAssessmentIn, Body()],
+    principal: CurrentPrincipal,
+    office: Office,
+) -> dict[str, Any]:
+    case = office.case(case_id)
+    if case is None or not case.manual or not _staff_covers(principal, case, ("tax",)):
+        raise not_found("case_id", "no case awaiting a manual assessment")
+    if not principal.has_role(WINDOW_ROLE):
+        raise _forbidden(f"role {WINDOW_ROLE!r} required")
+    lines = [assessments.ManualLine(**line.model_dump()) for line in body.lines]
+    try:
+        after = await office.assess_by_hand(
+            case,
+            lines,
+            legal_basis=body.legal_basis,
+            assessor=(
+                principal.subject,
+                _staff_actor(principal.subject, principal.name or "", office.authority),
+            ),
+            reviewer=(
+                body.reviewer.id,
+                _staff_actor(body.reviewer.id, body.reviewer.name, office.authority),
+            ),
+            by=audit.attribution(principal, "tax"),
+        )
+    except assessments.ManualError as error:
+        refusal = conflict if error.field == "case_id" else invalid
+        raise refusal(error.field, error.reason) from None
+    except TimeoutError:
+        raise unavailable("case_id", "not applied in time; retry") from None
+    assessment = office.assessment(after)
+    return {
+        "case_id": after.case_id,
+        "status": after.status,
+        "assessment": json_format.MessageToDict(assessment) if assessment else None,
+        "total_fen": after.total_fen,
+    }
+
+
+@router.get(
+    "/reconciliations",
+    response_model=schemas.Reconciliations,
+    summary="The payment channels' daily statements reconciled against the ledger, with "
+    "every mismatch flagged, by statement date (tax staff)",
+)
+async def get_reconciliations(
+    principal: CurrentPrincipal, office: Office, paging: Paged
+) -> dict[str, Any]:
+    if principal.kind != "staff" or principal.department != "tax":
+        raise _forbidden("tax staff only")
+    found = office.all_reconciliations()
+    shown, cursor = paging.take(found, lambda r: (r["date"], r["statement_id"]))
+    return {"reconciliations": shown, "next_cursor": cursor}
+
+
+@router.get(
+    "/reconciliations/{statement_id}",
+    response_model=schemas.Reconciliation,
+    summary="One statement's reconciliation (tax staff)",
+)
+async def get_reconciliation(
+    statement_id: str, principal: CurrentPrincipal, office: Office
+) -> dict[str, Any]:
+    if principal.kind != "staff" or principal.department != "tax":
+        raise _forbidden("tax staff only")
+    found = office.reconciliation(statement_id)
+    if found is None:
+        raise not_found("statement_id", "no such statement reconciled")
+    return found
+
+
+@router.get(
+    "/ledger",
+    response_model=schemas.Ledger,
+    summary="Balances per account over every journal (tax staff)",
+)
+async def get_ledger(principal: CurrentPrincipal, office: Office) -> dict[str, Any]:
+    if principal.kind != "staff" or principal.department != "tax":
+        raise _forbidden("tax staff only")
+    accounts = office.ledger_balances(principal.covers_region)  # running sums
+    debits = sum(a[ledger.DEBIT] for a in accounts.values())
+    credits = sum(a[ledger.CREDIT] for a in accounts.values())
+    return {
+        "accounts": accounts,
+        "debits_fen": debits,
+        "credits_fen": credits,
+        "balanced": debits == credits,
+    }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from govshare.common.v1 import types_pb2 as common
 
+from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
 from services.tax import api, ledger, metrics, rules
@@ -35,5 +36,6 @@ def build(
         if runtime.ready:  # tables recovered: the scan sees every open order
             await office.scan_expired_orders()
 
-    runtime.api.include_router(api.router(office, cashier_url=own.cashier_url))
+    provide(runtime.api, office, api.Cashier(own.cashier_url))
+    runtime.api.include_router(api.router)
     return runtime

@@ -15,8 +15,10 @@ from govshare.common.v1 import types_pb2 as common
 from services.kit.auth import install_verifier, mint_dev_token, verifier_from_settings
 from services.kit.clock import SYSTEM
 from services.kit.identifiers import resident_id_check_char
+from services.kit.provided import provide_as
 from services.realestate import api, cases, deadlines
 from services.realestate.cases import Case
+from services.realestate.registrar import Registrar
 from services.realestate.store import UnitStore
 from tests.unit.realestate import events as e
 
@@ -115,15 +117,8 @@ def decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def test_the_list_routes_decode_no_unrelated_case(decodes: list[str]):
-    store = UnitStore(Tables())
-    me = party(999)
-    for n in range(200):  # history: other people's cases, here and elsewhere
-        filed(store, n, county="370105" if n % 2 else "370202")
-    mine = filed(store, 500, seller=me)
-    app = FastAPI()
-    install_verifier(app, verifier_from_settings("test"))
-    logged: list[dict[str, Any]] = []
+def _client(store: UnitStore, logged: list[dict[str, Any]]) -> TestClient:
+    """The routes over `store`, the queue's reads of the parties' data kept in `logged`."""
 
     async def record_queue_read(listed: list[dict[str, Any]], *_: Any, **__: Any) -> None:
         logged.extend(listed)
@@ -134,8 +129,21 @@ def test_the_list_routes_decode_no_unrelated_case(decodes: list[str]):
         department_party=lambda _: e.SELLER,
         record_queue_read=record_queue_read,
     )
-    app.include_router(api.router(registrar))  # type: ignore[arg-type]
-    client = TestClient(app)
+    app = FastAPI()
+    install_verifier(app, verifier_from_settings("test"))
+    provide_as(app, Registrar, registrar)
+    app.include_router(api.router)
+    return TestClient(app)
+
+
+def test_the_list_routes_decode_no_unrelated_case(decodes: list[str]):
+    store = UnitStore(Tables())
+    me = party(999)
+    for n in range(200):  # history: other people's cases, here and elsewhere
+        filed(store, n, county="370105" if n % 2 else "370202")
+    mine = filed(store, 500, seller=me)
+    logged: list[dict[str, Any]] = []
+    client = _client(store, logged)
     decodes.clear()
 
     citizen = mint_dev_token("citizen", me.id, name="王")
@@ -152,3 +160,35 @@ def test_the_list_routes_decode_no_unrelated_case(decodes: list[str]):
     # Each listed case's parties are named for their access logs, from the index too.
     assert len(logged) == 100 and all(len(entry["holders"]) == 2 for entry in logged)
     assert all("holders" not in c for c in reply.json()["cases"])  # and not shown
+
+
+def test_the_queue_and_my_cases_page_through_every_case_once():
+    store = UnitStore(Tables())
+    me = party(999)
+    for n in range(70):
+        filed(store, n, county="370202", seller=me if n % 3 == 0 else e.SELLER)
+    logged: list[dict[str, Any]] = []
+    client = _client(store, logged)
+    staff = mint_dev_token("staff", "tax-01", department="tax", region="370200", name="窗口")
+    citizen = mint_dev_token("citizen", me.id, name="王")
+
+    for path, token, total in (("/v1/queue", staff, 70), ("/v1/me/cases", citizen, 24)):
+        headers = {"Authorization": f"Bearer {token}"}
+        whole = client.get(path, headers=headers).json()
+        assert len(whole["cases"]) == total and whole["next_cursor"] is None
+        logged.clear()
+        seen: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            params = {"limit": 11} | ({"cursor": cursor} if cursor else {})
+            page = client.get(path, params=params, headers=headers).json()
+            assert len(page["cases"]) <= 11
+            seen += page["cases"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert [c["case_id"] for c in seen] == [c["case_id"] for c in whole["cases"]]
+        if path == "/v1/queue":
+            assert page["count"] == 70  # the whole queue's size, on every page
+            read = sorted(entry["case_id"] for entry in logged)
+            assert read == sorted(c["case_id"] for c in seen)  # each page's cases, once
