@@ -56,18 +56,38 @@ class Keyed:
     param: str
 
 
+Answer = dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Gathered:
-    """A list across keys: every member answers for its partitions and the lists under
-    `field` are merged, ordered by the item member `order_by` (descending with
-    `newest_first`) and cut to the `limit` query parameter (`default_limit` without
-    one), as the route itself orders and cuts its own part."""
+    """A list across keys: every member answers for its partitions, and the lists under
+    `field` are merged, ordered by `sort_key` (`reverse`) and cut to the `limit` query
+    parameter (`default_limit` without one), as the route orders and cuts its own part;
+    `count` names a member that holds the list's length. An answer that is not a list
+    (sums per account) says how to combine the members' answers in `merge`."""
 
     path: str
-    field: str
-    order_by: str | None = None
-    newest_first: bool = False
+    field: str = ""
+    sort_key: Callable[[Any], Any] | None = None
+    reverse: bool = False
     default_limit: int | None = None
+    count: str | None = None
+    merge: Callable[[list[Answer]], Answer] | None = None
+
+    def combine(self, answers: list[Answer], limit: int | None) -> Answer:
+        """`answers[0]` is this worker's, the others follow."""
+        if self.merge is not None:
+            return self.merge(answers)
+        merged = dict(answers[0])
+        items: list[Any] = [item for answer in answers for item in answer.get(self.field) or []]
+        if self.sort_key is not None:
+            items.sort(key=self.sort_key, reverse=self.reverse)
+        limit = limit or self.default_limit
+        merged[self.field] = items[:limit] if limit else items
+        if self.count:
+            merged[self.count] = len(merged[self.field])
+        return merged
 
 
 @dataclass(frozen=True)
@@ -201,15 +221,8 @@ class Forwarding:
         if failed:
             await _unavailable(scope, send, f"a worker answered {failed[0]}")
             return
-        merged = json.loads(here.body)
-        items: list[Any] = list(merged.get(gathered.field) or [])
-        for _, _, content in answers:
-            items += json.loads(content).get(gathered.field) or []
-        if gathered.order_by:
-            by = gathered.order_by
-            items.sort(key=lambda item: item.get(by) or "", reverse=gathered.newest_first)
-        limit = _query_int(scope, "limit") or gathered.default_limit
-        merged[gathered.field] = items[:limit] if limit else items
+        bodies = [json.loads(here.body), *(json.loads(content) for _, _, content in answers)]
+        merged = gathered.combine(bodies, _query_int(scope, "limit"))
         content = json.dumps(merged, ensure_ascii=False).encode()
         await _respond(send, 200, _without_length(here.headers), content)
 

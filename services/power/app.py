@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from govshare.common.v1 import types_pb2 as common
 
 from services.kit.forwarding import Gathered, Keyed
@@ -49,8 +51,12 @@ def build(settings: Settings | None = None, power: PowerSettings | None = None) 
     runtime.forward_by_key(
         Keyed("/v1/applications/{application_id}", "application_id"),
         Keyed("/v1/preparations/{parcel_code}", "parcel_code"),
-        Gathered("/v1/me/applications", "applications", "submitted_at", newest_first=True),
-        Gathered("/v1/staff/applications", "applications", "submitted_at", default_limit=100),
-        Gathered("/v1/staff/rectifications", "rectifications", "due_date"),
+        Gathered("/v1/me/applications", "applications", _submitted, reverse=True),
+        Gathered("/v1/staff/applications", "applications", _submitted, default_limit=100),
+        Gathered("/v1/staff/rectifications", "rectifications", lambda r: r["due_date"]),
     )
     return runtime
+
+
+def _submitted(application: dict[str, Any]) -> str:
+    return str(application.get("submitted_at") or "")

@@ -140,6 +140,7 @@ def case_view(case: Case, registrar: Registrar, viewer: Principal) -> dict[str, 
         "stage": cases.current_stage(case),
         "waiting_on": cases.waiting_on(case),
         "waiting_since": case.stage_since,
+        "applied_at": case.applied_at,
         "applied_by": case.applied_by,
         "seller": _masked(case.seller, viewer),
         "buyer": _masked(case.buyer, viewer),
@@ -211,7 +212,7 @@ def router(registrar: Registrar) -> APIRouter:
         now = registrar.clock.now()
         applied = applications.to_event(
             form,
-            case_id=applications.new_case_id(form.unit_code, now),
+            case_id=registrar.new_case_id(form.unit_code, now),
             applied_by=party_actor(principal, name),
             now=now,
         )

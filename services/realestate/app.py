@@ -3,6 +3,9 @@ the court, tax, land, project and certificate feeds, and REST for parties and st
 
 from __future__ import annotations
 
+from typing import Any
+
+from services.kit.forwarding import Gathered, Keyed
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
 from services.realestate import api, metrics
@@ -33,4 +36,23 @@ def build(
     runtime.consume("projects.v1.events", feeds.on_project_event)
     runtime.consume("certificates.v1.events", feeds.on_certificate_event)
     runtime.api.include_router(api.router(registrar))
+    # With N workers, each request is answered by the one holding its state: a case lives
+    # on its unit's partition, and its id was born there (Registrar.new_case_id).
+    runtime.forward_by_key(
+        Keyed("/v1/cases/{case_id}", "case_id"),
+        Gathered("/v1/me/cases", "cases", lambda c: c["applied_at"]),
+        Gathered(
+            "/v1/queue", "cases", lambda c: (-c["waiting_seconds"], c["case_id"]), count="count"
+        ),
+        Gathered("/v1/rectifications", "rectifications", _rectification_order, count="count"),
+        Gathered("/v1/units/{code}/history", "entries", lambda e: e["at"]),
+    )
     return runtime
+
+
+def _longest_waiting_first(item: dict[str, Any]) -> tuple[float, str]:
+    return (-item["waiting_seconds"], item["case_id"])
+
+
+def _rectification_order(item: dict[str, Any]) -> tuple[str, str]:
+    return (item.get("follow_up_due_date") or item["due_date"], item["case_id"])
