@@ -56,18 +56,35 @@ class Keyed:
     param: str
 
 
+Answer = dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Gathered:
     """A list across keys: every member answers its page for its partitions and the
-    lists under `field` are merged in the order the route pages them (the item members
-    `order_by`, descending with `newest_first`: kit/pages.py), cut to the `limit` query
-    parameter, with the merged page's `next_cursor`. Without `order_by` the list lives
-    on one member (the holder's): its answer, cursor included, is the answer."""
+    lists under `field` are merged in the order the route pages them (`order_by`: the
+    item members, or a key function, kit/pages.py; descending with `newest_first`), cut
+    to the `limit` query parameter, with the merged page's `next_cursor`; `count` names
+    a member holding each part's total, summed. Without `order_by` the list lives on one
+    member (the holder's): its answer, cursor included, is the answer. An answer that is
+    not a list (sums per account) says how to combine the members' answers in `merge`."""
 
     path: str
-    field: str
-    order_by: tuple[str, ...] = ()
+    field: str = ""
+    order_by: tuple[str, ...] | Callable[[Answer], pages.Key] = ()
     newest_first: bool = False
+    count: str | None = None
+    merge: Callable[[list[Answer]], Answer] | None = None
+
+    def combine(self, answers: list[Answer], limit: int) -> Answer:
+        """`answers[0]` is this worker's, the others follow."""
+        if self.merge is not None:
+            return self.merge(answers)
+        merged = dict(answers[0])
+        _merge(merged, answers, self, limit)
+        if self.count:
+            merged[self.count] = sum(int(a.get(self.count) or 0) for a in answers)
+        return merged
 
 
 @dataclass(frozen=True)
@@ -201,9 +218,8 @@ class Forwarding:
         if failed:
             await _unavailable(scope, send, f"a worker answered {failed[0]}")
             return
-        merged = json.loads(here.body)
-        replies = [merged, *(json.loads(content) for _, _, content in answers)]
-        _merge(merged, replies, gathered, _query_int(scope, "limit") or pages.DEFAULT_LIMIT)
+        bodies = [json.loads(here.body), *(json.loads(content) for _, _, content in answers)]
+        merged = gathered.combine(bodies, _query_int(scope, "limit") or pages.DEFAULT_LIMIT)
         content = json.dumps(merged, ensure_ascii=False).encode()
         await _respond(send, 200, _without_length(here.headers), content)
 
@@ -235,7 +251,8 @@ def _merge(
         merged[gathered.field] = items
         merged["next_cursor"] = next((c for c in cursors if c), None)
         return
-    key = pages.by(*gathered.order_by)
+    order = gathered.order_by
+    key = order if callable(order) else pages.by(*order)
     items.sort(key=key, reverse=gathered.newest_first)
     shown = items[:limit]
     more = len(items) > limit or any(cursors)

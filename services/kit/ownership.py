@@ -27,6 +27,17 @@ def partition_of(key: str, partitions: int) -> int:
     return int(murmur2(key.encode()) & 0x7FFFFFFF) % partitions
 
 
+def beside(key: str, make: Callable[[], str], partitions: int, tries: int = 100_000) -> str:
+    """A key from `make` (random each call) on the same partition as `key`: about
+    `partitions` tries."""
+    wanted = partition_of(key, partitions)
+    for _ in range(tries):
+        made = make()
+        if partition_of(made, partitions) == wanted:
+            return made
+    raise RuntimeError(f"no key on partition {wanted} in {tries} tries")
+
+
 @dataclass(frozen=True)
 class Member:
     """A worker as it advertised itself: its REST base URL and its gRPC address."""

@@ -64,7 +64,7 @@ from services.kit.metrics import (
     TABLE_KEYS,
     exposition,
 )
-from services.kit.ownership import Ownership, advertised_url
+from services.kit.ownership import Ownership, advertised_url, beside
 from services.kit.settings import Settings
 from services.kit.topics import all_topic_names
 
@@ -347,6 +347,12 @@ class ServiceRuntime:
         """A new aggregate id from `make` (random each call) on a partition this worker
         owns, so the command creating it is applied here (ownership.py)."""
         return self.ownership.fresh_key(make) if self.ownership else make()
+
+    def key_beside(self, key: str, make: Callable[[], str]) -> str:
+        """A new id from `make` (random each call) on `key`'s partition: an aggregate
+        born under another (a case under its unit) then lives on the same worker, and its
+        events, keyed by either, in the same partition of every co-partitioned topic."""
+        return beside(key, make, self.settings.topic_partitions)
 
     def claim(self, key: str) -> None:
         """Go on only if this worker owns `key`; else `Elsewhere`, and the request goes to

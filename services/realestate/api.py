@@ -4,7 +4,6 @@ history. Deny by default: every route says who may call it."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -142,6 +141,7 @@ def case_view(case: Case, registrar: Registrar, viewer: Principal) -> dict[str, 
         "stage": cases.current_stage(case),
         "waiting_on": cases.waiting_on(case),
         "waiting_since": case.stage_since,
+        "applied_at": case.applied_at,
         "applied_by": case.applied_by,
         "seller": _masked(case.seller, viewer),
         "buyer": _masked(case.buyer, viewer),
@@ -199,6 +199,13 @@ async def _run(command: Any) -> Case:
     return result
 
 
+# The orders the lists are paged in, and (kit/forwarding.py) merged across workers in:
+# the item members, the last one an id (a history entry has none: its whole content).
+MY_CASES_ORDER = pages.by("applied_at", "case_id")
+QUEUE_ORDER = pages.by("waiting_since", "case_id")
+HISTORY_ORDER = pages.by("at", "kind", "event", "case_id", "summary")
+
+
 @router.post(
     "/transfers",
     status_code=201,
@@ -221,7 +228,7 @@ async def file_transfer(
     now = registrar.clock.now()
     applied = applications.to_event(
         form,
-        case_id=applications.new_case_id(form.unit_code, now),
+        case_id=registrar.new_case_id(form.unit_code, now),
         applied_by=party_actor(principal, name),
         now=now,
     )
@@ -310,8 +317,9 @@ async def my_cases(principal: CurrentPrincipal, registrar: Reg, paging: Paged) -
     if principal.kind not in ("citizen", "enterprise"):
         raise _forbidden("citizens and enterprises only")
     mine = registrar.store.cases_of(principal.subject)  # the index: no other case is read
-    shown, cursor = paging.take(mine, lambda c: (c.applied_at, c.case_id))
-    return {"cases": [case_view(c, registrar, principal) for c in shown], "next_cursor": cursor}
+    views = [case_view(c, registrar, principal) for c in mine]
+    shown, cursor = paging.take(views, MY_CASES_ORDER)
+    return {"cases": shown, "next_cursor": cursor}
 
 
 @router.get(
@@ -340,7 +348,7 @@ async def get_queue(
         stage=stage,
     )
     # Longest waiting first, by when the wait began: a cursor stays put as time passes.
-    page, cursor = paging.take(items, pages.by("waiting_since", "case_id"))
+    page, cursor = paging.take(items, QUEUE_ORDER)
     # A use of the data of every listed case's parties, in their access logs.
     shown = {i["case_id"] for i in page}
     listed = [e for e in entries if e["case_id"] in shown]
@@ -484,11 +492,11 @@ async def open_rectifications(
         for item in registrar.store.open_rectifications(principal.covers_region)  # the index
     ]
     picked = [i for i in items if not overdue or i["late_in"]]
-    shown, cursor = paging.take(picked, _due)
+    shown, cursor = paging.take(picked, due_order)
     return {"rectifications": shown, "count": len(picked), "next_cursor": cursor}
 
 
-def _due(item: dict[str, Any]) -> pages.Key:
+def due_order(item: dict[str, Any]) -> pages.Key:
     """The date the rectification's current phase is due, then which it is."""
     due = item.get("follow_up_due_date") or item["due_date"]
     return (due, item["case_id"], item["rectification_id"])
@@ -514,13 +522,7 @@ async def unit_history(
         raise _forbidden("window staff of realestate or tax only")
     if not principal.covers_region(code[:6]):
         raise _forbidden("outside the staff member's region")
-    # In order of time; entries of the same instant by their place in that order.
-    numbered, same_time = [], Counter[str]()
-    for entry in registrar.store.unit_history(code):
-        numbered.append((entry["at"], same_time[entry["at"]], entry))
-        same_time[entry["at"]] += 1
-    page, cursor = paging.take(numbered, lambda e: (e[0], e[1]))
-    entries = [entry for _, _, entry in page]
+    entries, cursor = paging.take(registrar.store.unit_history(code), HISTORY_ORDER)
     # A use of the data of everyone whose transfers on the unit(s) the page shows.
     units = {e["unit_code"] for e in entries if e.get("unit_code")} | (
         {code} if len(code) == 28 else set()

@@ -3,6 +3,7 @@ the court, tax, land, project and certificate feeds, and REST for parties and st
 
 from __future__ import annotations
 
+from services.kit.forwarding import Gathered, Keyed
 from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
@@ -35,4 +36,14 @@ def build(
     runtime.consume("certificates.v1.events", feeds.on_certificate_event)
     provide(runtime.api, registrar)
     runtime.api.include_router(api.router)
+    # With N workers, each request is answered by the one holding its state: a case lives
+    # on its unit's partition, and its id was born there (Registrar.new_case_id). Lists
+    # are merged in the order the routes page them (api.*_ORDER).
+    runtime.forward_by_key(
+        Keyed("/v1/cases/{case_id}", "case_id"),
+        Gathered("/v1/me/cases", "cases", api.MY_CASES_ORDER),
+        Gathered("/v1/queue", "cases", api.QUEUE_ORDER, count="count"),
+        Gathered("/v1/rectifications", "rectifications", api.due_order, count="count"),
+        Gathered("/v1/units/{code}/history", "entries", api.HISTORY_ORDER),
+    )
     return runtime

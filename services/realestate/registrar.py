@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from google.protobuf.message import Message
@@ -27,6 +28,7 @@ from services.kit.runtime import ServiceRuntime
 from services.kit.tally import Tally
 from services.kit.waiters import Waiters, derived_id
 from services.realestate import (
+    applications,
     cases,
     deadlines,
     evaluations,
@@ -504,6 +506,14 @@ class Registrar:
         updated = self.store.unit(case.unit_code).case(case.case_id)
         assert updated is not None
         return updated
+
+    def new_case_id(self, unit_code: str, now: datetime) -> str:
+        """A case is decided by its unit's owner (with N workers the request goes there:
+        services/kit/forwarding.py) and its id is born on the unit's partition, so
+        everything keyed by either (tax's case, the payment channel's events) lives on
+        the same worker."""
+        self.runtime.claim(unit_code)
+        return self.runtime.key_beside(unit_code, lambda: applications.new_case_id(unit_code, now))
 
     async def file(self, applied: ev.TransferApplied, by: dict[str, str] | None = None) -> Case:
         unit = self.store.unit(applied.unit_code)

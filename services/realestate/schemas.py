@@ -87,6 +87,7 @@ class CaseView(Answer):
     stage: str
     waiting_on: str = Field(description="the department or party the case waits on")
     waiting_since: str
+    applied_at: str
     applied_by: str = Field(description="seller or buyer; the other party confirms")
     seller: Party
     buyer: Party

@@ -124,6 +124,11 @@ Cashiers = Annotated[Cashier, Depends(provided(Cashier))]
 Paged = Annotated[pages.Paging, Depends(pages.query())]
 
 
+# The orders the lists are paged in, and (kit/forwarding.py) merged across workers in.
+MANUAL_ORDER = pages.by("required_at", "case_id")
+RECONCILIATION_ORDER = pages.by("date", "statement_id")
+
+
 @router.post(
     "/quotes",
     response_model=schemas.Bill,
@@ -231,7 +236,7 @@ async def get_manual_assessments(
         for c in office.pending_manual()
         if principal.covers_region(c.unit_code[:6])
     ]
-    shown, cursor = paging.take(waiting, lambda c: (c.get("required_at", ""), c["case_id"]))
+    shown, cursor = paging.take(waiting, MANUAL_ORDER)
     return {"cases": shown, "count": len(waiting), "next_cursor": cursor}
 
 
@@ -295,7 +300,7 @@ async def get_reconciliations(
     if principal.kind != "staff" or principal.department != "tax":
         raise _forbidden("tax staff only")
     found = office.all_reconciliations()
-    shown, cursor = paging.take(found, lambda r: (r["date"], r["statement_id"]))
+    shown, cursor = paging.take(found, RECONCILIATION_ORDER)
     return {"reconciliations": shown, "next_cursor": cursor}
 
 

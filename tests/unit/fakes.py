@@ -34,6 +34,7 @@ from services.kit.clock import FixedClock
 from services.kit.consumer import BatchHandler, BatchProcessor, Delivery, Handler, each_event
 from services.kit.envelope import Envelope, Headers, Record, decode, make_envelope, to_record
 from services.kit.idempotency import AppliedEvents
+from services.kit.ownership import beside
 from services.kit.registry import event_type
 from services.kit.settings import Settings, load_settings
 from services.kit.topics import BY_NAME, DLQ_SUFFIX
@@ -219,6 +220,9 @@ class FakeRuntime:
 
     def fresh_key(self, make: Callable[[], str]) -> str:
         return make()  # one worker owns every partition
+
+    def key_beside(self, key: str, make: Callable[[], str]) -> str:
+        return beside(key, make, self.settings.topic_partitions)
 
     def claim(self, key: str) -> None:
         pass

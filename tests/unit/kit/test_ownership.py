@@ -5,7 +5,7 @@ import socket
 
 from aiokafka.partitioner import DefaultPartitioner
 
-from services.kit.ownership import Member, Ownership, advertised_url, partition_of
+from services.kit.ownership import Member, Ownership, advertised_url, beside, partition_of
 
 ME = "http://127.0.0.1:8001/?grpc=9001"
 OTHER = "http://127.0.0.1:8002/?grpc=9002"
@@ -62,3 +62,11 @@ def test_a_member_advertises_both_of_its_ports():
 def test_a_wildcard_bind_advertises_the_machines_name():
     member = Member(advertised_url("0.0.0.0", 8080, 50051))
     assert member.http == f"http://{socket.gethostname()}:8080"
+
+
+def test_an_id_born_beside_its_aggregate_shares_its_partition():
+    counter = itertools.count()
+    unit = "370102001001GB00001F00010001"
+    for partitions in (1, 4, 12):
+        case = beside(unit, lambda: f"RE-370102-20261207-{next(counter):06X}", partitions)
+        assert partition_of(case, partitions) == partition_of(unit, partitions)
