@@ -28,6 +28,13 @@ TOPICS_FILE = DEPLOY / "kafka" / "topics.txt"
 DEPLOY_README = DEPLOY / "README.md"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 
+# The services that are safe to run with more than one worker (requests forwarded to the
+# worker owning their key: docs/architecture.md, "More than one worker of a service").
+# Kubernetes runs these 2-4 replicas and admits their pods to each other; every other
+# service runs exactly one. Add a service here when it is wired, and the tests then ask
+# for its manifests, its compose service and deploy/README.md to follow.
+SCALABLE = ("certificates", "power")
+
 # Grafana variables and their stand-ins when an expression is checked or run outside Grafana.
 GRAFANA_VARIABLES = {
     "$__rate_interval": "1m",

@@ -18,7 +18,10 @@ from devtools.launcher import SERVICES
 from tests.deploy.support import (
     COMPOSE_FILE,
     DEPLOY,
+    DEPLOY_README,
+    PROMETHEUS_DIR,
     ROOT,
+    SCALABLE,
     TOPICS_FILE,
     declared_topics,
     domain_topics,
@@ -35,6 +38,13 @@ REQUIRED = {
     "REALESTATE_CERTIFICATES_TOKEN_FILE",
 }
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL", re.IGNORECASE)
+# Services safe with several workers that compose still runs as one container, and why.
+ONE_CONTAINER_ON_COMPOSE = {
+    "certificates": "its key store is a writable volume that each worker reads only at start:"
+    " two workers would each make a different key under one key id",
+}
+COMPOSE_SCALABLE = tuple(s for s in SCALABLE if s not in ONE_CONTAINER_ON_COMPOSE)
+WILDCARDS = ("0.0.0.0", "::")
 
 
 def _compose_schema() -> dict:
@@ -223,3 +233,99 @@ def test_create_topics_refuses_to_run_without_a_bootstrap_address(tmp_path):
     )
     assert done.returncode != 0
     assert "KAFKA_BOOTSTRAP" in done.stderr
+
+
+# --- more than one container of a service (`docker compose up --scale power=2`) -------------
+
+
+def _default(value: object) -> str:
+    """`value` with each `${VAR:-default}` as its default."""
+    return re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(value))
+
+
+def _published(spec: dict) -> list[tuple[int, int]]:
+    """(first, last) host port of each published port (`127.0.0.1:8084-8087:8080`)."""
+    found = []
+    for entry in spec.get("ports", []):
+        address, host, _container = _default(entry).rsplit(":", 2)
+        assert address == "127.0.0.1", entry  # never on every interface
+        first, _, last = host.partition("-")
+        found.append((int(first), int(last or first)))
+    return found
+
+
+def scale_problems(compose: dict, service: str) -> list[str]:
+    """What stops `service` from running as N containers on compose when it may, or lets a
+    second container of it start when it may not."""
+    spec = compose["services"][service]
+    env = spec["environment"]
+    problems = []
+    if service not in COMPOSE_SCALABLE:
+        if any(first != last for first, last in _published(spec)):
+            problems.append("a host port range would let a second container start")
+        if not _published(spec):
+            problems.append("no fixed host port: nothing stops a second container")
+        return problems
+    partitions = int(_default(env["GOVSHARE_TOPIC_PARTITIONS"]))
+    for first, last in _published(spec):
+        if not 2 <= last - first + 1 <= partitions:
+            problems.append(f"host ports {first}-{last}: one per worker, up to {partitions}")
+    for volume in spec.get("volumes", []):
+        source, _, rest = str(volume).partition(":")
+        if rest and source in (compose.get("volumes") or {}) and not rest.endswith(":ro"):
+            problems.append(f"{volume}: a named volume would be shared by every container")
+    if "container_name" in spec:
+        problems.append("container_name: one container only")
+    if env.get("GOVSHARE_ADVERTISED_HOST") or env["GOVSHARE_HTTP_HOST"] not in WILDCARDS:
+        problems.append("each container must advertise its own host name")
+    jobs = {
+        j["job_name"]: j for j in load_yaml(PROMETHEUS_DIR / "prometheus.yml")["scrape_configs"]
+    }
+    discovered = jobs[f"govshare-{service}"].get("dns_sd_configs", [])
+    if {"names": [service], "type": "A", "port": 8080} not in discovered:
+        problems.append("Prometheus would scrape one container at random, not each")
+    return problems
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_only_the_scalable_services_may_run_several_containers(compose, service):
+    assert scale_problems(compose, service) == []
+
+
+@pytest.mark.parametrize(
+    ("service", "edit"),
+    [
+        ("power", lambda s: s.update(ports=["127.0.0.1:8084:8080"])),
+        ("power", lambda s: s.update(volumes=["power-data:/var/lib/govshare"])),
+        ("power", lambda s: s["environment"].update(GOVSHARE_ADVERTISED_HOST="power")),
+        ("power", lambda s: s.update(container_name="power")),
+        ("tax", lambda s: s.update(ports=["127.0.0.1:8083-8086:8080"])),
+        ("realestate", lambda s: s.pop("ports")),
+        ("certificates", lambda s: s.update(ports=["127.0.0.1:8081-8084:8080"])),
+    ],
+)
+def test_the_scale_checks_catch_mistakes(compose, service, edit):
+    broken = copy.deepcopy(compose)
+    broken.setdefault("volumes", {})["power-data"] = None
+    edit(broken["services"][service])
+    assert scale_problems(broken, service)
+
+
+def test_no_two_services_publish_the_same_host_port(compose):
+    taken: dict[int, str] = {}
+    for name, spec in compose["services"].items():
+        for first, last in _published(spec):
+            for port in range(first, last + 1):
+                assert port not in taken, f"{name} and {taken[port]} both publish {port}"
+                taken[port] = name
+    assert [taken[p] for p in (8081, 8082, 8083, 8084)] == list(SERVICES)  # well-known ports
+
+
+def test_deploy_readme_names_the_services_that_may_be_scaled():
+    section = DEPLOY_README.read_text(encoding="utf-8").split("## Adding a worker\n")[1]
+    section = section.split("\n## ", 1)[0]
+    today = re.search(r"Which services may run more than one worker today: (.+?)\.\*\*", section)
+    assert today and today.group(1) == " and ".join(SCALABLE)
+    assert f"--scale {COMPOSE_SCALABLE[0]}=2" in section
+    for service, reason in ONE_CONTAINER_ON_COMPOSE.items():
+        assert service in section.split("**Compose**", 1)[1], reason

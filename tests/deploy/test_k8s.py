@@ -20,7 +20,15 @@ import pytest
 import yaml
 
 from devtools.launcher import GRPC_SERVICES, SERVICES
-from tests.deploy.support import K8S_DIR, load_yaml, load_yaml_docs, rule_groups, run, tool
+from tests.deploy.support import (
+    K8S_DIR,
+    SCALABLE,
+    load_yaml,
+    load_yaml_docs,
+    rule_groups,
+    run,
+    tool,
+)
 
 # Oldest version with native gRPC probes (GA in 1.27) that the bundle has, and the newest.
 K8S_VERSIONS = ("1.28.0", kubernetes_validate.utils.latest_version())
@@ -270,12 +278,75 @@ def test_each_service_has_its_full_manifest_set_wired_to_its_pods(by_kind, servi
         assert chosen.items() <= pod_labels.items(), kind
     hpa = by_kind["HorizontalPodAutoscaler"][name]["spec"]
     assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
-    partitions = int(by_kind["ConfigMap"]["govshare-settings"]["data"]["GOVSHARE_TOPIC_PARTITIONS"])
-    assert 2 <= hpa["minReplicas"] <= hpa["maxReplicas"] <= partitions  # idle beyond partitions
-    assert by_kind["PodDisruptionBudget"][name]["spec"]["maxUnavailable"] == 1
     assert by_kind["ServiceAccount"][name]["automountServiceAccountToken"] is False
     assert pod_labels["app.kubernetes.io/part-of"] == "govshare"  # PodMonitor selector
     assert pod_labels["app.kubernetes.io/name"] == name  # PodMonitor jobLabel -> job name
+
+
+def replica_problems(by_kind: dict, service: str) -> list[str]:
+    """What is wrong with `service`'s replica count, autoscaler, disruption budget and
+    rollout. A service of SCALABLE runs 2 to GOVSHARE_TOPIC_PARTITIONS workers (a group
+    leaves workers beyond its partitions idle) and rolls without unavailability; any other
+    runs exactly one, never two, not even for a rollout."""
+    name = f"govshare-{service}"
+    deployment = by_kind["Deployment"][name]["spec"]
+    hpa = by_kind["HorizontalPodAutoscaler"][name]["spec"]
+    budget = by_kind["PodDisruptionBudget"][name]["spec"]
+    partitions = int(by_kind["ConfigMap"]["govshare-settings"]["data"]["GOVSHARE_TOPIC_PARTITIONS"])
+    lowest, highest = hpa["minReplicas"], hpa["maxReplicas"]
+    problems = []
+    if budget != {**budget, "maxUnavailable": 1} or "minAvailable" in budget:
+        problems.append(f"budget {budget}: one pod at a time may go, and drains never block")
+    if service in SCALABLE:
+        if not 2 <= lowest <= deployment["replicas"] <= highest <= partitions:
+            problems.append(f"replicas {deployment['replicas']}, autoscaler {lowest}-{highest}")
+        if deployment["strategy"] != {
+            "type": "RollingUpdate",
+            "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0},
+        }:
+            problems.append(f"rollout {deployment['strategy']}: not without unavailability")
+    else:
+        if (deployment["replicas"], lowest, highest) != (1, 1, 1):
+            problems.append(f"replicas {deployment['replicas']}, autoscaler {lowest}-{highest}")
+        if deployment["strategy"] != {"type": "Recreate"}:
+            problems.append(f"rollout {deployment['strategy']}: a surge pod is a second worker")
+    return problems
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_scalable_services_run_two_to_partitions_workers_and_the_others_exactly_one(
+    by_kind, service
+):
+    assert replica_problems(by_kind, service) == []
+
+
+def _with(by_kind: dict, kind: str, name: str, edit: Any) -> dict:
+    copy = yaml.safe_load(yaml.safe_dump(dict(by_kind)))
+    edit(copy[kind][name]["spec"])
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("service", "kind", "edit"),
+    [
+        ("realestate", "Deployment", lambda s: s.update(replicas=2)),
+        ("tax", "HorizontalPodAutoscaler", lambda s: s.update(maxReplicas=4)),
+        ("tax", "Deployment", lambda s: s.update(strategy={"type": "RollingUpdate"})),
+        ("realestate", "PodDisruptionBudget", lambda s: s.update(minAvailable=1)),
+        ("power", "Deployment", lambda s: s.update(replicas=1)),
+        ("certificates", "HorizontalPodAutoscaler", lambda s: s.update(maxReplicas=8)),
+        ("power", "Deployment", lambda s: s.update(strategy={"type": "Recreate"})),
+    ],
+)
+def test_replica_checks_catch_a_wrong_count(by_kind, service, kind, edit):
+    assert replica_problems(_with(by_kind, kind, f"govshare-{service}", edit), service)
+
+
+def test_every_service_that_runs_one_worker_says_why_and_where_to_read_on():
+    for service in set(SERVICES) - set(SCALABLE):
+        header = (K8S_DIR / f"{service}.yaml").read_text(encoding="utf-8").split("\napiVersion")[0]
+        assert "exactly ONE worker" in header, service
+        assert "docs/architecture.md" in header, service
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -301,8 +372,10 @@ def test_containers_are_hardened_probed_and_bounded(by_kind, service):
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert container["startupProbe"]["httpGet"]["path"] == "/healthz"
     readiness = container["readinessProbe"]
+    env = {e["name"]: e.get("value") or e["valueFrom"] for e in container["env"]}
+    # what the service's other workers forward to: this pod's IP (downward API)
+    assert env["GOVSHARE_ADVERTISED_HOST"] == {"fieldRef": {"fieldPath": "status.podIP"}}
     if service in GRPC_SERVICES:
-        env = {e["name"]: e["value"] for e in container["env"]}
         assert readiness["grpc"]["port"] == ports["grpc"] == int(env["GOVSHARE_GRPC_PORT"])
     else:
         assert readiness["httpGet"]["path"] == "/readyz"
@@ -334,14 +407,27 @@ def test_network_policies_admit_only_who_needs_each_port(by_kind, service):
     expected = {("http",): {("monitoring", "prometheus"), ("ingress-nginx", "ingress-nginx")}}
     if service in GRPC_SERVICES:  # same namespace, the evidence callers' pods only
         expected[("grpc",)] = {(None, f"govshare-{s}") for s in CERTIFICATES_CALLERS}
+    # the service's other workers (forwarding), on every port the pod serves
+    fellow_ports = ("http", "grpc") if service in GRPC_SERVICES else ("http",)
+    if service in SCALABLE:
+        expected[fellow_ports] = {(None, f"govshare-{service}")}
     assert ingress == expected
     egress = {
         tuple(p["port"] for p in rule["ports"]): set(_peers(rule)) for rule in policy["egress"]
     }
-    assert egress[(53, 53)] == {("kube-system", "kube-dns")}
-    assert egress[(9092, 9093)] == {("kafka", "govshare")}
-    calls_certificates = {(None, "govshare-certificates")} == egress.get((50051,))
-    assert calls_certificates == (service in CERTIFICATES_CALLERS)
+    expected_egress = {
+        (53, 53): {("kube-system", "kube-dns")},
+        (9092, 9093): {("kafka", "govshare")},
+    }
+    if service in CERTIFICATES_CALLERS:
+        expected_egress[(50051,)] = {(None, "govshare-certificates")}
+    if service in SCALABLE:
+        named = {
+            p["name"]: p["containerPort"]
+            for p in _pod(by_kind, service)["spec"]["containers"][0]["ports"]
+        }
+        expected_egress[tuple(named[p] for p in fellow_ports)] = {(None, f"govshare-{service}")}
+    assert egress == expected_egress
 
 
 def test_the_namespace_denies_by_default_and_enforces_restricted_pods(by_kind):

@@ -12,7 +12,10 @@ no broker is needed.
 
 Controls: without one production-required variable, or without the mounted secret, the
 same construction fails with a message naming the variable. The NetworkPolicies are
-evaluated for who may reach certificates' gRPC port: power and realestate, nobody else.
+evaluated for who may reach certificates' gRPC port (power, realestate and certificates'
+own workers, nobody else) and for forwarding: a worker of a service that may run several
+(support.SCALABLE) reaches its fellow workers at the address it advertises (the pod IP
+from the downward API, its HTTP and gRPC ports), and no unrelated pod does.
 """
 
 from __future__ import annotations
@@ -39,11 +42,12 @@ from services.kit.auth import (
     public_jwks,
     verifier_from_settings,
 )
+from services.kit.ownership import Member, advertised_url
 from services.kit.settings import Environment, Settings, load_settings
 from services.power.settings import PowerSettings, load_power_settings
 from services.realestate.settings import RealestateSettings
 from services.tax.settings import TaxSettings
-from tests.deploy.support import COMPOSE_FILE, K8S_DIR, load_yaml, load_yaml_docs
+from tests.deploy.support import COMPOSE_FILE, K8S_DIR, SCALABLE, load_yaml, load_yaml_docs
 
 PLATFORMS = ("compose", "k8s")
 NAMESPACE = "govshare"
@@ -82,6 +86,14 @@ REQUIRED = {
 }
 # Compose's required settings that need a meaningful dummy (the others get "dummy").
 KAFKA_CLUSTER_ID = "MkU3OEVBNTcwNTJENDM2Qk"
+# The pod the Kubernetes containers are modelled in: what the downward API (`valueFrom:
+# fieldRef`) gives it.
+POD_FIELDS = {
+    "metadata.name": "govshare-power-6d4b9c7f5-x2x7q",
+    "metadata.namespace": "govshare",
+    "status.podIP": "10.42.0.17",
+    "spec.nodeName": "node-1",
+}
 
 
 # --- an identity provider of our own: a JWKS to configure, department tokens to mount ----
@@ -238,11 +250,28 @@ def pod_template(objects: dict[str, Any], service: str) -> dict[str, Any]:
     return template
 
 
+def env_value(entry: dict[str, Any], pod_fields: dict[str, str]) -> str:
+    """One `env` entry's value: literal, or from the downward API's `fieldRef` (the pod's
+    own fields); any other `valueFrom` is not modelled and fails."""
+    if "value" in entry:
+        return str(entry["value"])
+    source = entry.get("valueFrom", {})
+    assert set(source) == {"fieldRef"}, f"{entry['name']}: only valueFrom.fieldRef is modelled"
+    field = source["fieldRef"]["fieldPath"]
+    assert field in pod_fields, f"{entry['name']}: fieldRef {field} is not modelled"
+    return pod_fields[field]
+
+
 def k8s_container(
-    objects: dict[str, Any], service: str, tmp: Path, idp: IdentityProvider
+    objects: dict[str, Any],
+    service: str,
+    tmp: Path,
+    idp: IdentityProvider,
+    pod_fields: dict[str, str] = POD_FIELDS,
 ) -> Container:
     """A ConfigMap or Secret the operator creates is not in the manifests: its volume must
-    name the keys it needs (`items`), as the cluster then refuses to mount it without them."""
+    name the keys it needs (`items`), as the cluster then refuses to mount it without them.
+    `pod_fields` are what the downward API tells this pod about itself."""
     pod = pod_template(objects, service)["spec"]
     (container,) = pod["containers"]
     env: dict[str, str] = {}
@@ -250,8 +279,7 @@ def k8s_container(
         assert set(source) == {"configMapRef"}, f"{service}: only configMapRef is modelled"
         env.update(objects["ConfigMap"][source["configMapRef"]["name"]]["data"])
     for entry in container.get("env", []):
-        assert "value" in entry, f"{service} {entry['name']}: valueFrom is not modelled"
-        env[entry["name"]] = str(entry["value"])
+        env[entry["name"]] = env_value(entry, pod_fields)
     volumes = {v["name"]: v for v in pod["volumes"]}
     mounts: dict[str, Path] = {}
     for mount in container["volumeMounts"]:
@@ -454,7 +482,7 @@ def test_certificates_signing_keys_are_writable_in_compose_and_a_read_only_secre
     objects = k8s_objects()
     pod = pod_template(objects, "certificates")["spec"]
     (box,) = pod["containers"]
-    env = {e["name"]: e["value"] for e in box["env"]}
+    env = {e["name"]: env_value(e, POD_FIELDS) for e in box["env"]}
     (mount,) = [m for m in box["volumeMounts"] if m["mountPath"] == env["GOVSHARE_KEYS_DIR"]]
     assert mount["readOnly"] is True
     (volume_spec,) = [v for v in pod["volumes"] if v["name"] == mount["name"]]
@@ -534,7 +562,17 @@ def _service_pod(service: str) -> Pod:
     return Pod(NAMESPACE, template["metadata"]["labels"], ports)
 
 
-def test_only_power_and_realestate_reach_certificates_grpc_port():
+def test_the_downward_api_model_gives_the_pod_its_own_fields_and_refuses_the_rest():
+    entry = {"name": "X", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}
+    assert env_value(entry, {"status.podIP": "10.1.2.3"}) == "10.1.2.3"
+    assert env_value({"name": "X", "value": 8080}, {}) == "8080"
+    with pytest.raises(AssertionError):  # not modelled: never silently empty
+        env_value({"name": "X", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}, {})
+    with pytest.raises(AssertionError):
+        env_value({"name": "X", "valueFrom": {"fieldRef": {"fieldPath": "status.hostIP"}}}, {})
+
+
+def test_only_power_realestate_and_certificates_own_workers_reach_its_grpc_port():
     certificates = _service_pod("certificates")
     port = certificates.ports["grpc"]
     sources = {s: _service_pod(s) for s in SERVICES}
@@ -548,8 +586,67 @@ def test_only_power_and_realestate_reach_certificates_grpc_port():
         ),
     }
     reaching = {name for name, pod in sources.items() if _reaches(pod, certificates, port)}
-    assert reaching == set(CALLERS)
+    assert reaching == set(CALLERS) | {"certificates"}  # its own: gRPC forwarding
     # the evaluator is not blind: HTTP is open to Prometheus, and closed to power
     http = certificates.ports["http"]
     assert _reaches(sources["prometheus"], certificates, http)
     assert not _reaches(sources["power"], certificates, http)
+
+
+# --- NetworkPolicy: a service's workers reach each other where they advertise ---------------
+
+
+def advertised(monkeypatch: pytest.MonkeyPatch, service: str, pod_ip: str, tmp: Path) -> Member:
+    """What a pod of `service` with IP `pod_ip` puts in the group protocol, from the
+    settings its Deployment gives it (as ServiceRuntime._advertise builds it; the ports are
+    the ones it binds, which production fixes in its settings)."""
+    fields = {**POD_FIELDS, "status.podIP": pod_ip}
+    box = k8s_container(
+        k8s_objects(), service, tmp, IdentityProvider(Ed25519PrivateKey.generate()), fields
+    )
+    settings = start(monkeypatch, box).settings
+    host = settings.advertised_host or settings.http_host
+    return Member(advertised_url(host, settings.http_port, settings.grpc_port or None))
+
+
+def _port(address: str) -> int:
+    return int(address.rsplit(":", 1)[1])
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_worker_reaches_its_fellow_workers_where_they_advertise_and_nobody_else_does(
+    monkeypatch, tmp_path, service
+):
+    target = _service_pod(service)
+    member = advertised(monkeypatch, service, "10.42.0.18", tmp_path)
+    assert member.http == "http://10.42.0.18:8080"  # the pod IP, never the wildcard bind
+    ports = [_port(member.http)] + ([_port(member.grpc)] if member.grpc else [])
+    assert set(ports) == set(target.ports.values())  # everything the pod serves
+    fellow = _service_pod(service)  # another replica: the same template, the same labels
+    others = {s: _service_pod(s) for s in SERVICES if s != service}
+    others |= {
+        "unlabelled pod in govshare": Pod(NAMESPACE, {}, {}),
+        f"{service} look-alike in default": Pod(
+            "default", {"app.kubernetes.io/name": f"govshare-{service}"}, {}
+        ),
+    }
+    for port in ports:
+        assert _reaches(fellow, target, port) == (service in SCALABLE), port
+        reaching = {name for name, pod in others.items() if _reaches(pod, target, port)}
+        if port == target.ports.get("grpc"):  # the evidence callers, as tested above
+            assert reaching == set(CALLERS), port
+        else:
+            assert reaching == set(), port
+
+
+def test_without_its_fellow_rule_a_scalable_service_could_not_forward(monkeypatch):
+    # the evaluator sees the rule that admits the fellow workers, not something else
+    objects = copy.deepcopy(k8s_objects())
+    for service in SCALABLE:
+        policy = objects["NetworkPolicy"][f"govshare-{service}"]["spec"]
+        own = {"podSelector": {"matchLabels": {"app.kubernetes.io/name": f"govshare-{service}"}}}
+        policy["ingress"] = [r for r in policy["ingress"] if own not in r.get("from", [])]
+    monkeypatch.setitem(globals(), "k8s_objects", lambda: objects)
+    for service in SCALABLE:
+        pod = _service_pod(service)
+        assert not _reaches(_service_pod(service), pod, pod.ports["http"]), service
