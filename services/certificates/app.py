@@ -9,6 +9,7 @@ from pathlib import Path
 import grpc
 from google.protobuf.message import Message
 from govshare.certificates.v1 import certificates_service_pb2, certificates_service_pb2_grpc
+from govshare.certificates.v1 import events_pb2 as ev
 from govshare.common.v1 import types_pb2 as common
 
 from services.certificates import api, catalog, feeds, metrics
@@ -17,13 +18,14 @@ from services.certificates.grpc_api import CertificateServicer
 from services.certificates.keystore import KeyStore
 from services.certificates.registry import Attribution, Registry
 from services.certificates.signatures import Suite
-from services.kit.consumer import Accepted, Rejected
+from services.kit.consumer import Accepted, Rejected, table_scope
 from services.kit.envelope import Envelope
 from services.kit.forwarding import Found, Gathered
 from services.kit.grpc_forwarding import Anywhere, ByKey
 from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
+from services.kit.waiters import derived_id
 
 NAME = "certificates"
 
@@ -142,34 +144,76 @@ class FeedHandler:
                 attribution=self._attribution(env),
             )
             return
-        type_code = registry.catalog.type_by_key(action.type_key).code
+        await self._request_change(action, actor, cause, env)
+
+    async def _request_change(
+        self,
+        action: feeds.Revoke | feeds.Supersede,
+        actor: common.Actor,
+        cause: common.EventRef,
+        env: Envelope,
+    ) -> None:
+        """A revocation or a new version needs the holder's dossier, which lives on the
+        worker owning the holder's partition, and the feed is keyed otherwise (a unit
+        code): the change is re-keyed by holder onto our own topic and made there
+        (`make_change`), in order with the holder's other events."""
+        request = ev.HolderChangeRequested(
+            holder_id=action.holder_id,
+            type_key=action.type_key,
+            field=action.field,
+            value=action.value,
+            caused_by=cause,
+            requested_by=actor,
+            request_id=env.dedup_key,
+        )
+        if isinstance(action, feeds.Revoke):
+            request.revocation_reason = action.reason  # type: ignore[assignment]
+            request.detail = action.detail
+        else:
+            request.superseding_fields.update(action.fields)
+        attribution = self._attribution(env)
+        what = f"holder-change|{action.holder_id}|{action.type_key}|{action.field}|{action.value}"
+        await self.registry.runtime.bus.publish(
+            request,
+            subject=action.holder_id,
+            event_id=derived_id(env.dedup_key, what),
+            actor=attribution["actor"],
+            department=attribution["department"],
+            case_id=attribution["case_id"],
+        )
+
+    async def make_change(self, env: Envelope, request: ev.HolderChangeRequested) -> None:
+        """On the holder's worker: revoke or supersede the holder's current certificates
+        the request names (as the department's event asked: `_request_change`)."""
+        registry = self.registry
+        type_code = registry.catalog.type_by_key(request.type_key).code
         targets = [
             c
-            for c in registry.dossier(action.holder_id).current(type_code)
-            if not action.field or c.fields.get(action.field) == action.value
+            for c in registry.dossier(request.holder_id).current(type_code)
+            if not request.field or c.fields.get(request.field) == request.value
         ]
         for cert in targets:
-            if isinstance(action, feeds.Revoke):
+            if request.revocation_reason:
                 await registry.change_status(
                     cert.id,
                     "revoke",
-                    actor=actor,
+                    actor=request.requested_by,
                     department=None,
-                    reason=action.detail,
-                    revocation_reason=action.reason,
-                    caused_by=cause,
+                    reason=request.detail,
+                    revocation_reason=request.revocation_reason,
+                    caused_by=request.caused_by,
                     wait=False,
                     attribution=self._attribution(env),
                 )
             else:
                 await registry.supersede(
                     cert.id,
-                    env.dedup_key,
-                    actor=actor,
+                    request.request_id,
+                    actor=request.requested_by,
                     department=None,
                     valid_from=None,
                     valid_until=None,
-                    fields=action.fields,
+                    fields=dict(request.superseding_fields),
                     wait=False,
                     attribution=self._attribution(env),
                 )
@@ -185,9 +229,27 @@ def build(settings: Settings | None = None) -> ServiceRuntime:
     )
     # Batched: bulk feeds (a province's licences) are signed in parallel and produced
     # with one round trip per batch; our own events are applied a dossier at a time.
-    runtime.consume_batch("certificates.v1.events", registry.on_certificate_events)
-    runtime.consume("certificates.v1.access-log", registry.on_access_event, dedup=False)
     handler = FeedHandler(registry)
+
+    async def own_events(items: Sequence[Accepted]) -> None:
+        """Our own events in log order; a change a feed asked for (re-keyed by holder)
+        is made against the dossier as the events before it left it."""
+        run: list[Accepted] = []
+        for item in items:
+            if not isinstance(item.message, ev.HolderChangeRequested):
+                run.append(item)
+                continue
+            if run:
+                await registry.on_certificate_events(run)
+                run = []
+            item.changed = True  # marked applied: a redelivery asks nothing again
+            with table_scope(item.delivery):  # the holder's partition (see Registry)
+                await handler.make_change(item.env, item.message)
+        if run:
+            await registry.on_certificate_events(run)
+
+    runtime.consume_batch("certificates.v1.events", own_events)
+    runtime.consume("certificates.v1.access-log", registry.on_access_event, dedup=False)
     for topic in FEED_TOPICS:
         # Nobody waits on a feed event: larger batches, fewer round trips.
         runtime.consume_batch(topic, handler.batch, max_events=1000)

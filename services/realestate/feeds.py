@@ -324,5 +324,6 @@ CERTIFICATE_EVENTS = (
         cert_events.CertificateReinstated,
         cert_events.SigningKeyPublished,
         cert_events.SigningKeyRetired,
+        cert_events.HolderChangeRequested,  # the change it asks for comes as its own event
     )
 )

@@ -4,6 +4,7 @@ from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from govshare.certificates.v1 import types_pb2 as _types_pb2
 from govshare.common.v1 import options_pb2 as _options_pb2
 from govshare.common.v1 import types_pb2 as _types_pb2_1
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Mapping as _Mapping
@@ -110,3 +111,34 @@ class SigningKeyRetired(_message.Message):
     retired_at: _timestamp_pb2.Timestamp
     compromised_since: _timestamp_pb2.Timestamp
     def __init__(self, issuer_uscc: _Optional[str] = ..., key_id: _Optional[str] = ..., reason: _Optional[_Union[_types_pb2.KeyRetirementReason, str]] = ..., retired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., compromised_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class HolderChangeRequested(_message.Message):
+    __slots__ = ("holder_id", "type_key", "field", "value", "revocation_reason", "detail", "superseding_fields", "caused_by", "requested_by", "request_id")
+    class SupersedingFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    HOLDER_ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_KEY_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    REVOCATION_REASON_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    SUPERSEDING_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    holder_id: str
+    type_key: str
+    field: str
+    value: str
+    revocation_reason: _types_pb2.RevocationReason
+    detail: str
+    superseding_fields: _containers.ScalarMap[str, str]
+    caused_by: _types_pb2_1.EventRef
+    requested_by: _types_pb2_1.Actor
+    request_id: str
+    def __init__(self, holder_id: _Optional[str] = ..., type_key: _Optional[str] = ..., field: _Optional[str] = ..., value: _Optional[str] = ..., revocation_reason: _Optional[_Union[_types_pb2.RevocationReason, str]] = ..., detail: _Optional[str] = ..., superseding_fields: _Optional[_Mapping[str, str]] = ..., caused_by: _Optional[_Union[_types_pb2_1.EventRef, _Mapping]] = ..., requested_by: _Optional[_Union[_types_pb2_1.Actor, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
