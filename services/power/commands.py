@@ -6,7 +6,9 @@ half-made application behind: the applicant simply retries.
 
 from __future__ import annotations
 
+import itertools
 import uuid
+from datetime import datetime
 
 from google.protobuf.message import Message
 from govshare.common.v1 import types_pb2 as common
@@ -69,6 +71,35 @@ class Commands:
             projected, registry.matter(projected), prepared, registry.system, registry.now()
         )
 
+    def _new_id(
+        self, request: ApplicationRequest, division: str, now: datetime, request_id: str
+    ) -> str:
+        """The application's id. A request id fixes it (a retry lands on the same
+        application); without one it is random. Either way, with a unit code it is
+        born on its parcel's partition (runtime.key_beside), so that the parcel's early
+        preparation (applied from land-supply events keyed by parcel code) is read on
+        the worker deciding the application; a retry makes the same choices. The
+        worker owning the id decides: another one hands the request to it."""
+        runtime = self.registry.runtime
+        nonce = f"{request.applicant.id}|{request_id}" if request_id else uuid.uuid4().hex
+        tries = itertools.count()
+
+        def make() -> str:
+            n = next(tries)
+            if n and not request_id:
+                return rules.application_id(division, now, uuid.uuid4().hex)
+            return rules.application_id(division, now, f"{nonce}|{n}" if n else nonce)
+
+        parcel = request.unit_code[:19] if request.unit_code else ""
+        if parcel:
+            app_id = runtime.key_beside(parcel, make)
+        elif request_id:
+            app_id = make()
+        else:
+            app_id = runtime.fresh_key(make)
+        runtime.claim(app_id)
+        return app_id
+
     async def submit(
         self,
         request: ApplicationRequest,
@@ -82,13 +113,7 @@ class Commands:
         matter = rules.check_request(request, registry.catalog)
         now = registry.now()
         division = request.unit_code[:6] if request.unit_code else request.address.division_code  # type: ignore[union-attr]
-        if request_id:  # the same request id, the same application, on its owner
-            app_id = rules.application_id(division, now, f"{request.applicant.id}|{request_id}")
-            registry.runtime.claim(app_id)
-        else:
-            app_id = registry.runtime.fresh_key(
-                lambda: rules.application_id(division, now, uuid.uuid4().hex)
-            )
+        app_id = self._new_id(request, division, now, request_id)
         existing = registry.get(app_id)
         if existing is not None and existing.status != domain.SUBMITTED:
             return existing  # a retry of the same request: answer what it made

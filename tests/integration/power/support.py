@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+from aiokafka import AIOKafkaProducer
 from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.certificates.v1 import types_pb2 as t
@@ -149,3 +150,14 @@ def power_service(env: Mapping[str, str], certificates_port: int, **extra: str) 
     log = ROOT / "artifacts" / f"{env['GOVSHARE_TOPIC_PREFIX']}power.log"
     with running_service("power", full, log) as url:
         yield Http(url)
+
+
+async def produce(bootstrap: str, topic: str, records: list[tuple[bytes, bytes, list]]) -> None:
+    """Records (key, value, headers) onto `topic`, as a department's system would."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        for key, value, headers in records:
+            await producer.send_and_wait(topic, value, key=key, headers=headers)
+    finally:
+        await producer.stop()

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from aiokafka import AIOKafkaProducer
 
 from devtools.samples import LICENCE, PROPERTY
 from services.kit.admin import ensure_topics
@@ -27,6 +26,7 @@ from tests.integration.power.support import (
     holder_uscc,
     parcel_code,
     power_service,
+    produce,
     resident_id,
     unit_code,
 )
@@ -190,16 +190,6 @@ def test_a_revoked_licence_flags_the_application_until_it_is_refreshed(platform)
     assert advance(platform, app_id, "acceptance")[0] == 200
 
 
-async def _produce(bootstrap: str, topic: str, records: list[tuple[bytes, bytes, list]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:
-        for key, value, headers in records:
-            await producer.send_and_wait(topic, value, key=key, headers=headers)
-    finally:
-        await producer.stop()
-
-
 def test_land_supply_prepares_the_parcel_and_high_voltage_completes_in_three_steps(platform):
     parcel = parcel_code("370112")
     land = sample_of_topic("landsupply.v1.events")
@@ -207,7 +197,7 @@ def test_land_supply_prepares_the_parcel_and_high_voltage_completes_in_three_ste
     env = land.envelope.__class__(**{**land.envelope.__dict__, "subject": parcel})
     record = (parcel.encode(), land.message.SerializeToString(), encode_headers(env))
     topic = platform.prefix + "landsupply.v1.events"
-    asyncio.run(_produce(platform.bootstrap, topic, [record, record]))  # once, redelivered
+    asyncio.run(produce(platform.bootstrap, topic, [record, record]))  # once, redelivered
 
     def prepared() -> dict | None:
         status, body = platform.power.call("GET", f"/v1/preparations/{parcel}", OPERATOR)
@@ -355,7 +345,7 @@ async def test_redelivered_and_replayed_events_change_nothing(platform):
         metrics(), "govshare_events_consumed_total", outcome="duplicate", **labels
     )
     handled = metric_value(metrics(), "govshare_events_consumed_total", outcome="handled", **labels)
-    await _produce(platform.bootstrap, topic, same + fresh)
+    await produce(platform.bootstrap, topic, same + fresh)
 
     def caught_up() -> bool:
         text = metrics()

@@ -8,12 +8,14 @@ import json
 import urllib.request
 import uuid
 from contextlib import ExitStack
+from dataclasses import replace
 
 import grpc
 from govshare.certificates.v1 import certificates_service_pb2 as svc
 
 from services.kit.admin import ensure_topics
 from services.kit.auth import bearer_metadata, mint_dev_token
+from services.kit.envelope import encode_headers
 from services.kit.topics import all_topic_names
 from tests.helpers import wait_until
 from tests.integration.power.support import (
@@ -24,9 +26,12 @@ from tests.integration.power.support import (
     base_env,
     certificates_service,
     holder_uscc,
+    parcel_code,
     power_service,
+    produce,
     unit_code,
 )
+from tests.samples import sample_of_topic
 
 HOLDERS = 6
 
@@ -62,6 +67,7 @@ def test_every_worker_gives_the_same_answers(broker, tmp_path):
         wait_until(lambda: all(workers(p) == 2 for p in powers), 60, "two power workers")
         check_certificates(certs)
         check_power(certs, powers)
+        check_preparations(broker.bootstrap, prefix, certs, powers)
 
 
 def check_certificates(certs: list[Certificates]) -> None:
@@ -129,3 +135,29 @@ def check_power(certs: list[Certificates], powers: list[Http]) -> None:
     for status, listed in staff:
         assert status == 200
         assert set(made.values()) <= {a["application_id"] for a in listed["applications"]}
+
+
+def check_preparations(
+    bootstrap: str, prefix: str, certs: list[Certificates], powers: list[Http]
+) -> None:
+    """A parcel prepared from land supply (keyed by parcel code) shortens high-voltage
+    applications on it, whichever worker takes them: an application is born on its
+    parcel's partition, where the preparation is."""
+    parcels = [parcel_code("370112") for _ in range(4)]
+    land = sample_of_topic("landsupply.v1.events")
+    records = []
+    for parcel in parcels:
+        land.message.parcel_code = parcel
+        env = replace(land.envelope, id=str(uuid.uuid4()), subject=parcel)
+        records.append((parcel.encode(), land.message.SerializeToString(), encode_headers(env)))
+    asyncio.run(produce(bootstrap, prefix + "landsupply.v1.events", records))
+    for i, parcel in enumerate(parcels):
+        path = f"/v1/preparations/{parcel}"
+        wait_until(lambda p=path: powers[0].call("GET", p, OPERATOR)[0] == 200, 30, path)
+        holder, unit = holder_uscc(), unit_code(parcel)
+        certs[0].licence(holder)
+        certs[1].property(holder, unit)
+        body = {"matter_code": "hv-new", "requested_capacity_w": 800000, "unit_code": unit}
+        status, app = powers[i % 2].call("POST", "/v1/applications", enterprise(holder), body)
+        assert status == 201, app
+        assert [s["step_code"] for s in app["steps"]] == ["acceptance", "plan-reply", "metering"]
