@@ -13,6 +13,8 @@ where to send a request about k (Kafka Streams' interactive queries work the sam
 
 from __future__ import annotations
 
+import functools
+import itertools
 import socket
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -36,6 +38,19 @@ def beside(key: str, make: Callable[[], str], partitions: int, tries: int = 100_
         if partition_of(made, partitions) == wanted:
             return made
     raise RuntimeError(f"no key on partition {wanted} in {tries} tries")
+
+
+@functools.cache
+def partition_keys(partitions: int) -> tuple[str, ...]:
+    """One key per partition, `keys[p]` landing on partition p: to send a notice to every
+    partition of a topic (each worker then acts on the part it holds)."""
+    found: dict[int, str] = {}
+    for n in itertools.count():
+        key = f"partition-{n}"
+        found.setdefault(partition_of(key, partitions), key)
+        if len(found) == partitions:
+            return tuple(found[p] for p in range(partitions))
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,10 @@ from services.kit.clock import SYSTEM, Clock
 from services.kit.dispatch import Dispatch
 from services.kit.envelope import Envelope
 from services.kit.errors import conflict, not_found
+from services.kit.ownership import partition_keys, partition_of
 from services.kit.registry import event_type
 from services.kit.runtime import ServiceRuntime
-from services.kit.waiters import Waiters
+from services.kit.waiters import Waiters, derived_id
 from services.power import domain, listing, preparation, rules
 from services.power.catalog import SHARING_PREFIX, Catalog, Matter
 from services.power.domain import Application
@@ -175,6 +176,8 @@ class Registry:
         try:
             if isinstance(message, ev.PreparationStarted):
                 self._apply_preparation(message)
+            elif isinstance(message, ev.HolderEvidenceChanged):
+                await self._flag_holders_applications(message)
             else:
                 self._apply_application(message)
         finally:
@@ -225,10 +228,31 @@ class Registry:
         invalidation = _INVALIDATIONS.get(type(message))
         if invalidation is None:
             return
-        ref: common.CertificateRef = message.certificate  # type: ignore[attr-defined]
-        cause = common.EventRef(source=env.source, id=env.id, type=env.type)
-        for app in self.of_holder(message.holder_id):  # type: ignore[attr-defined]
-            flagged = rules.flag(app, ref, invalidation, cause, self.now(), self.catalog)
+        # The holder's applications are on their own partitions, on whichever workers:
+        # a notice to every partition, each flags its own (`_flag_holders_applications`).
+        for p, key in enumerate(partition_keys(self.runtime.settings.topic_partitions)):
+            notice = ev.HolderEvidenceChanged(
+                partition_key=key,
+                holder_id=message.holder_id,  # type: ignore[attr-defined]
+                certificate=message.certificate,  # type: ignore[attr-defined]
+                invalidation=invalidation,
+                caused_by=common.EventRef(source=env.source, id=env.id, type=env.type),
+            )
+            event_id = derived_id(env.dedup_key, f"holder-evidence-changed|{p}")
+            await self._emit([notice], subject=key, wait=False, event_id=event_id)
+
+    async def _flag_holders_applications(self, notice: ev.HolderEvidenceChanged) -> None:
+        """Flag the holder's applications of this partition that rest on the certificate."""
+        partitions = self.runtime.settings.topic_partitions
+        mine = partition_of(notice.partition_key, partitions)
+        here = json.loads(self.by_holder.get(partitioned.here(notice.holder_id)) or "[]")
+        for app in (self.get(a) for a in here if partition_of(a, partitions) == mine):
+            if app is None:
+                continue
+            flagged = rules.flag(
+                app, notice.certificate, notice.invalidation, notice.caused_by, self.now(),
+                self.catalog,
+            )  # fmt: skip
             if flagged is not None:
                 await self._emit([flagged], subject=app.id, wait=False)
 
@@ -369,4 +393,5 @@ COUNTERS = (
     .add(ev.ApplicationFlagged, _flagged)
     # counted where they happen, or not counted; PreparationStarted is no application's
     .ignore(ev.EvidenceResolved, ev.EvidenceSupplied, ev.StepAdvanced, ev.PreparationStarted)
+    .ignore(ev.HolderEvidenceChanged)  # a notice: the flags it raises are counted
 )

@@ -104,9 +104,10 @@ def check_certificates(certs: list[Certificates]) -> None:
 def check_power(certs: list[Certificates], powers: list[Http]) -> None:
     holders = [holder_uscc() for _ in range(HOLDERS)]
     made: dict[str, str] = {}
+    licences = {}
     for i, holder in enumerate(holders):
         unit = unit_code()
-        certs[0].licence(holder)
+        licences[holder] = certs[0].licence(holder)
         certs[1].property(holder, unit)
         body = {"matter_code": "lv-nonresident-new", "requested_capacity_w": 60000}
         body["unit_code"] = unit
@@ -131,6 +132,20 @@ def check_power(certs: list[Certificates], powers: list[Http]) -> None:
         path = f"/v1/applications/{app_id}/advance"
         status, advanced = powers[1].call("POST", path, OPERATOR, {"current_step": "acceptance"})
         assert status == 200, advanced
+    # A licence revoked (on its holder's certificates worker): each holder's application
+    # is flagged, on whichever power worker holds it, and both workers show it.
+    for holder in made:
+        certs[1].revoke(licences[holder].id)
+    for holder, app_id in made.items():
+        for p in powers:
+            path = f"/v1/applications/{app_id}"
+            wait_until(
+                lambda p=p, path=path, h=holder: bool(
+                    p.call("GET", path, enterprise(h))[1]["evidence_to_refresh"]
+                ),
+                30,
+                f"{app_id} flagged",
+            )
     staff = [p.call("GET", "/v1/staff/applications?limit=1000", OPERATOR) for p in powers]
     for status, listed in staff:
         assert status == 200

@@ -92,12 +92,20 @@ async def test_a_revocation_flags_the_applications_that_used_the_certificate():
     for event in accepted_events():
         await deliver(reg, event)
     await deliver(reg, revoked(cert_ref(LICENCE)))
-    ((env, flagged),) = runtime.records()
-    assert isinstance(flagged, ev.ApplicationFlagged) and env.subject == APP_ID
-    assert flagged.caused_by.source == "/govshare/certificates"
+    await runtime.settle()
+    # A notice to every partition (the holder's applications may be on any), then the
+    # application's own flag from the partition holding it.
+    notices = runtime.published(ev.HolderEvidenceChanged)
+    assert len(notices) == runtime.settings.topic_partitions
+    assert len({n.partition_key for n in notices}) == len(notices)
+    ((env, flagged),) = [
+        (e, m) for e, m in runtime.records() if isinstance(m, ev.ApplicationFlagged)
+    ]
+    assert env.subject == APP_ID and flagged.caused_by.source == "/govshare/certificates"
     assert list(reg.find(APP_ID).flags) == [cert_ref(LICENCE).certificate_id]  # applied
-    await deliver(reg, revoked(cert_ref(LICENCE, serial="7")))
-    assert len(runtime.records()) == 1
+    await deliver(reg, revoked(cert_ref(LICENCE, serial="7")))  # another certificate
+    await runtime.settle()
+    assert len(runtime.published(ev.ApplicationFlagged)) == 1
 
 
 async def test_the_overdue_scan_publishes_once_per_step():

@@ -241,3 +241,17 @@ class ApplicationFlagged(_message.Message):
     caused_by: _types_pb2.EventRef
     flagged_at: _timestamp_pb2.Timestamp
     def __init__(self, application_id: _Optional[str] = ..., certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., invalidation: _Optional[_Union[_types_pb2_1.EvidenceInvalidation, str]] = ..., detail: _Optional[str] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., flagged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class HolderEvidenceChanged(_message.Message):
+    __slots__ = ("partition_key", "holder_id", "certificate", "invalidation", "caused_by")
+    PARTITION_KEY_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_FIELD_NUMBER: _ClassVar[int]
+    INVALIDATION_FIELD_NUMBER: _ClassVar[int]
+    CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
+    partition_key: str
+    holder_id: str
+    certificate: _types_pb2.CertificateRef
+    invalidation: _types_pb2_1.EvidenceInvalidation
+    caused_by: _types_pb2.EventRef
+    def __init__(self, partition_key: _Optional[str] = ..., holder_id: _Optional[str] = ..., certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., invalidation: _Optional[_Union[_types_pb2_1.EvidenceInvalidation, str]] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ...) -> None: ...
