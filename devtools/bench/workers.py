@@ -149,10 +149,10 @@ def lines(report: dict[str, Any], ratio: Ratio, ceiling_cpu_s: float) -> list[st
         return []
     count = w["count"]
     ones = [name for name in SERVICES if name not in w["safe"]]
+    single = f" ({', '.join(ones)}: 1 each)" if ones else ""
     out = [
-        f"workers  {count} workers of {', '.join(w['safe'])} "
-        f"({', '.join(ones) or 'none'}: 1 each), a platform of its own, requests in turn "
-        "to each worker"
+        f"workers  {count} workers of {', '.join(w['safe'])}{single}, a platform of its own, "
+        "requests in turn to each worker"
     ]
     label = f"{count} workers"
     for part in PARTS:

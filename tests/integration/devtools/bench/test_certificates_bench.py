@@ -137,8 +137,8 @@ def test_bench_prints_each_figure_with_its_ratio_and_writes_json(broker, tmp_pat
     assert records["realestate.v1.events"] >= 5 and records["tax.v1.events"] >= 3, records
     assert records["total"] == pytest.approx(sum(v for k, v in records.items() if k != "total"))
 
-    # Power again with two workers of certificates and power: every accepted application
-    # reads alike from both; the transfer part is skipped, and says why.
+    # Power and transfers again with two workers of every service: every accepted
+    # application reads alike from both; every case completes.
     two = figures["workers"]["power"]
     assert two["accepted"] == 5 and two["failures"] == 0, two
     assert two["read_back"] == {
@@ -154,7 +154,10 @@ def test_bench_prints_each_figure_with_its_ratio_and_writes_json(broker, tmp_pat
     assert two["ratio"]["per_second"] > 0 and two["ratio"]["cpu_per_unit"]["total"] > 0
     assert re.search(r"^ratio    power, 2 workers / 1 .* throughput", out, re.M), out
     assert re.search(r"^check    power, 2 workers +0 mismatches", out, re.M), out
-    assert "workers  transfers with 2 workers skipped: realestate and tax are not yet" in out
+    joint = figures["workers"]["transfers"]
+    assert joint["completed"] == joint["cases"] and joint["failures"] == 0, joint
+    assert re.search(r"^transfer joint cases, 2 workers", out, re.M), out
+    assert re.search(r"^ratio    transfers, 2 workers / 1 .* throughput", out, re.M), out
     assert figures["targets"]["power_workers_read_back"]["met"] is True
 
 
