@@ -201,17 +201,25 @@ class Registry:
         if app is None:
             log.info("%s for %s changes nothing", type(message).__name__, app_id)
             if before is not None:
-                self._list(before)  # completes what a SIGKILL between writes left undone
+                # Complete what a SIGKILL between the writes left undone: the application
+                # reached its changelog, its index entries may not have (a redelivered
+                # ApplicationSubmitted changes nothing, and the holder's list missed it).
+                self._list(before)
+                self._index_holder(before)
             return
         self.applications[app_id] = json.dumps([*stored, _encode(message)])
         self._list(app)
         if isinstance(message, ev.ApplicationSubmitted):
-            holder = message.applicant.id
-            if app_id not in self._holder_apps(holder):
-                here = partitioned.here(holder)  # an application's events share one partition
-                known = json.loads(self.by_holder.get(here) or "[]")
-                self.by_holder[here] = json.dumps([*known, app_id])
+            self._index_holder(app)
         _count(app, status_before, message, self.catalog)
+
+    def _index_holder(self, app: Application) -> None:
+        """Put the application in its holder's list (idempotent)."""
+        holder = app.applicant.id
+        if app.id not in self._holder_apps(holder):
+            here = partitioned.here(holder)  # an application's events share one partition
+            known = json.loads(self.by_holder.get(here) or "[]")
+            self.by_holder[here] = json.dumps([*known, app.id])
 
     def _list(self, app: Application) -> None:
         """Put the application in the division lists it belongs to now (idempotent)."""

@@ -86,6 +86,22 @@ async def test_applying_twice_stores_once_and_counts_once():
     assert after == before + 1
 
 
+async def test_a_redelivery_completes_the_holders_list_a_kill_cut_short():
+    """SIGKILLed after the application reached its changelog and before its holder's
+    index entry did: the redelivered ApplicationSubmitted changes nothing, and still puts
+    the application in the holder's list (tests/reliability saw it missing)."""
+    reg = registry()
+    submitted, *rest = accepted_events()
+    await deliver(reg, submitted)
+    reg.by_holder.clear()  # the index write that never reached the broker
+    assert reg.of_holder(ENTERPRISE.id) == []
+    await deliver(reg, submitted)  # redelivered after the restart
+    assert [a.id for a in reg.of_holder(ENTERPRISE.id)] == [APP_ID]
+    for event in rest:
+        await deliver(reg, event)
+    assert [a.id for a in reg.of_holder(ENTERPRISE.id)] == [APP_ID]  # once
+
+
 async def test_a_revocation_flags_the_applications_that_used_the_certificate():
     reg = registry()
     runtime = runtime_of(reg)
