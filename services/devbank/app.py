@@ -20,14 +20,15 @@ from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from google.protobuf.message import Message
 from pydantic import BaseModel, Field
 
 from services.devbank.bank import CHANNEL, CHINA, OPEN, PAID, SOURCE, Book, Order
-from services.kit import logs, serving
+from services.kit import logs, problems, serving
 from services.kit.envelope import EnvelopeError, decode, make_envelope, to_record
+from services.kit.errors import not_found
 from services.kit.provided import provide, provided
 from services.kit.settings import Settings, load_settings
 from services.kit.waiters import derived_id
@@ -236,7 +237,7 @@ async def cashier_post(order_id: str, request: Request, channel: Bank) -> Respon
     back = _return_url((form.get("return") or [""])[0])
     order = await channel.order(order_id)
     if order is None or action not in ("pay", "cancel"):
-        raise HTTPException(404, {"field": "order_id", "reason": "no such open order"})
+        raise not_found("order_id", "no such open order")
     await channel.act(order, action)
     if back:
         return RedirectResponse(back, status_code=303)
@@ -247,10 +248,10 @@ async def cashier_post(order_id: str, request: Request, channel: Bank) -> Respon
 async def act_json(order_id: str, action: str, channel: Bank) -> OrderActed:
     """The cashier page for programs (tests, the bench): pay, cancel or decline."""
     if action not in ("pay", "cancel", "decline"):
-        raise HTTPException(404, {"field": "action", "reason": "pay, cancel or decline"})
+        raise not_found("action", "pay, cancel or decline")
     order = await channel.order(order_id, wait_s=10.0)
     if order is None:
-        raise HTTPException(404, {"field": "order_id", "reason": "no such order (yet)"})
+        raise not_found("order_id", "no such order (yet)")
     await channel.act(order, action)
     return OrderActed(
         order_id=order.order_id,
@@ -291,6 +292,7 @@ def build(settings: Settings | None = None) -> FastAPI:
             await channel.stop()
 
     app = FastAPI(title="govshare development payment channel", lifespan=lifespan)
+    problems.install(app)  # errors as RFC 9457 problem details, like every service
 
     provide(app, channel)
     app.include_router(router)
