@@ -336,6 +336,8 @@ FEEDS = (
         tax.RefundOrdered,
         tax.PaymentRefunded,
         tax.StatementReconciled,
+        tax.StatementShareRequested,
+        tax.StatementShareReconciled,
         tax.DataUseRecorded,
     )
 )

@@ -42,7 +42,7 @@ TOPICS: tuple[TopicSpec, ...] = (
         "tax.v1.events",
         "govshare/tax/v1/events.proto",
         "/govshare/tax",
-        "case id (statement id for StatementReconciled)",
+        "case id (statement id for reconciliations, partition key for StatementShareRequested)",
     ),
     TopicSpec(
         "power.v1.events",

@@ -311,6 +311,8 @@ TAX_EVENTS = (
         tax.RefundOrdered,
         tax.PaymentRefunded,
         tax.StatementReconciled,
+        tax.StatementShareRequested,
+        tax.StatementShareReconciled,
     )
 )
 

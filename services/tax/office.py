@@ -9,6 +9,7 @@ id (from `tax.v1.events`). The realestate agent re-keys what tax needs by publis
 from __future__ import annotations
 
 import base64
+import dataclasses
 import logging
 import uuid
 from collections import Counter
@@ -16,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, timedelta
 from typing import Any
 
+from google.protobuf.internal.containers import RepeatedCompositeFieldContainer
 from google.protobuf.message import Message
 from govshare.common.v1 import types_pb2 as common
 from govshare.payments.v1 import events_pb2 as channel_events
@@ -29,10 +31,20 @@ from services.kit.clock import SYSTEM, Clock
 from services.kit.consumer import Rejected
 from services.kit.dispatch import Dispatch
 from services.kit.envelope import Envelope
+from services.kit.ownership import partition_keys, partition_of
 from services.kit.runtime import ServiceRuntime
 from services.kit.tally import Tally
 from services.kit.waiters import Waiters, derived_id
-from services.tax import assessments, engine, ledger, lists, metrics, payments, reconciliation
+from services.tax import (
+    assessments,
+    engine,
+    ledger,
+    lists,
+    metrics,
+    payments,
+    reconciliation,
+    shares,
+)
 from services.tax.payments import Decision, TaxCase
 from services.tax.rules import RuleBook
 
@@ -51,6 +63,38 @@ def _party_json(party: common.Party) -> dict[str, Any]:
 
 def _cause(env: Envelope) -> common.EventRef:
     return common.EventRef(source=env.source, id=env.id, type=env.type)
+
+
+def _day(day: common.Date) -> date:
+    return date(day.year, day.month, day.day)
+
+
+def _mismatch_of(line: tax_types.ReconciliationMismatch) -> reconciliation.Mismatch:
+    return reconciliation.Mismatch(
+        tax_types.MismatchKind.Name(line.kind).removeprefix("MISMATCH_KIND_"),
+        line.movement,
+        line.transaction_id,
+        line.case_id,
+        line.channel_amount.fen if line.HasField("channel_amount") else None,
+        line.ledger_amount.fen if line.HasField("ledger_amount") else None,
+    )
+
+
+def _add_mismatches(
+    lines: RepeatedCompositeFieldContainer[tax_types.ReconciliationMismatch],
+    mismatches: list[reconciliation.Mismatch],
+) -> None:
+    for found in mismatches:
+        line = lines.add(
+            kind="MISMATCH_KIND_" + found.kind,
+            movement=found.movement,
+            transaction_id=found.transaction_id,
+            case_id=found.case_id,
+        )
+        if found.channel_fen is not None:
+            line.channel_amount.fen = found.channel_fen
+        if found.ledger_fen is not None:
+            line.ledger_amount.fen = found.ledger_fen
 
 
 def _keyed(case_id: str) -> dict[str, Any]:
@@ -84,6 +128,8 @@ class TaxOffice:
         self.cases = app.Table("cases", key_type=str, value_type=None)
         # statement id -> the last reconciliation of that channel statement
         self.reconciliations = app.Table("reconciliations", key_type=str, value_type=None)
+        # statement id -> {statement event id: {partition: its share}}: shares.py
+        self.statement_shares = app.Table("statement-shares", key_type=str, value_type=None)
         # lists.py: case ids by the minute an open order expires and by channel and day,
         # written with the case, so the expiry scan and reconciliation read no other case
         self.lists = app.Table("case-lists", key_type=str, value_type=None)
@@ -608,65 +654,100 @@ class TaxOffice:
     # --- reconciliation of the channel's daily statements ----------------------------------
 
     async def _reconcile(self, statement: channel_events.StatementIssued, env: Envelope) -> None:
-        """Compare the statement with what this worker's ledger recorded of that channel
-        and day, and publish the result (flags, counts) for the treasury staff."""
-        day = date(
-            statement.statement_date.year,
-            statement.statement_date.month,
-            statement.statement_date.day,
-        )
-        lines = [
-            reconciliation.Movement(
-                reconciliation.REFUND
-                if entry.kind == channel_types.ENTRY_KIND_REFUND
-                else reconciliation.PAYMENT,
-                entry.transaction_id,
-                entry.case_id,
-                entry.amount.fen,
+        """The statement's lines go to the partition of their case, where its movements
+        are: a share to every partition (`_reconcile_share`), summed on the statement's
+        partition (`_collect_share`) into StatementReconciled for the treasury staff."""
+        count = self.runtime.settings.topic_partitions
+        for p, key in enumerate(partition_keys(count)):
+            share = ev.StatementShareRequested(
+                partition_key=key,
+                statement_id=statement.statement_id,
+                channel=statement.channel,
+                statement_date=statement.statement_date,
+                shares=count,
+                partition=p,
+                caused_by=_cause(env),
             )
-            for entry in statement.entries
+            for entry in statement.entries:
+                if partition_of(entry.case_id, count) == p:
+                    refund = entry.kind == channel_types.ENTRY_KIND_REFUND
+                    share.lines.add(
+                        movement=reconciliation.REFUND if refund else reconciliation.PAYMENT,
+                        transaction_id=entry.transaction_id,
+                        case_id=entry.case_id,
+                        amount=entry.amount,
+                    )
+            event_id = derived_id(env.dedup_key, f"share|{p}")
+            await self.runtime.bus.publish(share, subject=key, event_id=event_id)
+
+    async def _reconcile_share(self, share: ev.StatementShareRequested, env: Envelope) -> None:
+        """Compare the share's lines with the movements of that channel and day that the
+        cases of this partition recorded (`listed` reads every partition's list)."""
+        day = _day(share.statement_date)
+        moved = [
+            case
+            for case in self.listed(lists.movements_key(share.channel, day))
+            if partition_of(case.case_id, share.shares) == share.partition
         ]
-        moved = self.listed(lists.movements_key(statement.channel, day))
-        recorded = reconciliation.ledger_movements(moved, statement.channel, day)
+        recorded = reconciliation.ledger_movements(moved, share.channel, day)
+        lines = [
+            reconciliation.Movement(x.movement, x.transaction_id, x.case_id, x.amount.fen)
+            for x in share.lines
+        ]
         matched, mismatches = reconciliation.reconcile(lines, recorded)
-        result = ev.StatementReconciled(
-            statement_id=statement.statement_id,
-            channel=statement.channel,
-            statement_date=statement.statement_date,
+        result = ev.StatementShareReconciled(
+            statement_id=share.statement_id,
+            channel=share.channel,
+            statement_date=share.statement_date,
+            partition=share.partition,
+            shares=share.shares,
             entries=len(lines),
             matched=matched,
-            caused_by=_cause(env),
-            reconciled_at=self.clock.stamp(),
+            caused_by=share.caused_by,
         )
-        for found in mismatches:
-            line = result.mismatches.add(
-                kind="MISMATCH_KIND_" + found.kind,
-                movement=found.movement,
-                transaction_id=found.transaction_id,
-                case_id=found.case_id,
-            )
-            if found.channel_fen is not None:
-                line.channel_amount.fen = found.channel_fen
-            if found.ledger_fen is not None:
-                line.ledger_amount.fen = found.ledger_fen
+        _add_mismatches(result.mismatches, mismatches)
         await self.runtime.bus.publish(
             result,
-            subject=statement.statement_id,
-            event_id=derived_id(env.dedup_key, "reconciled"),
+            subject=share.statement_id,
+            event_id=derived_id(env.dedup_key, "share-reconciled"),
         )
 
+    async def _collect_share(self, share: ev.StatementShareReconciled, env: Envelope) -> None:
+        """Keep the share; once every share of its statement event is in, publish the
+        statement's reconciliation (before storing: a redelivery publishes it again, under
+        the same id)."""
+        cause = share.caused_by
+        found = [_mismatch_of(m) for m in share.mismatches]
+        held = shares.collect(
+            self.statement_shares.get(share.statement_id),
+            cause.id,
+            share.partition,
+            shares.share(share.entries, share.matched, found),
+        )
+        if held is None:
+            return
+        if shares.complete(held, cause.id, share.shares):
+            entries, matched, mismatches = shares.merge(held[cause.id].values())
+            result = ev.StatementReconciled(
+                statement_id=share.statement_id,
+                channel=share.channel,
+                statement_date=share.statement_date,
+                entries=entries,
+                matched=matched,
+                caused_by=cause,
+                reconciled_at=self.clock.stamp(),
+            )
+            _add_mismatches(result.mismatches, mismatches)
+            await self.runtime.bus.publish(
+                result,
+                subject=share.statement_id,
+                event_id=derived_id(f"{cause.source}|{cause.id}", "reconciled"),
+            )
+            held = shares.settled(held, cause.id)
+        self.statement_shares[share.statement_id] = held
+
     async def _apply_reconciliation(self, message: ev.StatementReconciled, env: Envelope) -> None:
-        mismatches = [
-            {
-                "kind": tax_types.MismatchKind.Name(m.kind).removeprefix("MISMATCH_KIND_"),
-                "movement": m.movement,
-                "transaction_id": m.transaction_id,
-                "case_id": m.case_id,
-                "channel_fen": m.channel_amount.fen if m.HasField("channel_amount") else None,
-                "ledger_fen": m.ledger_amount.fen if m.HasField("ledger_amount") else None,
-            }
-            for m in message.mismatches
-        ]
+        mismatches = [dataclasses.asdict(_mismatch_of(m)) for m in message.mismatches]
         self.reconciliations[message.statement_id] = {
             "statement_id": message.statement_id,
             "channel": message.channel,
@@ -878,6 +959,8 @@ TAX_EVENTS = (
     .add(ev.RefundOrdered, TaxOffice._apply_refund_ordered)
     .add(ev.PaymentRefunded, TaxOffice._refunded)
     .add(ev.StatementReconciled, TaxOffice._apply_reconciliation)
+    .add(ev.StatementShareRequested, TaxOffice._reconcile_share)
+    .add(ev.StatementShareReconciled, TaxOffice._collect_share)
     # PaymentCleared / PaymentRefused record what _settle already applied; the data-use
     # events are for the holders' access logs (certificates).
     .ignore(ev.PaymentCleared, ev.PaymentRefused, ev.DataUseRecorded)

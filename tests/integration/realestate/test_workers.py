@@ -11,8 +11,10 @@ import urllib.error
 import urllib.request
 from contextlib import ExitStack
 from dataclasses import replace
+from datetime import datetime
 
 from devtools.samples import PROPERTY
+from services.tax.reconciliation import CHINA
 from tests.helpers import ROOT, ServiceProcess, started_service, wait_until
 from tests.integration.realestate.support import (
     Party,
@@ -138,3 +140,15 @@ def test_joint_transfers_answer_alike_through_every_worker(broker, tmp_path):
         assert ledgers[0] == ledgers[1]
         assert ledgers[0]["debits_fen"] >= CASES * 2_358_000
         assert queues[0]["cases"] == queues[1]["cases"]
+        # The channel's statement of the day lists the payments of both workers' cases:
+        # each partition reconciles its share, and the sum balances, through either worker.
+        paid_at = next(iter(bill["payments"].values()))["at"]
+        day = datetime.fromisoformat(paid_at).astimezone(CHINA).date()
+        status, issued = first.post(f"{devbank}/v1/statements?day={day.isoformat()}")
+        assert status == 200 and issued["entries"] >= CASES, issued
+        for view in views:
+            path = f"{view.tax}/v1/reconciliations/{issued['statement_id']}"
+            wait_until(lambda p=path, v=view: v.get(p, staff("tax"))[0] == 200, 30, path)
+            status, found = view.get(path, staff("tax"))
+            assert status == 200 and found["balanced"], found
+            assert found["matched"] == found["entries"] == issued["entries"], found

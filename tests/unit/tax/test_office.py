@@ -17,6 +17,7 @@ from govshare.tax.v1 import events_pb2 as ev
 from govshare.tax.v1 import types_pb2 as tax_types
 
 from services.kit.clock import timestamp
+from services.kit.ownership import partition_of
 from services.kit.registry import events_of_topic
 from services.tax import assessments, engine, ledger, payments, rules
 from services.tax import office as office_module
@@ -325,3 +326,102 @@ async def test_a_statement_that_matches_the_ledger_reconciles(runtime, office):
 )
 def test_every_event_type_of_a_consumed_topic_is_handled_or_ignored(topic, table):
     assert table.covers(t.message_class for t in events_of_topic(topic)) == []
+
+
+# --- a statement reconciled in shares, one per partition (N workers) ------------------------
+
+
+def spread_cases(office: TaxOffice, runtime: FakeRuntime, count: int) -> list[TaxCase]:
+    """`count` cases, each paid once through devbank today, on several partitions."""
+    at = runtime.clock.now().isoformat()
+    found = []
+    for n in range(count):
+        case = TaxCase(f"RE-370105-20250603-{n:04d}", status=payments.PAID)
+        case.payments[f"UP-{n}"] = {"amount_fen": 1000 + n, "channel": "devbank", "at": at}
+        office._store(case)
+        found.append(case)
+    return found
+
+
+def statement_of(runtime: FakeRuntime, lines: list[tuple[str, str, int]], statement_id: str):
+    day = runtime.clock.today()
+    return channel.StatementIssued(
+        statement_id=statement_id,
+        channel="devbank",
+        statement_date=common.Date(year=day.year, month=day.month, day=day.day),
+        entries=[
+            channel_types.StatementEntry(
+                kind=channel_types.ENTRY_KIND_PAYMENT,
+                transaction_id=txn,
+                case_id=case_id,
+                amount=common.Money(fen=fen),
+                at=timestamp(runtime.clock.now()),
+            )
+            for txn, case_id, fen in lines
+        ],
+        issued_at=timestamp(runtime.clock.now()),
+    )
+
+
+async def test_a_statement_over_every_partition_is_reconciled_in_shares_and_balances(
+    runtime, office
+):
+    cases = spread_cases(office, runtime, 8)
+    partitions = runtime.settings.topic_partitions
+    assert len({partition_of(c.case_id, partitions) for c in cases}) > 1
+    lines = [(f"UP-{n}", c.case_id, 1000 + n) for n, c in enumerate(cases)]
+    await runtime.deliver(statement_of(runtime, lines, "ST-1"), subject="ST-1", source=DEVBANK)
+
+    requested = runtime.published(ev.StatementShareRequested)
+    assert [r.partition for r in requested] == list(range(partitions))
+    assert sorted(x.transaction_id for r in requested for x in r.lines) == sorted(
+        txn for txn, _, _ in lines
+    )
+    assert len(runtime.published(ev.StatementShareReconciled)) == partitions
+    result = office.reconciliation("ST-1")
+    assert result is not None
+    assert (result["entries"], result["matched"], result["balanced"]) == (8, 8, True)
+    assert runtime.the(ev.StatementReconciled).matched == 8
+
+
+async def test_a_statement_in_shares_still_flags_every_real_mismatch(runtime, office):
+    cases = spread_cases(office, runtime, 6)
+    lines = [(f"UP-{n}", c.case_id, 1000 + n) for n, c in enumerate(cases)]
+    lines[1] = ("UP-1", cases[1].case_id, 999)  # amount differs
+    del lines[2]  # missing at the channel
+    lines.append(("UP-X", cases[3].case_id, 5))  # missing in the ledger
+    await runtime.deliver(statement_of(runtime, lines, "ST-2"), subject="ST-2", source=DEVBANK)
+
+    result = office.reconciliation("ST-2")
+    assert result is not None
+    assert (result["entries"], result["matched"], result["balanced"]) == (6, 4, False)
+    assert [(m["kind"], m["transaction_id"]) for m in result["mismatches"]] == [
+        ("MISSING_IN_LEDGER", "UP-X"),
+        ("MISSING_AT_CHANNEL", "UP-2"),
+        ("AMOUNT_DIFFERS", "UP-1"),
+    ]
+    differs = result["mismatches"][2]
+    assert (differs["channel_fen"], differs["ledger_fen"]) == (999, 1001)
+
+
+async def test_a_share_delivered_twice_is_taken_once_and_a_reissued_statement_restarts(
+    runtime, office
+):
+    cases = spread_cases(office, runtime, 4)
+    lines = [(f"UP-{n}", c.case_id, 1000 + n) for n, c in enumerate(cases)]
+    await runtime.deliver(statement_of(runtime, lines, "ST-3"), subject="ST-3", source=DEVBANK)
+    env, share = next(
+        (env, m) for env, m in runtime.records() if isinstance(m, ev.StatementShareReconciled)
+    )
+    await runtime.redeliver(env, share)
+    assert len(runtime.published(ev.StatementReconciled)) == 1
+
+    lines[0] = ("UP-0", cases[0].case_id, 1)  # issued again, now with a wrong amount
+    await runtime.deliver(statement_of(runtime, lines, "ST-3"), subject="ST-3", source=DEVBANK)
+    assert len(runtime.published(ev.StatementReconciled)) == 2
+    result = office.reconciliation("ST-3")
+    assert result is not None
+    assert (result["entries"], result["matched"], result["balanced"]) == (4, 3, False)
+    assert list(office.statement_shares.get("ST-3") or {}) == [
+        runtime.published(ev.StatementReconciled)[1].caused_by.id
+    ]

@@ -234,6 +234,48 @@ class StatementReconciled(_message.Message):
     reconciled_at: _timestamp_pb2.Timestamp
     def __init__(self, statement_id: _Optional[str] = ..., channel: _Optional[str] = ..., statement_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., entries: _Optional[int] = ..., matched: _Optional[int] = ..., mismatches: _Optional[_Iterable[_Union[_types_pb2_1.ReconciliationMismatch, _Mapping]]] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., reconciled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class StatementShareRequested(_message.Message):
+    __slots__ = ("partition_key", "statement_id", "channel", "statement_date", "lines", "shares", "partition", "caused_by")
+    PARTITION_KEY_FIELD_NUMBER: _ClassVar[int]
+    STATEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    STATEMENT_DATE_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    SHARES_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_FIELD_NUMBER: _ClassVar[int]
+    CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
+    partition_key: str
+    statement_id: str
+    channel: str
+    statement_date: _types_pb2.Date
+    lines: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.StatementLine]
+    shares: int
+    partition: int
+    caused_by: _types_pb2.EventRef
+    def __init__(self, partition_key: _Optional[str] = ..., statement_id: _Optional[str] = ..., channel: _Optional[str] = ..., statement_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., lines: _Optional[_Iterable[_Union[_types_pb2_1.StatementLine, _Mapping]]] = ..., shares: _Optional[int] = ..., partition: _Optional[int] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ...) -> None: ...
+
+class StatementShareReconciled(_message.Message):
+    __slots__ = ("statement_id", "channel", "statement_date", "partition", "shares", "entries", "matched", "mismatches", "caused_by")
+    STATEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    STATEMENT_DATE_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_FIELD_NUMBER: _ClassVar[int]
+    SHARES_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    MATCHED_FIELD_NUMBER: _ClassVar[int]
+    MISMATCHES_FIELD_NUMBER: _ClassVar[int]
+    CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
+    statement_id: str
+    channel: str
+    statement_date: _types_pb2.Date
+    partition: int
+    shares: int
+    entries: int
+    matched: int
+    mismatches: _containers.RepeatedCompositeFieldContainer[_types_pb2_1.ReconciliationMismatch]
+    caused_by: _types_pb2.EventRef
+    def __init__(self, statement_id: _Optional[str] = ..., channel: _Optional[str] = ..., statement_date: _Optional[_Union[_types_pb2.Date, _Mapping]] = ..., partition: _Optional[int] = ..., shares: _Optional[int] = ..., entries: _Optional[int] = ..., matched: _Optional[int] = ..., mismatches: _Optional[_Iterable[_Union[_types_pb2_1.ReconciliationMismatch, _Mapping]]] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ...) -> None: ...
+
 class ManualAssessmentRequired(_message.Message):
     __slots__ = ("case_id", "unit_code", "field", "reason", "buyer", "seller", "contract_date", "caused_by", "required_at")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]

@@ -26,7 +26,7 @@ from govshare.common.v1 import options_pb2 as govshare_dot_common_dot_v1_dot_opt
 from govshare.common.v1 import types_pb2 as govshare_dot_common_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bgovshare/tax/v1/types.proto\x12\x0fgovshare.tax.v1\x1a govshare/common/v1/options.proto\x1a\x1egovshare/common/v1/types.proto\"\x87\x03\n\x0e\x41ssessmentLine\x12-\n\x04kind\x18\x01 \x01(\x0e\x32\x19.govshare.tax.v1.LineKindB\x04\x88\xb5\x18\x01\x12.\n\x05payer\x18\x02 \x01(\x0b\x32\x19.govshare.common.v1.PartyB\x04\x88\xb5\x18\x01\x12\x37\n\x0b\x63\x61lculation\x18\x03 \x01(\x0e\x32\x1c.govshare.tax.v1.CalculationB\x04\x88\xb5\x18\x01\x12\'\n\x04\x62\x61se\x18\x04 \x01(\x0b\x32\x19.govshare.common.v1.Money\x12\x10\n\x08rate_ppm\x18\x05 \x01(\r\x12\x10\n\x08quantity\x18\x06 \x01(\r\x12.\n\x0bunit_amount\x18\x07 \x01(\x0b\x32\x19.govshare.common.v1.Money\x12/\n\x06\x61mount\x18\x08 \x01(\x0b\x32\x19.govshare.common.v1.MoneyB\x04\x88\xb5\x18\x01\x12\x1a\n\x0clegal_source\x18\t \x01(\tB\x04\x88\xb5\x18\x01\x12\x13\n\x0b\x65xplanation\x18\n \x01(\t\"\xb8\x01\n\x07Posting\x12\x15\n\x07\x61\x63\x63ount\x18\x01 \x01(\tB\x04\x88\xb5\x18\x01\x12)\n\x04side\x18\x02 \x01(\x0e\x32\x15.govshare.tax.v1.SideB\x04\x88\xb5\x18\x01\x12/\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x19.govshare.common.v1.MoneyB\x04\x88\xb5\x18\x01\x12,\n\tline_kind\x18\x04 \x01(\x0e\x32\x19.govshare.tax.v1.LineKind\x12\x0c\n\x04memo\x18\x05 \x01(\t\"\xf7\x01\n\x16ReconciliationMismatch\x12\x31\n\x04kind\x18\x01 \x01(\x0e\x32\x1d.govshare.tax.v1.MismatchKindB\x04\x88\xb5\x18\x01\x12\x16\n\x08movement\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01\x12\x1c\n\x0etransaction_id\x18\x03 \x01(\tB\x04\x88\xb5\x18\x01\x12\x0f\n\x07\x63\x61se_id\x18\x04 \x01(\t\x12\x31\n\x0e\x63hannel_amount\x18\x05 \x01(\x0b\x32\x19.govshare.common.v1.Money\x12\x30\n\rledger_amount\x18\x06 \x01(\x0b\x32\x19.govshare.common.v1.Money*\xf9\x02\n\x08LineKind\x12\x19\n\x15LINE_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12LINE_KIND_DEED_TAX\x10\x01\x12\x11\n\rLINE_KIND_VAT\x10\x02\x12#\n\x1fLINE_KIND_INDIVIDUAL_INCOME_TAX\x10\x03\x12\x16\n\x12LINE_KIND_LAND_VAT\x10\x04\x12\x18\n\x14LINE_KIND_STAMP_DUTY\x10\x05\x12\x1e\n\x1aLINE_KIND_REGISTRATION_FEE\x10\x06\x12#\n\x1fLINE_KIND_EXTRA_CERTIFICATE_FEE\x10\x07\x12\x1a\n\x16LINE_KIND_BUSINESS_TAX\x10\x08\x12#\n\x1fLINE_KIND_URBAN_MAINTENANCE_TAX\x10\t\x12!\n\x1dLINE_KIND_EDUCATION_SURCHARGE\x10\n\x12\'\n#LINE_KIND_LOCAL_EDUCATION_SURCHARGE\x10\x0b*o\n\x0b\x43\x61lculation\x12\x1b\n\x17\x43\x41LCULATION_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43\x41LCULATION_RATE\x10\x01\x12\x15\n\x11\x43\x41LCULATION_FIXED\x10\x02\x12\x16\n\x12\x43\x41LCULATION_EXEMPT\x10\x03*=\n\x04Side\x12\x14\n\x10SIDE_UNSPECIFIED\x10\x00\x12\x0e\n\nSIDE_DEBIT\x10\x01\x12\x0f\n\x0bSIDE_CREDIT\x10\x02*\xa9\x02\n\rRefusalReason\x12\x1e\n\x1aREFUSAL_REASON_UNSPECIFIED\x10\x00\x12\"\n\x1eREFUSAL_REASON_AMOUNT_MISMATCH\x10\x01\x12%\n!REFUSAL_REASON_UNKNOWN_ASSESSMENT\x10\x02\x12(\n$REFUSAL_REASON_ASSESSMENT_SUPERSEDED\x10\x03\x12\x1f\n\x1bREFUSAL_REASON_ALREADY_PAID\x10\x04\x12\x1e\n\x1aREFUSAL_REASON_CASE_CLOSED\x10\x05\x12 \n\x1cREFUSAL_REASON_UNKNOWN_ORDER\x10\x06\x12 \n\x1cREFUSAL_REASON_ORDER_EXPIRED\x10\x07*\x9a\x01\n\x0cMismatchKind\x12\x1d\n\x19MISMATCH_KIND_UNSPECIFIED\x10\x00\x12#\n\x1fMISMATCH_KIND_MISSING_IN_LEDGER\x10\x01\x12$\n MISMATCH_KIND_MISSING_AT_CHANNEL\x10\x02\x12 \n\x1cMISMATCH_KIND_AMOUNT_DIFFERS\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bgovshare/tax/v1/types.proto\x12\x0fgovshare.tax.v1\x1a govshare/common/v1/options.proto\x1a\x1egovshare/common/v1/types.proto\"\x87\x03\n\x0e\x41ssessmentLine\x12-\n\x04kind\x18\x01 \x01(\x0e\x32\x19.govshare.tax.v1.LineKindB\x04\x88\xb5\x18\x01\x12.\n\x05payer\x18\x02 \x01(\x0b\x32\x19.govshare.common.v1.PartyB\x04\x88\xb5\x18\x01\x12\x37\n\x0b\x63\x61lculation\x18\x03 \x01(\x0e\x32\x1c.govshare.tax.v1.CalculationB\x04\x88\xb5\x18\x01\x12\'\n\x04\x62\x61se\x18\x04 \x01(\x0b\x32\x19.govshare.common.v1.Money\x12\x10\n\x08rate_ppm\x18\x05 \x01(\r\x12\x10\n\x08quantity\x18\x06 \x01(\r\x12.\n\x0bunit_amount\x18\x07 \x01(\x0b\x32\x19.govshare.common.v1.Money\x12/\n\x06\x61mount\x18\x08 \x01(\x0b\x32\x19.govshare.common.v1.MoneyB\x04\x88\xb5\x18\x01\x12\x1a\n\x0clegal_source\x18\t \x01(\tB\x04\x88\xb5\x18\x01\x12\x13\n\x0b\x65xplanation\x18\n \x01(\t\"\xb8\x01\n\x07Posting\x12\x15\n\x07\x61\x63\x63ount\x18\x01 \x01(\tB\x04\x88\xb5\x18\x01\x12)\n\x04side\x18\x02 \x01(\x0e\x32\x15.govshare.tax.v1.SideB\x04\x88\xb5\x18\x01\x12/\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x19.govshare.common.v1.MoneyB\x04\x88\xb5\x18\x01\x12,\n\tline_kind\x18\x04 \x01(\x0e\x32\x19.govshare.tax.v1.LineKind\x12\x0c\n\x04memo\x18\x05 \x01(\t\"\xf7\x01\n\x16ReconciliationMismatch\x12\x31\n\x04kind\x18\x01 \x01(\x0e\x32\x1d.govshare.tax.v1.MismatchKindB\x04\x88\xb5\x18\x01\x12\x16\n\x08movement\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01\x12\x1c\n\x0etransaction_id\x18\x03 \x01(\tB\x04\x88\xb5\x18\x01\x12\x0f\n\x07\x63\x61se_id\x18\x04 \x01(\t\x12\x31\n\x0e\x63hannel_amount\x18\x05 \x01(\x0b\x32\x19.govshare.common.v1.Money\x12\x30\n\rledger_amount\x18\x06 \x01(\x0b\x32\x19.govshare.common.v1.Money\"\x8d\x01\n\rStatementLine\x12\x16\n\x08movement\x18\x01 \x01(\tB\x04\x88\xb5\x18\x01\x12\x1c\n\x0etransaction_id\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01\x12\x15\n\x07\x63\x61se_id\x18\x03 \x01(\tB\x04\x88\xb5\x18\x01\x12/\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x19.govshare.common.v1.MoneyB\x04\x88\xb5\x18\x01*\xf9\x02\n\x08LineKind\x12\x19\n\x15LINE_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12LINE_KIND_DEED_TAX\x10\x01\x12\x11\n\rLINE_KIND_VAT\x10\x02\x12#\n\x1fLINE_KIND_INDIVIDUAL_INCOME_TAX\x10\x03\x12\x16\n\x12LINE_KIND_LAND_VAT\x10\x04\x12\x18\n\x14LINE_KIND_STAMP_DUTY\x10\x05\x12\x1e\n\x1aLINE_KIND_REGISTRATION_FEE\x10\x06\x12#\n\x1fLINE_KIND_EXTRA_CERTIFICATE_FEE\x10\x07\x12\x1a\n\x16LINE_KIND_BUSINESS_TAX\x10\x08\x12#\n\x1fLINE_KIND_URBAN_MAINTENANCE_TAX\x10\t\x12!\n\x1dLINE_KIND_EDUCATION_SURCHARGE\x10\n\x12\'\n#LINE_KIND_LOCAL_EDUCATION_SURCHARGE\x10\x0b*o\n\x0b\x43\x61lculation\x12\x1b\n\x17\x43\x41LCULATION_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43\x41LCULATION_RATE\x10\x01\x12\x15\n\x11\x43\x41LCULATION_FIXED\x10\x02\x12\x16\n\x12\x43\x41LCULATION_EXEMPT\x10\x03*=\n\x04Side\x12\x14\n\x10SIDE_UNSPECIFIED\x10\x00\x12\x0e\n\nSIDE_DEBIT\x10\x01\x12\x0f\n\x0bSIDE_CREDIT\x10\x02*\xa9\x02\n\rRefusalReason\x12\x1e\n\x1aREFUSAL_REASON_UNSPECIFIED\x10\x00\x12\"\n\x1eREFUSAL_REASON_AMOUNT_MISMATCH\x10\x01\x12%\n!REFUSAL_REASON_UNKNOWN_ASSESSMENT\x10\x02\x12(\n$REFUSAL_REASON_ASSESSMENT_SUPERSEDED\x10\x03\x12\x1f\n\x1bREFUSAL_REASON_ALREADY_PAID\x10\x04\x12\x1e\n\x1aREFUSAL_REASON_CASE_CLOSED\x10\x05\x12 \n\x1cREFUSAL_REASON_UNKNOWN_ORDER\x10\x06\x12 \n\x1cREFUSAL_REASON_ORDER_EXPIRED\x10\x07*\x9a\x01\n\x0cMismatchKind\x12\x1d\n\x19MISMATCH_KIND_UNSPECIFIED\x10\x00\x12#\n\x1fMISMATCH_KIND_MISSING_IN_LEDGER\x10\x01\x12$\n MISMATCH_KIND_MISSING_AT_CHANNEL\x10\x02\x12 \n\x1cMISMATCH_KIND_AMOUNT_DIFFERS\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -55,20 +55,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RECONCILIATIONMISMATCH'].fields_by_name['movement']._serialized_options = b'\210\265\030\001'
   _globals['_RECONCILIATIONMISMATCH'].fields_by_name['transaction_id']._loaded_options = None
   _globals['_RECONCILIATIONMISMATCH'].fields_by_name['transaction_id']._serialized_options = b'\210\265\030\001'
-  _globals['_LINEKIND']._serialized_start=946
-  _globals['_LINEKIND']._serialized_end=1323
-  _globals['_CALCULATION']._serialized_start=1325
-  _globals['_CALCULATION']._serialized_end=1436
-  _globals['_SIDE']._serialized_start=1438
-  _globals['_SIDE']._serialized_end=1499
-  _globals['_REFUSALREASON']._serialized_start=1502
-  _globals['_REFUSALREASON']._serialized_end=1799
-  _globals['_MISMATCHKIND']._serialized_start=1802
-  _globals['_MISMATCHKIND']._serialized_end=1956
+  _globals['_STATEMENTLINE'].fields_by_name['movement']._loaded_options = None
+  _globals['_STATEMENTLINE'].fields_by_name['movement']._serialized_options = b'\210\265\030\001'
+  _globals['_STATEMENTLINE'].fields_by_name['transaction_id']._loaded_options = None
+  _globals['_STATEMENTLINE'].fields_by_name['transaction_id']._serialized_options = b'\210\265\030\001'
+  _globals['_STATEMENTLINE'].fields_by_name['case_id']._loaded_options = None
+  _globals['_STATEMENTLINE'].fields_by_name['case_id']._serialized_options = b'\210\265\030\001'
+  _globals['_STATEMENTLINE'].fields_by_name['amount']._loaded_options = None
+  _globals['_STATEMENTLINE'].fields_by_name['amount']._serialized_options = b'\210\265\030\001'
+  _globals['_LINEKIND']._serialized_start=1090
+  _globals['_LINEKIND']._serialized_end=1467
+  _globals['_CALCULATION']._serialized_start=1469
+  _globals['_CALCULATION']._serialized_end=1580
+  _globals['_SIDE']._serialized_start=1582
+  _globals['_SIDE']._serialized_end=1643
+  _globals['_REFUSALREASON']._serialized_start=1646
+  _globals['_REFUSALREASON']._serialized_end=1943
+  _globals['_MISMATCHKIND']._serialized_start=1946
+  _globals['_MISMATCHKIND']._serialized_end=2100
   _globals['_ASSESSMENTLINE']._serialized_start=115
   _globals['_ASSESSMENTLINE']._serialized_end=506
   _globals['_POSTING']._serialized_start=509
   _globals['_POSTING']._serialized_end=693
   _globals['_RECONCILIATIONMISMATCH']._serialized_start=696
   _globals['_RECONCILIATIONMISMATCH']._serialized_end=943
+  _globals['_STATEMENTLINE']._serialized_start=946
+  _globals['_STATEMENTLINE']._serialized_end=1087
 # @@protoc_insertion_point(module_scope)

@@ -138,3 +138,15 @@ class ReconciliationMismatch(_message.Message):
     channel_amount: _types_pb2.Money
     ledger_amount: _types_pb2.Money
     def __init__(self, kind: _Optional[_Union[MismatchKind, str]] = ..., movement: _Optional[str] = ..., transaction_id: _Optional[str] = ..., case_id: _Optional[str] = ..., channel_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., ledger_amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class StatementLine(_message.Message):
+    __slots__ = ("movement", "transaction_id", "case_id", "amount")
+    MOVEMENT_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTION_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    movement: str
+    transaction_id: str
+    case_id: str
+    amount: _types_pb2.Money
+    def __init__(self, movement: _Optional[str] = ..., transaction_id: _Optional[str] = ..., case_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...
