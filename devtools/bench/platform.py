@@ -31,8 +31,7 @@ from services.kit.topics import all_topic_names
 POWER_COMPANY = "91370100863014379C"
 # The services whose requests are forwarded to the worker holding their state
 # (docs/architecture.md, "More than one worker of a service"); a platform of N workers
-# runs one of each other. Tax's daily statement reconciliation is not yet split by
-# partition (the same doc), which the bench does not exercise.
+# runs one of each other.
 N_WORKER_SAFE = ("certificates", "power", "realestate", "tax")
 
 

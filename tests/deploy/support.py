@@ -33,7 +33,7 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 # Kubernetes runs these 2-4 replicas and admits their pods to each other; every other
 # service runs exactly one. Add a service here when it is wired, and the tests then ask
 # for its manifests, its compose service and deploy/README.md to follow.
-SCALABLE = ("certificates", "power")
+SCALABLE = ("certificates", "realestate", "tax", "power")
 
 # Grafana variables and their stand-ins when an expression is checked or run outside Grafana.
 GRAFANA_VARIABLES = {
