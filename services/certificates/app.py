@@ -165,6 +165,7 @@ class FeedHandler:
             caused_by=cause,
             requested_by=actor,
             request_id=env.dedup_key,
+            department=env.department or "",
         )
         if isinstance(action, feeds.Revoke):
             request.revocation_reason = action.reason  # type: ignore[assignment]
@@ -178,7 +179,9 @@ class FeedHandler:
             subject=action.holder_id,
             event_id=derived_id(env.dedup_key, what),
             actor=attribution["actor"],
-            department=attribution["department"],
+            # who asked, for the audit trail; the change itself is the issuer's unless the
+            # cause named a department (request.department)
+            department=env.department or env.source.rsplit("/", 1)[-1],
             case_id=attribution["case_id"],
         )
 
@@ -186,6 +189,7 @@ class FeedHandler:
         """On the holder's worker: revoke or supersede the holder's current certificates
         the request names (as the department's event asked: `_request_change`)."""
         registry = self.registry
+        attribution = {**self._attribution(env), "department": request.department or None}
         type_code = registry.catalog.type_by_key(request.type_key).code
         targets = [
             c
@@ -203,7 +207,7 @@ class FeedHandler:
                     revocation_reason=request.revocation_reason,
                     caused_by=request.caused_by,
                     wait=False,
-                    attribution=self._attribution(env),
+                    attribution=attribution,
                 )
             else:
                 await registry.supersede(
@@ -215,7 +219,7 @@ class FeedHandler:
                     valid_until=None,
                     fields=dict(request.superseding_fields),
                     wait=False,
-                    attribution=self._attribution(env),
+                    attribution=attribution,
                 )
 
 

@@ -113,7 +113,7 @@ class SigningKeyRetired(_message.Message):
     def __init__(self, issuer_uscc: _Optional[str] = ..., key_id: _Optional[str] = ..., reason: _Optional[_Union[_types_pb2.KeyRetirementReason, str]] = ..., retired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., compromised_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class HolderChangeRequested(_message.Message):
-    __slots__ = ("holder_id", "type_key", "field", "value", "revocation_reason", "detail", "superseding_fields", "caused_by", "requested_by", "request_id")
+    __slots__ = ("holder_id", "type_key", "field", "value", "revocation_reason", "detail", "superseding_fields", "caused_by", "requested_by", "request_id", "department")
     class SupersedingFieldsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -131,6 +131,7 @@ class HolderChangeRequested(_message.Message):
     CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
     holder_id: str
     type_key: str
     field: str
@@ -141,4 +142,5 @@ class HolderChangeRequested(_message.Message):
     caused_by: _types_pb2_1.EventRef
     requested_by: _types_pb2_1.Actor
     request_id: str
-    def __init__(self, holder_id: _Optional[str] = ..., type_key: _Optional[str] = ..., field: _Optional[str] = ..., value: _Optional[str] = ..., revocation_reason: _Optional[_Union[_types_pb2.RevocationReason, str]] = ..., detail: _Optional[str] = ..., superseding_fields: _Optional[_Mapping[str, str]] = ..., caused_by: _Optional[_Union[_types_pb2_1.EventRef, _Mapping]] = ..., requested_by: _Optional[_Union[_types_pb2_1.Actor, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    department: str
+    def __init__(self, holder_id: _Optional[str] = ..., type_key: _Optional[str] = ..., field: _Optional[str] = ..., value: _Optional[str] = ..., revocation_reason: _Optional[_Union[_types_pb2.RevocationReason, str]] = ..., detail: _Optional[str] = ..., superseding_fields: _Optional[_Mapping[str, str]] = ..., caused_by: _Optional[_Union[_types_pb2_1.EventRef, _Mapping]] = ..., requested_by: _Optional[_Union[_types_pb2_1.Actor, _Mapping]] = ..., request_id: _Optional[str] = ..., department: _Optional[str] = ...) -> None: ...
