@@ -456,18 +456,22 @@ class ServiceRuntime:
 
     async def _expire_marks(self) -> None:
         """Drop applied-event marks past their horizon (idempotency.py), a tenth of the
-        horizon apart: a mark lives at most 1.1 horizons and each is visited ~10 times."""
+        horizon apart: a mark lives at most 1.1 horizons and each is visited ~10 times.
+        A pass's drops are spread over half the gap between passes."""
         every_s = max(30.0, self.applied.retention_s / 10)
-        while True:
-            await asyncio.sleep(every_s)
-            if not self.serving:
-                continue
-            owned = {
+
+        def owned() -> set[int]:
+            return {
                 tp.partition
                 for tp in self.faust.consumer.assignment()
                 if tp.topic in self._by_topic
             }
-            dropped = await self.applied.expire(owned)
+
+        while True:
+            await asyncio.sleep(every_s)
+            if not self.serving:
+                continue
+            dropped = await self.applied.expire(owned, spread_s=every_s / 2)
             log.info("dropped %d applied-event marks older than the horizon", dropped)
 
     async def _watch_lag(self, every_s: float = 5.0) -> None:

@@ -44,10 +44,31 @@ def test_marks_older_than_the_horizon_are_dropped_on_their_own_partition_only():
     now[0] += 3000
     recent = mark_on(applied, 0, "c")
     now[0] += 1000  # a and b are 4000 s old, c 1000 s
-    assert asyncio.run(applied.expire({0}, chunk=1)) == 1
+    assert asyncio.run(applied.expire(lambda: {0}, chunk=1)) == 1
     assert table.tombstones == [(0, old_here.dedup_key)]
     assert not applied.seen(old_here)
     assert applied.seen(old_elsewhere) and applied.seen(recent)  # b: another worker's
     assert "/dept/x|legacy" in table
-    assert asyncio.run(applied.expire({0, 1})) == 1 and not applied.seen(old_elsewhere)
+    assert asyncio.run(applied.expire(lambda: {0, 1})) == 1 and not applied.seen(old_elsewhere)
     assert table[recent.dedup_key] == [1_003_000.0, 0]
+
+
+def test_a_pass_spreads_its_drops_and_asks_again_which_partitions_are_owned():
+    now = [1_000_000.0]
+    table = Changelogged()
+    applied = AppliedEvents(table, retention_s=60, clock=lambda: now[0])
+    marks = [mark_on(applied, 0, str(n)) for n in range(4)]
+    now[0] += 120
+    owned = [{0}]
+    pauses: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 2:
+            owned[0] = set()  # a rebalance took partition 0 away mid-pass
+
+    dropped = asyncio.run(applied.expire(lambda: owned[0], chunk=1, spread_s=8, sleep=sleep))
+    assert pauses[:2] == [2.0, 2.0]  # four chunks spread over 8 s
+    assert dropped == 2
+    assert [key for _, key in table.tombstones] == [m.dedup_key for m in marks[:2]]
+    assert applied.seen(marks[2]) and applied.seen(marks[3])
