@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import json
 import time
 import urllib.request
@@ -170,9 +171,20 @@ async def issue_all(
         stub = svc_grpc.CertificateServiceStub(channel)  # type: ignore[no-untyped-call]
 
         async def issue(issuer: str, request: svc.IssueCertificateRequest) -> None:
-            await stub.IssueCertificate(
-                request, metadata=bearer_metadata(tokens[issuer]), timeout=60
-            )
+            # UNAVAILABLE (the broker did not acknowledge in time) says to retry with the
+            # same request id, which the registry makes harmless: a loaded machine must
+            # slow the bench's preparation down, not end the run (a soak died of it).
+            deadline = time.monotonic() + 120
+            for attempt in itertools.count():
+                try:
+                    await stub.IssueCertificate(
+                        request, metadata=bearer_metadata(tokens[issuer]), timeout=60
+                    )
+                    return
+                except grpc.aio.AioRpcError as error:
+                    if error.code() != grpc.StatusCode.UNAVAILABLE or (time.monotonic() > deadline):
+                        raise
+                await asyncio.sleep(min(5.0, 0.2 * 2**attempt))
 
         await bounded(concurrency, [functools.partial(issue, i, r) for i, r in pending])
     return len(pending)

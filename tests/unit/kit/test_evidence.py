@@ -11,6 +11,7 @@ from govshare.certificates.v1 import certificates_service_pb2 as svc
 from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 
 from services.kit.evidence import EvidenceChannel, department_token
+from tests.unit.grpc_server import serving
 
 
 class Registry(svc_grpc.CertificateServiceServicer):
@@ -33,14 +34,9 @@ class Registry(svc_grpc.CertificateServiceServicer):
 @pytest.fixture
 async def registry() -> AsyncIterator[tuple[Registry, str]]:
     servicer = Registry()
-    server = grpc.aio.server()
-    svc_grpc.add_CertificateServiceServicer_to_server(servicer, server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    await server.start()
-    try:
-        yield servicer, f"127.0.0.1:{port}"
-    finally:
-        await server.stop(None)
+    add = svc_grpc.add_CertificateServiceServicer_to_server
+    async with serving(lambda server: add(servicer, server)) as address:
+        yield servicer, address
 
 
 REQUEST = svc.ResolveEvidenceRequest(case_id="c1")
