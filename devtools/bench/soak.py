@@ -137,7 +137,8 @@ async def run(
                     "state": state_of(services, data_dir),
                 }
             )
-            print(interval_line(intervals[-1], interval_s), flush=True)
+            # now, not only at the end: a soak that dies later still says what failed
+            print("\n".join(interval_lines(intervals[-1], interval_s)), flush=True)
     finally:
         services.stop()
     return {
@@ -200,6 +201,18 @@ def interval_line(entry: Mapping[str, Any], interval_s: float) -> str:
     )
 
 
+def interval_lines(entry: Mapping[str, Any], interval_s: float) -> list[str]:
+    """The interval's line and a sample of what failed in it."""
+    return [
+        interval_line(entry, interval_s),
+        *(
+            f"failed   soak {entry['interval']} {flow}: {sample}"
+            for flow in ("transfers", "power")
+            for sample in entry[flow]["failure_samples"]
+        ),
+    ]
+
+
 def lines(soak: Mapping[str, Any]) -> list[str]:
     out = [
         f"soak     {soak['minutes']:g} min at {soak['rate']:g} joint cases/s and "
@@ -207,12 +220,7 @@ def lines(soak: Mapping[str, Any]) -> list[str]:
         f"applied-event marks kept {soak['retention_s']:g} s (rocksdb:// store)"
     ]
     for entry in soak["intervals"]:
-        out.append(interval_line(entry, soak["interval_s"]))
-        for flow in ("transfers", "power"):
-            out += [
-                f"failed   soak {entry['interval']} {flow}: {sample}"
-                for sample in entry[flow]["failure_samples"]
-            ]
+        out += interval_lines(entry, soak["interval_s"])
     verdict = soak["verdict"]
     if verdict["flat"] is None:
         out.append(f"soak     flat: not judged ({'; '.join(verdict['reasons'])})")
