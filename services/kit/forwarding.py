@@ -15,6 +15,10 @@ each request where it can be answered right:
 A forwarded request carries `X-Govshare-Forwarded`, so it is forwarded at most once:
 the receiver answers it itself, or with 503 and Retry-After when, after a rebalance,
 it no longer owns the key. While a partition has no owner the answer is the same 503.
+
+A worker alone in its group (`govshare up`, the tests) has nobody to ask or forward to:
+apart from a keyed route, which still checks that it owns the key, its requests reach
+the app as they came, their body not read ahead and their answer not captured.
 """
 
 from __future__ import annotations
@@ -139,6 +143,9 @@ class Forwarding:
             if match:
                 await self._keyed(scope, receive, send, ownership, match[keyed.param], forwarded)
                 return
+        if not ownership.others():
+            await self._alone(scope, receive, send)
+            return
         body = await _read_body(receive)
         if not forwarded:
             for pattern, gathered in self.gathered:
@@ -155,6 +162,15 @@ class Forwarding:
                 await _unavailable(scope, send, "the key's partition is moving between workers")
             else:
                 await self._forward(scope, body, send, elsewhere.owner)
+
+    async def _alone(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The only member answers everything itself: the request goes to the app as it
+        came, its body neither read ahead nor replayed, its answer not captured. A key
+        the app finds elsewhere has nobody to go to yet (mid-rebalance): 503."""
+        try:
+            await self.app(scope, receive, send)
+        except Elsewhere:
+            await _unavailable(scope, send, "the key's partition is moving between workers")
 
     async def _keyed(
         self,

@@ -163,6 +163,20 @@ BY_SUBMISSION = ("submitted_at", "application_id")
 BY_DUE_DATE = ("due_date", "application_id")
 
 
+def _page(
+    paging: pages.Paging,
+    items: list[dict[str, Any]],
+    field: str,
+    order: tuple[str, ...],
+    *,
+    newest_first: bool = False,
+) -> dict[str, Any]:
+    """A list answer: this page of `items`, by the members `order` names, under `field`,
+    and the cursor of the next page."""
+    shown, cursor = paging.take(items, pages.by(*order), newest_first=newest_first)
+    return {field: shown, "next_cursor": cursor}
+
+
 @router.get(
     "/matters",
     response_model=schemas.Matters,
@@ -238,8 +252,7 @@ async def mine(principal: Applicant, registry: Reg, paging: Paged) -> dict[str, 
     shown = [
         views.application(a, registry.catalog, now) for a in registry.of_holder(principal.subject)
     ]
-    page, cursor = paging.take(shown, pages.by(*BY_SUBMISSION), newest_first=True)
-    return {"applications": page, "next_cursor": cursor}
+    return _page(paging, shown, "applications", BY_SUBMISSION, newest_first=True)
 
 
 @router.get(
@@ -382,8 +395,7 @@ async def rectifications(
         for a in registry.listed(principal.covers_region, {listing.RECTIFYING})
     ]
     picked = [i for i in items if not overdue or i["overdue"]]
-    shown, cursor = paging.take(picked, pages.by(*BY_DUE_DATE))
-    return {"rectifications": shown, "next_cursor": cursor}
+    return _page(paging, picked, "rectifications", BY_DUE_DATE)
 
 
 @router.get(
@@ -406,8 +418,7 @@ async def queue(
         for a in registry.listed(principal.covers_region, wanted)  # the division index
     )
     picked = [v for v in shown if not overdue or any(s.get("overdue") for s in v["steps"])]
-    page, cursor = paging.take(picked, pages.by(*BY_SUBMISSION))
-    return {"applications": page, "open_statuses": sorted(OPEN), "next_cursor": cursor}
+    return _page(paging, picked, "applications", BY_SUBMISSION) | {"open_statuses": sorted(OPEN)}
 
 
 @router.get(

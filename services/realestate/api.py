@@ -184,11 +184,17 @@ def _found(registrar: Registrar, case_id: str, principal: Principal) -> Case:
     return case
 
 
-def _party_of(principal: Principal, case: Case) -> str:
+def _as_party(
+    registrar: Registrar, case_id: str, principal: Principal
+) -> tuple[Case, str, common.Actor]:
+    """The case (`_found`), the caller's role in it ("seller" or "buyer") and the actor
+    they act as, for a command only its parties give."""
+    case = _found(registrar, case_id, principal)
     role = case.party_role(principal.subject) if principal.kind != "staff" else None
     if principal.kind not in ("citizen", "enterprise") or role is None:
         raise _forbidden("only the buyer and the seller of the case may do this")
-    return role
+    name = case.seller["name"] if role == "seller" else case.buyer["name"]
+    return case, role, party_actor(principal, name)
 
 
 async def _run(command: Any) -> Case:
@@ -263,12 +269,10 @@ async def get_case(case_id: str, principal: CurrentPrincipal, registrar: Reg) ->
     summary="Confirm an application (the other party)",
 )
 async def confirm(case_id: str, principal: CurrentPrincipal, registrar: Reg) -> dict[str, Any]:
-    case = _found(registrar, case_id, principal)
-    role = _party_of(principal, case)
+    case, role, actor = _as_party(registrar, case_id, principal)
     if role != case.other_party:
         raise _forbidden(f"the {case.other_party} confirms what the {case.applied_by} filed")
-    name = case.seller["name"] if role == "seller" else case.buyer["name"]
-    case = await _run(registrar.confirm(case, party_actor(principal, name), by=_by(principal)))
+    case = await _run(registrar.confirm(case, actor, by=_by(principal)))
     return case_view(case, registrar, principal)
 
 
@@ -280,12 +284,8 @@ async def confirm(case_id: str, principal: CurrentPrincipal, registrar: Reg) -> 
 async def withdraw(
     case_id: str, body: Annotated[Withdrawal, Body()], principal: CurrentPrincipal, registrar: Reg
 ) -> dict[str, Any]:
-    case = _found(registrar, case_id, principal)
-    role = _party_of(principal, case)
-    name = case.seller["name"] if role == "seller" else case.buyer["name"]
-    case = await _run(
-        registrar.withdraw(case, party_actor(principal, name), body.reason, by=_by(principal))
-    )
+    case, _, actor = _as_party(registrar, case_id, principal)
+    case = await _run(registrar.withdraw(case, actor, body.reason, by=_by(principal)))
     return case_view(case, registrar, principal)
 
 
@@ -297,10 +297,7 @@ async def withdraw(
 async def evaluate(
     case_id: str, body: Annotated[Evaluation, Body()], principal: CurrentPrincipal, registrar: Reg
 ) -> dict[str, Any]:
-    case = _found(registrar, case_id, principal)
-    role = _party_of(principal, case)
-    name = case.seller["name"] if role == "seller" else case.buyer["name"]
-    actor = party_actor(principal, name)
+    case, role, actor = _as_party(registrar, case_id, principal)
     case = await _run(
         registrar.evaluate(case, role, body.grade, body.comment, actor, by=_by(principal))
     )

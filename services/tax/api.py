@@ -329,10 +329,23 @@ async def get_ledger(principal: CurrentPrincipal, office: Office) -> dict[str, A
     if principal.kind != "staff" or principal.department != "tax":
         raise _forbidden("tax staff only")
     accounts = office.ledger_balances(principal.covers_region)  # running sums
+    return ledger_totals([{"accounts": accounts}])
+
+
+def ledger_totals(answers: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ledger answer from debit and credit totals per account: this worker's
+    (`get_ledger`), or every worker's answer, each over the journals of its partitions
+    (kit/forwarding.py merges them with this): the platform's are their sums."""
+    accounts: dict[str, dict[str, int]] = {}
+    for answer in answers:
+        for account, sides in answer["accounts"].items():
+            into = accounts.setdefault(account, {ledger.DEBIT: 0, ledger.CREDIT: 0})
+            for side, fen in sides.items():
+                into[side] = into.get(side, 0) + fen
     debits = sum(a[ledger.DEBIT] for a in accounts.values())
     credits = sum(a[ledger.CREDIT] for a in accounts.values())
     return {
-        "accounts": accounts,
+        "accounts": dict(sorted(accounts.items())),
         "debits_fen": debits,
         "credits_fen": credits,
         "balanced": debits == credits,

@@ -4,8 +4,6 @@ assessments, payment orders, payments, refunds and the clearing ledger on
 
 from __future__ import annotations
 
-from typing import Any
-
 from govshare.common.v1 import types_pb2 as common
 
 from services.kit.forwarding import Gathered, Keyed
@@ -49,24 +47,6 @@ def build(
         Keyed("/v1/reconciliations/{statement_id}", "statement_id"),
         Gathered("/v1/manual-assessments", "cases", api.MANUAL_ORDER, count="count"),
         Gathered("/v1/reconciliations", "reconciliations", api.RECONCILIATION_ORDER),
-        Gathered("/v1/ledger", merge=ledger_totals),
+        Gathered("/v1/ledger", merge=api.ledger_totals),
     )
     return runtime
-
-
-def ledger_totals(answers: list[dict[str, Any]]) -> dict[str, Any]:
-    """Each worker sums the journals of its partitions: the platform's are their sums."""
-    accounts: dict[str, dict[str, int]] = {}
-    for answer in answers:
-        for account, sides in answer["accounts"].items():
-            into = accounts.setdefault(account, {ledger.DEBIT: 0, ledger.CREDIT: 0})
-            for side, fen in sides.items():
-                into[side] = into.get(side, 0) + fen
-    debits = sum(a[ledger.DEBIT] for a in accounts.values())
-    credits = sum(a[ledger.CREDIT] for a in accounts.values())
-    return {
-        "accounts": dict(sorted(accounts.items())),
-        "debits_fen": debits,
-        "credits_fen": credits,
-        "balanced": debits == credits,
-    }
