@@ -216,5 +216,6 @@ class UnitStore:
         for unit_code in units:
             entries += [{**e, "unit_code": unit_code} for e in self.history.get(unit_code) or []]
         for holder in self.holders.values():
-            entries += [e for e in holder["entries"] if e["unit_code"] in units]
+            # by the code, not by `units`: a unit's own history may be on another worker
+            entries += [e for e in holder["entries"] if e["unit_code"][: len(code)] == code]
         return history.in_order(entries)

@@ -9,6 +9,8 @@ from tests.unit.fakes import FakeFaust
 from tests.unit.realestate import events as e
 from tests.unit.realestate.test_history import NEW, recorded
 
+OTHER_UNIT = "370105012002GB00001F00010752"  # same parcel
+
 
 def store() -> UnitStore:
     return UnitStore(FakeFaust())
@@ -51,3 +53,14 @@ def test_a_cases_certificates_are_read_from_its_units_history_not_the_holders():
     units.history.clear()  # nothing of the unit here: the holder's entries are not read
     units.learn_certificate(e.BUYER.id, NEW.certificate_id, e.UNIT)
     assert units.certificates_of_case(case) == []
+
+
+def test_a_parcels_history_has_the_certificate_changes_of_each_of_its_units():
+    """Also of a unit whose own history is on another worker (or has none)."""
+    units = store()
+    units.learn_certificate(e.BUYER.id, NEW.certificate_id, OTHER_UNIT)
+    units.record_certificate(e.BUYER.id, NEW.certificate_id, revoked_line(), "ev-1")
+    parcel = [x["unit_code"] for x in units.unit_history(e.UNIT[:19])]
+    assert parcel == [OTHER_UNIT]
+    assert units.unit_history(e.UNIT) == []
+    assert [x["unit_code"] for x in units.unit_history(OTHER_UNIT)] == [OTHER_UNIT]
