@@ -323,6 +323,7 @@ FEEDS = (
         realestate.CaseRectificationFollowedUp,
         realestate.TaxProgressRecorded,
         realestate.TitleChangeRecorded,
+        realestate.CertificateIssuanceRecorded,
         realestate.DataUseRecorded,
         tax.AssessmentIssued,
         tax.ManualAssessmentRequired,

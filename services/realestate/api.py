@@ -130,7 +130,7 @@ def _masked(party: dict[str, Any], viewer: Principal) -> dict[str, Any]:
 
 def case_view(case: Case, registrar: Registrar, viewer: Principal) -> dict[str, Any]:
     timeline = list(case.timeline)
-    for entry in registrar.store.certificates_of_case(case.buyer["id"], case.case_id):
+    for entry in registrar.store.certificates_of_case(case):
         timeline.append(
             {"step": "certificate_issued", "at": entry["at"], "by": "system: certificates",
              "detail": entry["summary"]}

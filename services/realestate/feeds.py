@@ -158,7 +158,7 @@ class Feeds:
             progress.unit_code = self.store.case_index.get(progress.case_id, "")
         if not progress.unit_code:
             raise Rejected("unit_code", f"case {progress.case_id} is not known here")
-        progress.caused_by.CopyFrom(common.EventRef(source=env.source, id=env.id, type=env.type))
+        progress.caused_by.CopyFrom(_cause(env))
         await self.runtime.bus.publish(
             progress,
             subject=progress.unit_code,
@@ -191,18 +191,22 @@ class Feeds:
     async def _certificate_issued(
         self, message: cert_events.CertificateIssued, env: Envelope
     ) -> None:
-        cert = message.certificate
-        if cert.type_code != PROPERTY_CERTIFICATE:
+        """This runs on the holder's partition; the unit's history and its case are on the
+        unit's, maybe on another worker: the issuance is re-keyed by unit onto our own
+        topic, where the unit's owner records it (Registrar). The holder's partition keeps
+        the certificate's unit, for its later changes, which name only the certificate.
+        One id per certificate: however often its issuance arrives, one line."""
+        recorded = issuance(message, _cause(env))
+        if recorded is None:
             return
-        entry = history.entry(
-            history.CERTIFICATE,
-            iso(cert.issued_at),
-            message,
-            f"不动产权证书签发: 权利人 {cert.holder.name}, 证书 {cert.id}",
-            cert.fields.get("case_id", ""),
+        certificate_id = recorded.certificate.certificate_id
+        self.store.learn_certificate(message.holder_id, certificate_id, recorded.unit_code)
+        await self.runtime.bus.publish(
+            recorded,
+            subject=recorded.unit_code,
+            event_id=derived_id(certificate_id, "issuance-recorded"),
+            case_id=recorded.case_id or env.case_id,
         )
-        unit_code = cert.fields.get("unit_code", "")
-        self.store.record_certificate(message.holder_id, cert.id, unit_code, entry, env.dedup_key)
 
     async def _certificate_revoked(
         self, message: cert_events.CertificateRevoked, env: Envelope
@@ -258,9 +262,7 @@ class Feeds:
         ref = message.certificate
         summary = f"不动产权证书{text}: {ref.certificate_id}"
         entry = history.entry(history.CERTIFICATE, iso(stamp), message, summary)
-        self.store.record_certificate(
-            message.holder_id, ref.certificate_id, "", entry, env.dedup_key
-        )
+        self.store.record_certificate(message.holder_id, ref.certificate_id, entry, env.dedup_key)
         unit_code = self.store.unit_of_certificate(message.holder_id, ref.certificate_id)
         if unit_code:
             change = ev.TitleChangeRecorded(
@@ -276,13 +278,38 @@ class Feeds:
     async def _title_changed(self, env: Envelope, change: ev.TitleChangeRecorded) -> None:
         """Re-key a change of a unit's title onto our own topic, where the unit's partition
         owner re-checks its open case in order with the case's events (titles.py)."""
-        change.caused_by.CopyFrom(common.EventRef(source=env.source, id=env.id, type=env.type))
+        change.caused_by.CopyFrom(_cause(env))
         await self.runtime.bus.publish(
             change,
             subject=change.unit_code,
             event_id=derived_id(env.dedup_key, "title-change"),
             case_id=env.case_id,  # the case that caused the change, if any (audit trail)
         )
+
+
+def _cause(env: Envelope) -> common.EventRef:
+    return common.EventRef(source=env.source, id=env.id, type=env.type)
+
+
+def issuance(
+    message: cert_events.CertificateIssued, cause: common.EventRef
+) -> ev.CertificateIssuanceRecorded | None:
+    """The issuance of a property certificate naming a unit, keyed by the unit; None for
+    any other certificate (they are not a unit's history)."""
+    cert = message.certificate
+    unit_code = cert.fields.get("unit_code", "")
+    if cert.type_code != PROPERTY_CERTIFICATE or not unit_code:
+        return None
+    return ev.CertificateIssuanceRecorded(
+        unit_code=unit_code,
+        case_id=cert.fields.get("case_id", ""),
+        holder=cert.holder,
+        certificate=common.CertificateRef(
+            certificate_id=cert.id, type_code=cert.type_code, version=cert.version
+        ),
+        caused_by=cause,
+        issued_at=cert.issued_at,
+    )
 
 
 # --- which handler each topic's event types go to ------------------------------------------

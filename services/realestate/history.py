@@ -44,7 +44,8 @@ def entry(kind: str, at: str, event: Message, summary: str, case_id: str = "") -
 
 
 def of_realestate(m: Message) -> Entry | None:
-    """Entries for the unit's own transfer events."""
+    """Entries for the unit's own transfer events, and for the property certificates
+    issued for the unit (re-keyed onto its topic: feeds.py)."""
     if isinstance(m, realestate.TransferApplied):
         return entry(
             TRANSFER,
@@ -88,7 +89,21 @@ def of_realestate(m: Message) -> Entry | None:
             f"转移登记完成 {m.registration_number}: 权利人 {m.buyer.name}",
             m.case_id,
         )
+    if isinstance(m, realestate.CertificateIssuanceRecorded):
+        return entry(
+            CERTIFICATE,
+            iso(m.issued_at),
+            m,
+            f"不动产权证书签发: 权利人 {m.holder.name}, 证书 {m.certificate.certificate_id}",
+            m.case_id,
+        )
     return None
+
+
+def issued_for(entries: list[Entry], case_id: str) -> list[Entry]:
+    """The certificates issued for the case (the buyer's new one), among its unit's
+    entries: the last steps of the case's timeline."""
+    return [e for e in entries if e["kind"] == CERTIFICATE and e.get("case_id") == case_id]
 
 
 def of_court(m: Message) -> Entry | None:

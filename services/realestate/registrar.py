@@ -127,6 +127,8 @@ class Registrar:
                 await self._open(env, message)
             elif isinstance(message, ev.TitleChangeRecorded):
                 await self._title_changed(env, message)
+            elif isinstance(message, ev.CertificateIssuanceRecorded):
+                self._record(env, message)  # the unit's history; its case's last step
             elif isinstance(message, ev.DataUseRecorded):
                 pass  # for the holders' access logs (certificates); nothing changes here
             else:

@@ -3,7 +3,10 @@
 Each table is keyed like the topic whose agent writes it (unit code for realestate and
 court events, parcel code for land events, project code, holder id for certificates),
 so a worker holds a key's state with the partition that changes it. Reads that join
-them (a unit's full history) happen at query time.
+them (a unit's full history) happen at query time, on every worker (the route gathers
+the parts). A read of one key never reaches into another key's partition: what a case's
+view needs from another feed is re-keyed onto the unit's partition by an event (the
+buyer's new certificate, issued on the holder's: CertificateIssuanceRecorded).
 
 Indexes are written by the realestate.v1.events agent with the case, in the same
 apply and so before the same durability step (`AppliedEvents.writes_durable`), so that the
@@ -160,21 +163,23 @@ class UnitStore:
         project["entries"] = [*project["entries"], {**entry, "id": event_id}][-HISTORY_LIMIT:]
         self.projects[project_code] = project
 
+    def learn_certificate(self, holder_id: str, certificate_id: str, unit_code: str) -> None:
+        """The unit a property certificate names, as its issuance says: its later changes
+        (on the holder's partition too) name only the certificate (idempotent)."""
+        holder = dict(self.holders.get(holder_id) or {"units": {}, "entries": []})
+        if holder["units"].get(certificate_id) != unit_code:
+            holder["units"] = {**holder["units"], certificate_id: unit_code}
+            self.holders[holder_id] = holder
+
     def record_certificate(
-        self,
-        holder_id: str,
-        certificate_id: str,
-        unit_code: str,
-        entry: history.Entry,
-        event_id: str,
+        self, holder_id: str, certificate_id: str, entry: history.Entry, event_id: str
     ) -> None:
-        """A property certificate event; revocations find their unit by certificate id."""
+        """A change (revoked, suspended, superseded) of a property certificate of a unit,
+        on the holder's partition, which learned the certificate's unit at its issuance."""
         holder = dict(self.holders.get(holder_id) or {"units": {}, "entries": []})
         if any(e.get("id") == event_id for e in holder["entries"]):
             return
-        if unit_code:
-            holder["units"] = {**holder["units"], certificate_id: unit_code}
-        unit_code = unit_code or holder["units"].get(certificate_id, "")
+        unit_code = holder["units"].get(certificate_id, "")
         if not unit_code:
             return  # not a certificate about a unit
         holder["entries"] = [
@@ -187,14 +192,18 @@ class UnitStore:
         """The unit a property certificate is about, as learned from its issuance."""
         return str((self.holders.get(holder_id) or {}).get("units", {}).get(certificate_id, ""))
 
-    def certificates_of_case(self, holder_id: str, case_id: str) -> list[history.Entry]:
-        entries = (self.holders.get(holder_id) or {}).get("entries", [])
-        return [e for e in entries if e.get("case_id") == case_id]
+    def certificates_of_case(self, case: Case) -> list[history.Entry]:
+        """The certificates issued for the case, from its unit's history: on the case's
+        own partition (CertificateIssuanceRecorded re-keys them there from the holder's)."""
+        return history.issued_for(list(self.history.get(case.unit_code) or []), case.case_id)
 
     def unit_history(self, code: str) -> list[history.Entry]:
-        """Everything about a unit (28 chars) or every unit of a parcel (19 chars), in order.
-        Certificates and projects are found by scanning their (holder / project keyed)
-        tables: fine at a registry's scale, an index table when it is not."""
+        """Everything about a unit (28 chars) or every unit of a parcel (19 chars), in order,
+        as far as this worker holds it: the route gathers every worker's part (app.py).
+        Certificate changes and projects are found by scanning their (holder / project
+        keyed) tables: fine at a registry's scale, an index table when it is not. A
+        certificate's issuance is in its unit's own history (CertificateIssuanceRecorded);
+        the holder entries hold its later changes, and issuances recorded before that."""
         parcel = code[:19]
         entries: list[history.Entry] = list(self.parcels.get(parcel) or [])
         for project in self.projects.values():
@@ -207,5 +216,6 @@ class UnitStore:
         for unit_code in units:
             entries += [{**e, "unit_code": unit_code} for e in self.history.get(unit_code) or []]
         for holder in self.holders.values():
-            entries += [e for e in holder["entries"] if e["unit_code"] in units]
+            # by the code, not by `units`: a unit's own history may be on another worker
+            entries += [e for e in holder["entries"] if e["unit_code"][: len(code)] == code]
         return history.in_order(entries)

@@ -941,6 +941,7 @@ TRANSFER_EVENTS = (
         re_events.CaseRectificationFollowedUp,
         re_events.TaxProgressRecorded,
         re_events.TitleChangeRecorded,
+        re_events.CertificateIssuanceRecorded,
         re_events.DataUseRecorded,
     )
 )

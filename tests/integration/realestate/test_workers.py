@@ -1,7 +1,10 @@
 """Two workers each of certificates, realestate and tax on the session broker: joint
 transfers filed, confirmed, paid and read through either worker, and every answer the
 same whichever worker it reaches (issue 14, item 5). A case id is born on its unit's
-partition, so each case, its bill and its payment live on one worker of each service."""
+partition, so each case, its bill and its payment live on one worker of each service.
+Every other buyer's partition is on the worker that does not hold the case: the buyer's
+new certificate, learned on the buyer's partition, is on the case's timeline all the same,
+through either worker."""
 
 from __future__ import annotations
 
@@ -12,8 +15,12 @@ import urllib.request
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
+
+import httpx
 
 from devtools.samples import PROPERTY
+from services.kit.forwarding import HOP_HEADER
 from services.tax.reconciliation import CHINA
 from tests.helpers import ROOT, ServiceProcess, started_service, wait_until
 from tests.integration.realestate.support import (
@@ -52,6 +59,29 @@ def _revoked(view: Platform, holder: Party, certificate_id: str) -> bool:
     assert status == 200, body
     found = next(c["status"] for c in body["certificates"] if c["id"] == certificate_id)
     return bool(found == "CERTIFICATE_STATUS_REVOKED")
+
+
+def _owner(views: tuple[Platform, ...], key: str, token: str) -> int:
+    """Which realestate worker (its index in `views`) holds `key`'s partition: the one that
+    answers a request already forwarded about it (here: no such case), where the others
+    answer 503 (services/kit/forwarding.py)."""
+    statuses = [
+        httpx.get(
+            f"{v.realestate}/v1/cases/{key}",
+            headers={"Authorization": f"Bearer {token}", HOP_HEADER: "1"},
+            timeout=10,
+        ).status_code
+        for v in views
+    ]
+    owners = [n for n, status in enumerate(statuses) if status != 503]
+    assert len(owners) == 1, statuses
+    return owners[0]
+
+
+def _issued(view: Platform, case_id: str, party: Party) -> list[dict[str, Any]]:
+    """The certificate lines of the case's timeline, read through `view`."""
+    timeline = view.case(case_id, party.token)["timeline"]
+    return [s for s in timeline if s["step"] == "certificate_issued"]
 
 
 def test_joint_transfers_answer_alike_through_every_worker(broker, tmp_path):
@@ -94,6 +124,9 @@ def test_joint_transfers_answer_alike_through_every_worker(broker, tmp_path):
         for i in range(CASES):
             seller, buyer = Party(), Party()
             unit = unit_code()
+            if i % 2 == 0:  # the buyer's partition on the worker that does not hold the case
+                while _owner(views, buyer.id, buyer.token) == _owner(views, unit, buyer.token):
+                    buyer = Party()
             here, there = views[i % 2], views[(i + 1) % 2]
             old = here.issue_property_certificate(seller, unit)
             form = transfer_form(seller, buyer, unit)
@@ -127,6 +160,15 @@ def test_joint_transfers_answer_alike_through_every_worker(broker, tmp_path):
                 assert status == 200 and any(
                     c["typeCode"] == PROPERTY for c in held["certificates"]
                 )
+                # ... on the case's timeline, once, whichever worker holds the buyer
+                new = next(c["id"] for c in held["certificates"] if c["typeCode"] == PROPERTY)
+                wait_until(
+                    lambda v=view, c=case_id, b=buyer: bool(_issued(v, c, b)),
+                    30,
+                    f"{case_id}: the buyer's new certificate on the case's timeline",
+                )
+                (line,) = _issued(view, case_id, buyer)
+                assert new in line["detail"], line
         # The staff's lists: every worker lists every case of the region, alike.
         window = staff("realestate")
         ledgers, queues = [], []

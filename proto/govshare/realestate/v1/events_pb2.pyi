@@ -214,6 +214,22 @@ class TitleChangeRecorded(_message.Message):
     occurred_at: _timestamp_pb2.Timestamp
     def __init__(self, unit_code: _Optional[str] = ..., change: _Optional[_Union[_types_pb2_1.TitleChange, str]] = ..., holder_id: _Optional[str] = ..., certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., detail: _Optional[str] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class CertificateIssuanceRecorded(_message.Message):
+    __slots__ = ("unit_code", "case_id", "holder", "certificate", "caused_by", "issued_at")
+    UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_FIELD_NUMBER: _ClassVar[int]
+    CAUSED_BY_FIELD_NUMBER: _ClassVar[int]
+    ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
+    unit_code: str
+    case_id: str
+    holder: _types_pb2.Party
+    certificate: _types_pb2.CertificateRef
+    caused_by: _types_pb2.EventRef
+    issued_at: _timestamp_pb2.Timestamp
+    def __init__(self, unit_code: _Optional[str] = ..., case_id: _Optional[str] = ..., holder: _Optional[_Union[_types_pb2.Party, _Mapping]] = ..., certificate: _Optional[_Union[_types_pb2.CertificateRef, _Mapping]] = ..., caused_by: _Optional[_Union[_types_pb2.EventRef, _Mapping]] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class CaseEvaluated(_message.Message):
     __slots__ = ("unit_code", "case_id", "grade", "comment", "evaluated_by", "submitted_at")
     UNIT_CODE_FIELD_NUMBER: _ClassVar[int]
