@@ -16,7 +16,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.kit.kafka_security import KafkaSecurity, KafkaSecurityError
 
 # Outside production: the longest a fetch waits once records stop coming (fetch_wait.py).
-IDLE_FETCH_WAIT_MS = 500
+# Tansu's cost of an empty fetch grows with the partitions it names (measured: one idle
+# consumer of 8 partitions, 1.45 % of a core at 500 ms, 0.75 % at 1,000 ms), so the idle
+# platform's broker share halves at 1,000 ms (5.6 -> 3.6 %, the platform 10.7 -> 8.3 %);
+# the price is the first hop after an idle spell: a record then waits for the fetch in
+# flight, p50 131 -> 287 ms, at most the wait (docs/performance.md, session 7).
+IDLE_FETCH_WAIT_MS = 1000
 
 
 class Environment(StrEnum):
