@@ -452,7 +452,9 @@ class ServiceRuntime:
                 READY.labels(self.name).set(1 if now else 0)
                 log.info("%s ready=%s", self.name, now)
                 last = now
-            await asyncio.sleep(0.2)
+            # quick to turn ready at start; once ready, a second is soon enough to notice
+            # a change (probes come every few seconds) and wakes an idle worker less
+            await asyncio.sleep(1.0 if now else 0.2)
 
     async def _expire_marks(self) -> None:
         """Drop applied-event marks past their horizon (idempotency.py), a tenth of the
