@@ -18,8 +18,9 @@ lists read what they show and never every case (their cost does not grow with hi
   opened and staff have not yet followed up (回访) (the staff's list, the overdue gauge).
 All are written under another key than the event's, into the changelog partition of the
 event, so each key is kept per partition (`<key>@<partition>`, services/kit/partitioned.py)
-and read as the union; like the REST reads they assume one worker holds every partition,
-as the embedded and compose setups do. `index` rewrites them from the case on every
+and read as the union of the partitions this worker holds; with N workers the list
+routes ask every worker for its part and merge them (services/kit/forwarding.py,
+`Gathered`). `index` rewrites them from the case on every
 apply, changed or not, so a redelivery after a SIGKILL between the writes completes them
 (the writes are idempotent).
 """
