@@ -56,8 +56,24 @@ class Server(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
+# How long an idle keep-alive connection stays open: longer than any client's keep-alive
+# expiry (httpx: 5 s, the portal's and the forwarding's clients included), so that the
+# client, not the server, closes it. With both at 5 s, a client could send a request on
+# a connection the server was closing: `Server disconnected without sending a response`
+# and `ReadError` in the bench and the soak under load, answers lost to the caller.
+KEEP_ALIVE_S = 65
+
+
 def server(app: Any) -> Server:
-    return Server(uvicorn.Config(app, lifespan="on", log_config=None, access_log=False))
+    return Server(
+        uvicorn.Config(
+            app,
+            lifespan="on",
+            log_config=None,
+            access_log=False,
+            timeout_keep_alive=KEEP_ALIVE_S,
+        )
+    )
 
 
 class Listening(Protocol):
