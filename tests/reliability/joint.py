@@ -20,6 +20,7 @@ from govshare.realestate.v1 import events_pb2 as realestate
 from devtools.samples import PROPERTY, TAX_PAYMENT
 from services.kit.auth import mint_dev_token
 from services.kit.envelope import EnvelopeError, decode
+from services.kit.topics import dlq_topic
 from tests.helpers import wait_until
 from tests.integration.realestate.support import Party, staff
 from tests.integration.realestate.support import Platform as Joint
@@ -142,6 +143,19 @@ def _registry_view(j: Joint, unit: str, buyer: Party, seller: Party, old: str) -
     ], bought
     assert [(c["id"], c["status"]) for c in sold] == [(old, "CERTIFICATE_STATUS_REVOKED")], sold
     return found
+
+
+def dead_letters(j: Joint) -> dict[str, int]:
+    """How many records the dead-letter topics of a joint transfer's topics hold, where
+    any (an event a service refused is not applied: lost to the flow)."""
+    names = ("realestate.v1.events", "tax.v1.events", "payments.v1.events",
+             "certificates.v1.events")  # fmt: skip
+    topics = [j.prefix + dlq_topic(name) for name in names]
+
+    async def read() -> list[int]:
+        return [len(r) for r in await asyncio.gather(*(read_all(j.bootstrap, t) for t in topics))]
+
+    return {topic: n for topic, n in zip(topics, asyncio.run(read()), strict=True) if n}
 
 
 def registrations(j: Joint) -> dict[str, set[str]]:
