@@ -139,5 +139,7 @@ async def _relay(context: Context, error: grpc.aio.AioRpcError) -> None:
     """Answer as the owner answered, its error details (google.rpc.Status) included."""
     # grpc.aio.Metadata iterates (key, value) pairs; the stubs say otherwise
     pairs = cast(Iterable[tuple[str, str | bytes]], error.trailing_metadata() or ())
-    trailers = list(pairs)
+    # A tuple: grpc.aio refuses any other sequence with a TypeError, which the caller
+    # received as UNKNOWN in place of the owner's answer.
+    trailers = tuple(pairs)
     await context.abort(error.code(), error.details() or "", trailers)

@@ -1,7 +1,9 @@
 """The commands behind the REST API: check, decide (rules.py), produce, read back.
 
 Evidence is resolved before anything is produced, so a certificates outage leaves no
-half-made application behind: the applicant simply retries.
+half-made application behind: the applicant simply retries. A command's events are
+produced one after another, so a crash may still cut it short; its retry finishes it
+(a submission still `submitted`; an acceptance without its first step).
 """
 
 from __future__ import annotations
@@ -54,6 +56,16 @@ class Commands:
                 resolved_at=timestamp(self.registry.now()),
             )
         ]
+
+    async def _finished(self, app: Application, actor: common.Actor) -> Application:
+        """`app`, with its first step entered if the command that accepted it died before
+        entering it (rules.first_step_not_entered): a retry of that command finishes it."""
+        events = rules.first_step_not_entered(app, self.registry.system, self.registry.now())
+        if not events:
+            return app
+        return await self.registry.emit(
+            app.id, events, actor=_who(actor), matter_code=app.matter_code
+        )
 
     def _accept_if_complete(self, app_id: str, events: list[Message]) -> list[Message]:
         """Add acceptance when the events leave nothing missing."""
@@ -116,7 +128,7 @@ class Commands:
         app_id = self._new_id(request, division, now, request_id)
         existing = registry.get(app_id)
         if existing is not None and existing.status != domain.SUBMITTED:
-            return existing  # a retry of the same request: answer what it made
+            return await self._finished(existing, actor)  # a retry: answer what it made
         # Still `submitted`: the process that took the request died after producing
         # ApplicationSubmitted and before the rest; the retry finishes the job.
         submitted = ev.ApplicationSubmitted(
@@ -167,6 +179,8 @@ class Commands:
         sha256_hex: str,
         actor: common.Actor,
     ) -> Application:
+        if rules.first_step_not_entered(app, actor, self.registry.now()):
+            return await self._finished(app, actor)  # this upload, retried, accepted it
         rules.check_upload(app, type_code, upload_ref)
         try:
             digest = bytes.fromhex(sha256_hex) if sha256_hex else b""
@@ -190,6 +204,8 @@ class Commands:
     async def refresh(self, app: Application, actor: common.Actor) -> Application:
         """Resolve again what is missing or flagged (the applicant got it fixed at the
         issuing department); what is found replaces what went bad."""
+        if rules.first_step_not_entered(app, actor, self.registry.now()):
+            return await self._finished(app, actor)  # this refresh, retried, accepted it
         only = rules.refresh_types(app)
         resolved = await self._resolve(
             app.id, self.registry.matter(app), app.applicant, app.unit_code, only

@@ -195,6 +195,16 @@ def acceptance(
     return [accepted, _enter(app.id, steps[0], "", actor, now)]
 
 
+def first_step_not_entered(app: Application, actor: common.Actor, now: datetime) -> list[Message]:
+    """Enter the first step of an application accepted without one: the process that
+    produced acceptance()'s two events died between them, and the application, accepted,
+    can neither move (no current step) nor be accepted again. [] for any other."""
+    first = app.next_planned
+    if app.status != IN_PROGRESS or app.steps or first is None:
+        return []
+    return [_enter(app.id, first, "", actor, now)]
+
+
 def _enter(
     app_id: str, step: power_types.PlannedStep, previous: str, actor: common.Actor, now: datetime
 ) -> ev.StepAdvanced:

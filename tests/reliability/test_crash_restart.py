@@ -26,13 +26,12 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from devtools.samples import PROPERTY, TAX_PAYMENT
-from services.kit.auth import mint_dev_token
 from services.kit.envelope import encode_headers
 from tests.helpers import metric_value, read_topic, wait_until
 from tests.integration.power.support import OPERATOR, holder_uscc
 from tests.integration.realestate.support import Party, transfer_form
 from tests.integration.realestate.support import Platform as Joint
+from tests.reliability.joint import check_joint, dossiers, registrations, wait_settled
 from tests.reliability.processes import (
     Platform,
     ServiceProcess,
@@ -95,24 +94,6 @@ async def _produce(bootstrap: str, topic: str, records: list) -> None:
         await asyncio.gather(*sent)
     finally:
         await producer.stop()
-
-
-def dossiers(url: str, holders: list[str], kind: str = "enterprise") -> dict[str, list[dict]]:
-    """Every holder's certificates, as the service's REST API shows them to the holder."""
-    found = {}
-    with httpx.Client(base_url=url, timeout=20) as client:
-        for holder in holders:
-            token = mint_dev_token(kind, holder)
-            headers = {"Authorization": f"Bearer {token}"}
-            reply = client.get("/v1/me/certificates", headers=headers)
-            deadline = time.monotonic() + 60
-            while reply.status_code == 503 and time.monotonic() < deadline:
-                # catching up after a start or a rebalance: a client waits as told
-                time.sleep(float(reply.headers.get("Retry-After", "1")))
-                reply = client.get("/v1/me/certificates", headers=headers)
-            assert reply.status_code == 200, reply.text
-            found[holder] = reply.json()["certificates"]
-    return found
 
 
 def _issued_events(bootstrap: str, topic: str, at_least: int) -> Counter[str]:
@@ -361,59 +342,17 @@ def test_joint_transfers_complete_once_across_sigkills_of_each_service(broker, t
             f"every case completed (stages: {_stages(j, cases)})",
         )
 
-        def buyers_certified() -> bool:
-            found = dossiers(j.certificates, [b.id for _, b, _ in cases.values()], "citizen")
-            return all(
-                {c["typeCode"] for c in certs} == {PROPERTY, TAX_PAYMENT}
-                for certs in found.values()
-            )
-
-        wait_until(buyers_certified, 60, "every buyer's property and tax certificates")
-
-        def sellers_revoked() -> bool:
-            found = dossiers(j.certificates, [s.id for s, _, _ in cases.values()], "citizen")
-            return all(
-                [c["status"] for c in certs if c["typeCode"] == PROPERTY]
-                == ["CERTIFICATE_STATUS_REVOKED"]
-                for certs in found.values()
-            )
-
-        wait_until(sellers_revoked, 60, "every seller's certificate revoked")
+        wait_settled(j, cases)
         time.sleep(2)  # a second issue, a second journal would show up by now
-        _check_joint(j, cases, bills)
+        check_joint(j, cases, bills)
+        registered = registrations(j)
+        assert all(len(registered[c]) == 1 for c in cases), registered
     print(
         f"\njoint transfers: {count} cases; SIGKILL tax while assessing, realestate while "
         f"registering, certificates while issuing: every case completed, one payment, one "
         f"balanced journal, one property and one tax certificate per buyer, the seller's "
         f"certificate revoked once"
     )
-
-
-def _check_joint(j: Joint, cases: dict, bills: dict) -> None:
-    tax_staff = mint_dev_token(
-        "staff", "tax-audit", department="tax", region="370100", roles=("window",)
-    )
-    for case_id, (seller, buyer, old) in cases.items():
-        status, journal = call("GET", f"{j.tax}/v1/cases/{case_id}/ledger", tax_staff)
-        assert status == 200 and len(journal["journals"]) == 1, journal
-        assert journal["balanced"] and journal["debits_fen"] == bills[case_id]["total_fen"]
-        status, bill = call("GET", f"{j.tax}/v1/cases/{case_id}/assessment", buyer.token)
-        assert list(bill["payments"]) == [bills[case_id]["paid_by"]] and bill["status"] == "paid"
-        (buyer_certs,) = dossiers(j.certificates, [buyer.id], "citizen").values()
-        assert Counter(c["typeCode"] for c in buyer_certs) == Counter(
-            {PROPERTY: 1, TAX_PAYMENT: 1}
-        ), buyer_certs
-        (seller_certs,) = dossiers(j.certificates, [seller.id], "citizen").values()
-        deeds = [(c["id"], c["status"]) for c in seller_certs if c["typeCode"] == PROPERTY]
-        assert deeds == [(old, "CERTIFICATE_STATUS_REVOKED")], seller_certs
-        # the seller's tax certificate (their lines are exempt here): one, like the buyer's
-        assert Counter(c["typeCode"] for c in seller_certs)[TAX_PAYMENT] <= 1, seller_certs
-        case = j.case(case_id, buyer.token)
-        steps = Counter(s["step"] for s in case["timeline"])
-        assert all(n == 1 for n in steps.values()), steps
-        for step in ("applied", "confirmed", "review_passed", "assessed", "paid", "registered",
-                     "certificate_issued"):  # fmt: skip
-            assert steps[step] == 1, (step, steps)
 
 
 # --- two workers, one killed --------------------------------------------------------------

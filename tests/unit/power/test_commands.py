@@ -24,6 +24,7 @@ from tests.unit.power.support import (
     T0,
     UNIT,
     found,
+    missing,
 )
 
 
@@ -46,9 +47,14 @@ def _request() -> ApplicationRequest:
     )
 
 
-@pytest.mark.parametrize("produced_before_the_crash", [1, 2])
+# submit produces ApplicationSubmitted, EvidenceResolved, ApplicationAccepted and the
+# first StepAdvanced: a crash after the acceptance leaves it accepted without a step.
+@pytest.mark.parametrize(
+    ("produced_before_the_crash", "left"),
+    [(1, "submitted"), (2, "submitted"), (3, "in-progress")],
+)
 async def test_a_retry_finishes_an_application_its_first_attempt_left_half_made(
-    produced_before_the_crash: int,
+    produced_before_the_crash: int, left: str
 ):
     runtime = FakeRuntime("power", clock=FixedClock(T0))
     registry = Registry(runtime, CATALOG, FoundEverything(), COMPANY, runtime.clock)  # type: ignore[arg-type]
@@ -61,16 +67,48 @@ async def test_a_retry_finishes_an_application_its_first_attempt_left_half_made(
     await runtime.settle()  # the restarted worker applies what reached the log
     assert len(runtime.records()) == produced_before_the_crash
     (half,) = registry.of_holder(ENTERPRISE.id)
-    assert half.status == "submitted"  # what the crash left on the log
+    assert half.status == left and half.current is None  # what the crash left on the log
 
     runtime.producer.fail(None)
     app = await commands.submit(_request(), APPLICANT, request_id="req-1")
     assert app.id == half.id and app.status == "in-progress", app.status
+    assert app.current is not None and app.current.code == app.planned[0].step_code
     assert [a.id for a in registry.of_holder(ENTERPRISE.id)] == [app.id]
     kinds = [type(m).__name__ for m in registry.events(app.id)]
     assert kinds.count("ApplicationSubmitted") == 1
     assert kinds.count("ApplicationAccepted") == 1
+    assert kinds.count("StepAdvanced") == 1
 
     again = await commands.submit(_request(), APPLICANT, request_id="req-1")
     assert again.id == app.id and len(registry.events(app.id)) == len(kinds)  # done: as is
     assert isinstance(registry.events(app.id)[0], ev.ApplicationSubmitted)
+
+
+class PropertyMissing:
+    async def resolve(self, **kwargs: Any) -> Resolution:
+        return Resolution([found(LICENCE), missing(PROPERTY)], ["AX-1"])
+
+
+async def test_a_retried_upload_finishes_the_acceptance_it_made_when_cut_short():
+    runtime = FakeRuntime("power", clock=FixedClock(T0))
+    registry = Registry(runtime, CATALOG, PropertyMissing(), COMPANY, runtime.clock)  # type: ignore[arg-type]
+    runtime.consume("power.v1.events", registry.on_power_event)
+    commands = Commands(registry)
+    waiting = await commands.submit(_request(), APPLICANT, request_id="req-1")
+    assert waiting.status == "evidence-requested"
+
+    # the upload produces EvidenceSupplied, ApplicationAccepted, StepAdvanced: die before
+    # the last
+    runtime.producer.fail(Killed(), after=2)
+    upload = (PROPERTY, "uploads/deed.pdf", "")
+    with pytest.raises(Killed):
+        await commands.supply(waiting, *upload, APPLICANT)
+    await runtime.settle()
+    half = registry.find(waiting.id)
+    assert half.status == "in-progress" and half.current is None
+
+    runtime.producer.fail(None)
+    app = await commands.supply(half, *upload, APPLICANT)
+    assert app.current is not None and app.current.code == app.planned[0].step_code
+    kinds = [type(m).__name__ for m in registry.events(app.id)]
+    assert (kinds.count("EvidenceSupplied"), kinds.count("StepAdvanced")) == (1, 1), kinds
