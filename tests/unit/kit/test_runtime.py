@@ -61,7 +61,8 @@ def test_the_fetch_wait_is_short_outside_production_and_faust_s_own_in_it():
     assert (production.fetch_wait_ms, production.idle_fetch_wait_ms) == (1500, 1500)
     assert load_settings(env="test", consumer_fetch_wait_ms=250).fetch_wait_ms == 250
     # the idle wait is never below the busy one
-    assert load_settings(env="test", consumer_fetch_wait_ms=800).idle_fetch_wait_ms == 800
+    busy = IDLE_FETCH_WAIT_MS + 300
+    assert load_settings(env="test", consumer_fetch_wait_ms=busy).idle_fetch_wait_ms == busy
     assert load_settings(env="test", consumer_idle_fetch_wait_ms=50).idle_fetch_wait_ms == 50
 
 
