@@ -145,9 +145,14 @@ class Registrar:
                 unit.open_case = case.case_id
             unit.put(case)
             self.store.put_unit(unit)
-            self.store.case_index[case.case_id] = unit.unit_code
-            self._record(env, applied)
             self.stages.move(None, cases.current_stage(case))
+        # Each table write is a changelog record of its own: a SIGKILL may keep the unit's
+        # and lose the rest, and the event, not marked applied, comes again. Its own case
+        # then completes the index (else no route finds the case by its id, while the unit
+        # refuses another filing) and the unit's history (deduplicated by event id).
+        if self.store.case_index.get(case.case_id) != unit.unit_code:
+            self.store.case_index[case.case_id] = unit.unit_code
+        self._record(env, applied)
         self.store.index(case)
         self.waiters.wake(env.id)
         if case.is_open and unit.open_case != case.case_id:

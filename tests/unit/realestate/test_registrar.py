@@ -149,6 +149,22 @@ async def test_confirmation_starts_review_and_a_clean_case_passes_with_the_count
         await registrar.confirm(case, e.citizen(e.BUYER))
 
 
+async def test_a_redelivered_filing_restores_the_case_index_a_crash_lost(runtime, registrar):
+    """Applying a filing writes the unit (with the case) and the case index, each its own
+    changelog record: a SIGKILL may land between them. Then the event is not marked
+    applied, comes again, and must complete the index: else the case cannot be found by
+    its id (404 on every route) while its unit refuses another filing as open."""
+    await registrar.file(e.applied())
+    env, applied = runtime.records()[0]
+    del registrar.store.case_index[e.CASE]  # the index's changelog record never made it
+    del runtime.applied.table[env.dedup_key]  # nor the applied mark, written after both
+    assert registrar.store.find_case(e.CASE) is None
+
+    await runtime.redeliver(env, applied)
+    assert case_of(registrar).case_id == e.CASE and registrar.store.unit(e.UNIT).open_case == e.CASE
+    assert [entry["id"] for entry in registrar.store.unit_history(e.UNIT)] == [env.dedup_key]
+
+
 async def test_a_redelivered_confirmation_finishes_a_review_a_crash_cut_short(runtime, registrar):
     filed = await registrar.file(e.applied())
     runtime.producer.fail(Killed(), after=1)  # the process dies producing the outcome
