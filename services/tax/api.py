@@ -17,7 +17,7 @@ from services.kit import audit, pages, problems
 from services.kit.auth import CurrentPrincipal, Principal
 from services.kit.errors import DomainError, conflict, forbidden, invalid, not_found, unavailable
 from services.kit.provided import provided
-from services.tax import assessments, ledger, schemas
+from services.tax import assessments, ledger, payments, schemas
 from services.tax.office import TaxOffice
 from services.tax.payments import TaxCase
 from services.tax.quote import QuoteRequest, bill_json, quote
@@ -160,7 +160,7 @@ async def get_assessment(
         "status": case.status,
         "assessment": json_format.MessageToDict(assessment) if assessment else None,
         "total_fen": case.total_fen,
-        "payments": case.payments,
+        "payments": payments.payments_shown(case),
         "cleared_payment_id": case.cleared_payment_id,
         "orders": case.orders,
         "refunds": case.refunds,

@@ -8,6 +8,11 @@ stored JSON (the old one is at hand when a case is stored, undecoded).
 - `manual_keys`: `manual|pending` while a case waits on tax staff to assess it by hand.
 - `ledger_sums`: the case's journal postings per county, account and side: the ledger
   balances are the sum of these, moved as cases are stored (services/kit/tally.py).
+
+`member_keys` are the lists a case is in; `reachable_keys` every list it is in or may have
+left, from the case alone (the buckets of all its orders, open or closed; the manual list
+once it has waited on staff): a case delivered again, stored already as the event leaves
+it, still names the lists it had to leave.
 """
 
 from __future__ import annotations
@@ -38,6 +43,24 @@ def order_buckets(raw: dict[str, Any]) -> set[str]:
 
 def manual_keys(raw: dict[str, Any]) -> set[str]:
     return {MANUAL} if raw.get("status") == payments.MANUAL_PENDING else set()
+
+
+def member_keys(raw: dict[str, Any]) -> set[str]:
+    """Every list the case is in."""
+    return order_buckets(raw) | movement_keys(raw) | manual_keys(raw)
+
+
+def reachable_keys(raw: dict[str, Any]) -> set[str]:
+    """Every list the case is in or may ever have been in (a superset of `member_keys`):
+    orders and the manual record are never removed from a case, payments and refunds
+    never leave it."""
+    keys = {
+        ORDERS + minute_of(datetime.fromisoformat(order["expires_at"]))
+        for order in (raw.get("orders") or {}).values()
+    }
+    if raw.get("manual"):
+        keys.add(MANUAL)
+    return keys | member_keys(raw)
 
 
 def due(key: str, now: datetime) -> bool:

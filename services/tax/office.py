@@ -4,6 +4,17 @@ Tables are keyed like the topics that write them, so a worker owns a key's state
 events together: `transfers` by unit code (from `realestate.v1.events`), `cases` by case
 id (from `tax.v1.events`). The realestate agent re-keys what tax needs by publishing on
 `tax.v1.events` (an assessment, a cancellation), never by writing case state itself.
+
+A SIGKILL can split what applying one event did. Each table write is a changelog record of
+its own, the producer keeps no order between changelog topics, and what a handler
+publishes inside a batch is produced only after the handler ran, while Faust sends table
+writes as they come. So a case may survive while its lists or the events derived from it
+are lost; the event, marked applied only after all of it is acknowledged
+(kit/idempotency.py), comes again and finds its case already changed. So every delivery
+completes what the stored case says is due: the lists follow from the case (`_store`,
+`_relist`), and derived events the case shows missing are published again under the same
+derived ids (consumers drop a repeat). tests/unit/tax/test_office.py kills the process at
+each of these points.
 """
 
 from __future__ import annotations
@@ -154,20 +165,49 @@ class TaxOffice:
         return TaxCase.from_json(raw) if raw else None
 
     def _store(self, case: TaxCase) -> None:
-        """Store the case, and bring the lists and the totals in line with it."""
+        """Store the case, and bring the lists and the totals in line with it.
+
+        A SIGKILL may keep the case's changelog record and lose the lists' (module
+        docstring); the event delivered again then finds its case stored as it leaves it,
+        changes nothing, and its handler calls `_relist` (`_keep`). So the lists follow
+        from the case itself (`lists.reachable_keys`), never from a diff against the stored
+        case, which a redelivery finds equal. The lists are written before the case: a
+        write that raises leaves the case as it was, and applying the event again
+        recomputes everything. The totals move last and only with the case (in memory,
+        rebuilt from the cases after a restart or a rebalance, kit/tally.py: a redelivery
+        that changes no case moves none)."""
         old = self.cases.get(case.case_id) or {}
         raw = case.to_json()
+        self._list(case.case_id, raw, also=lists.reachable_keys(old))
         self.cases[case.case_id] = raw
         self.statuses.move(old.get("status"), raw["status"])
         self.balances.swap(lists.ledger_sums(old), lists.ledger_sums(raw))
-        now_in = lists.order_buckets(raw) | lists.movement_keys(raw) | lists.manual_keys(raw)
-        for key in sorted(now_in | lists.order_buckets(old) | lists.manual_keys(old)):
+
+    def _relist(self, case_id: str) -> None:
+        """Bring the lists in line with the stored case, for an event that changed nothing
+        in it: it may be delivered again after a SIGKILL that kept the case's changelog
+        record and lost the lists' (`_store`). Writes only what is missing."""
+        raw = self.cases.get(case_id)
+        if raw:
+            self._list(case_id, raw)
+
+    def _keep(self, case: TaxCase, changed: bool) -> bool:
+        """Store the case if the event changed it, else relist it; returns `changed`."""
+        if changed:
+            self._store(case)
+        else:
+            self._relist(case.case_id)
+        return changed
+
+    def _list(self, case_id: str, raw: dict[str, Any], also: set[str] | None = None) -> None:
+        now_in = lists.member_keys(raw)
+        for key in sorted(lists.reachable_keys(raw) | (also or set())):
             here = partitioned.here(key)  # a case's events share one partition
             ids = list(self.lists.get(here) or [])
-            if key in now_in and case.case_id not in ids:
-                self.lists[here] = [*ids, case.case_id]
-            elif key not in now_in and case.case_id in ids:
-                rest = [i for i in ids if i != case.case_id]
+            if key in now_in and case_id not in ids:
+                self.lists[here] = [*ids, case_id]
+            elif key not in now_in and case_id in ids:
+                rest = [i for i in ids if i != case_id]
                 if rest:
                     self.lists[here] = rest
                 else:
@@ -288,8 +328,14 @@ class TaxOffice:
         )
 
     async def _close(self, env: Envelope, unit_code: str, case_id: str, reason: str) -> None:
+        """A closed transfer cancels its bill. A SIGKILL may keep the transfer forgotten
+        and lose the cancellation (module docstring): so a closing event that finds its
+        transfer gone still cancels a bill not yet cancelled (the same id from the same
+        event; a case that closed is never registered)."""
         if case_id not in (self.transfers.get(unit_code) or {}):
-            return
+            case = self.case(case_id)
+            if case is None or not payments.cancellable(case):
+                return
         await self.runtime.bus.publish(
             ev.AssessmentCancelled(
                 case_id=case_id,
@@ -326,15 +372,15 @@ class TaxOffice:
     async def _apply_assessment(self, message: ev.AssessmentIssued, env: Envelope) -> None:
         case = self.case(message.case_id) or TaxCase(message.case_id)
         parties = {line.payer.id: _party_json(line.payer) for line in message.lines}
-        if payments.apply_assessment(
+        changed = payments.apply_assessment(
             case,
             assessment_id=message.assessment_id,
             unit_code=message.unit_code,
             total_fen=message.total.fen,
             encoded=_b64(message),
             parties=parties,
-        ):
-            self._store(case)
+        )
+        if self._keep(case, changed):
             metrics.ASSESSMENTS.labels(message.rule_set).inc()
 
     async def _apply_manual_required(
@@ -347,8 +393,7 @@ class TaxOffice:
             "required_at": message.required_at.ToDatetime(tzinfo=UTC).isoformat(),
             "event": _b64(message),
         }
-        if payments.apply_manual_required(case, message.unit_code, manual):
-            self._store(case)
+        self._keep(case, payments.apply_manual_required(case, message.unit_code, manual))
 
     def manual_required(self, case: TaxCase) -> ev.ManualAssessmentRequired | None:
         if not case.manual:
@@ -356,12 +401,20 @@ class TaxOffice:
         return ev.ManualAssessmentRequired.FromString(base64.b64decode(case.manual["event"]))
 
     async def _settle(self, payment: ev.PaymentReceived, env: Envelope) -> None:
-        """Decide a payment once. The derived events are produced before the decision is
-        stored, with ids derived from the payment event: after a crash in between, the
-        redelivered payment decides the same and re-produces the same (deduplicated) ids."""
+        """Decide a payment once, and announce the decision, with ids derived from the
+        payment event. A SIGKILL may keep the decided case and lose the announcement (the
+        clearing and its journal, or the refusal and its refund; module docstring). The
+        payment's record names the event that decided it: that event, delivered again,
+        announces the decision again (the same ids) and relists the case; another event
+        for the same payment (the channel saying it twice) is a duplicate."""
         case = self.case(payment.case_id) or TaxCase(payment.case_id)
-        if payments.previous_decision(case, payment.payment_id) is not None:
-            metrics.PAYMENTS.labels("duplicate").inc()
+        previous = payments.previous_decision(case, payment.payment_id)
+        if previous is not None:
+            if payments.decided_by(case, payment.payment_id) == env.dedup_key:
+                await self._announce(env, case, payment, previous)
+                self._relist(case.case_id)
+            else:
+                metrics.PAYMENTS.labels("duplicate").inc()
             return
         # Only the channel-agent publishes PaymentReceived, always with its order.
         decision = payments.decide_confirmed(
@@ -370,21 +423,11 @@ class TaxOffice:
             amount_fen=payment.amount.fen,
             paid_at=payment.received_at.ToDatetime(tzinfo=UTC),
         )
+        await self._announce(env, case, payment, decision)
         if decision.outcome == payments.CLEARED:
-            await self._clear(env, case, payment)
             metrics.PAYMENT_ORDERS.labels("paid").inc()
         else:
-            await self._refuse(env, payment, decision)
-            # The money came in and is not kept: back along its route.
-            await self._order_refund(
-                env,
-                case_id=payment.case_id,
-                payment_id=payment.payment_id,
-                channel=payment.channel,
-                amount_fen=payment.amount.fen,
-                reason="REFUSAL_REASON_" + decision.reason,
-                reverses_clearing=False,
-            )
+            metrics.PAYMENTS_REFUSED.labels(decision.reason).inc()
         payments.record(
             case,
             payment.payment_id,
@@ -394,9 +437,29 @@ class TaxOffice:
             order_id=payment.order_id,
             channel=payment.channel,
             at=payment.received_at.ToDatetime(tzinfo=UTC).isoformat(),
+            event=env.dedup_key,
         )
         self._store(case)
         metrics.PAYMENTS.labels(decision.outcome).inc()
+
+    async def _announce(
+        self, env: Envelope, case: TaxCase, payment: ev.PaymentReceived, decision: Decision
+    ) -> None:
+        """What a payment's decision produces: a clearing posts its journal; a refused
+        payment goes back along its route (the money came in and is not kept)."""
+        if decision.outcome == payments.CLEARED:
+            await self._clear(env, case, payment)
+            return
+        await self._refuse(env, payment, decision)
+        await self._order_refund(
+            env,
+            case_id=payment.case_id,
+            payment_id=payment.payment_id,
+            channel=payment.channel,
+            amount_fen=payment.amount.fen,
+            reason="REFUSAL_REASON_" + decision.reason,
+            reverses_clearing=False,
+        )
 
     async def _clear(self, env: Envelope, case: TaxCase, payment: ev.PaymentReceived) -> None:
         assessment = self.assessment(case)
@@ -444,7 +507,6 @@ class TaxOffice:
         )
         if decision.expected_fen is not None:
             refused.expected_amount.fen = decision.expected_fen
-        metrics.PAYMENTS_REFUSED.labels(decision.reason).inc()
         await self.runtime.bus.publish(
             refused,
             subject=payment.case_id,
@@ -465,8 +527,7 @@ class TaxOffice:
             }
             for p in postings
         ]
-        if payments.apply_journal(case, message.journal_id, stored):
-            self._store(case)
+        if self._keep(case, payments.apply_journal(case, message.journal_id, stored)):
             for posting in postings:
                 if posting.side == ledger.CREDIT:
                     kind = self.chart.kind_of(posting.account)
@@ -474,15 +535,15 @@ class TaxOffice:
 
     async def _apply_order(self, message: ev.PaymentOrderOpened, env: Envelope) -> None:
         case = self.case(message.case_id) or TaxCase(message.case_id)
-        if payments.apply_order_opened(
+        changed = payments.apply_order_opened(
             case,
             order_id=message.order_id,
             assessment_id=message.assessment_id,
             amount_fen=message.amount.fen,
             payer_id=message.payer.id,
             expires_at=message.expires_at.ToDatetime(tzinfo=UTC),
-        ):
-            self._store(case)
+        )
+        if self._keep(case, changed):
             metrics.PAYMENT_ORDERS.labels("opened").inc()
 
     async def _close_order(
@@ -491,17 +552,22 @@ class TaxOffice:
         case = self.case(message.case_id)
         expired = isinstance(message, ev.PaymentOrderExpired)
         status = payments.ORDER_EXPIRED if expired else payments.ORDER_FAILED
-        if case is not None and payments.close_order(case, message.order_id, status):
-            self._store(case)
+        if case is not None and self._keep(
+            case, payments.close_order(case, message.order_id, status)
+        ):
             metrics.PAYMENT_ORDERS.labels(status).inc()
 
     async def _cancel(self, message: ev.AssessmentCancelled, env: Envelope) -> None:
         """The case closed: the bill is void; a payment already cleared goes back to the
-        payer (refund ordered before the state is stored: a redelivery orders the same)."""
+        payer. A SIGKILL may keep the case (refund due) and lose the order (module
+        docstring): so while the case owes a refund not yet ordered, every delivery orders
+        it (the same id from the same event; one refund per payment, whatever orders it)."""
         case = self.case(message.case_id) or TaxCase(message.case_id, message.unit_code)
-        if not payments.apply_cancellation(case):
-            return
-        if case.status == payments.REFUND_DUE:
+        changed = payments.apply_cancellation(case)
+        if (
+            case.status == payments.REFUND_DUE
+            and payments.refund_id_for(case.cleared_payment_id) not in case.refunds
+        ):
             cleared = case.payments[case.cleared_payment_id]
             await self._order_refund(
                 env,
@@ -512,7 +578,7 @@ class TaxOffice:
                 reason=message.reason,
                 reverses_clearing=True,
             )
-        self._store(case)
+        self._keep(case, changed)
 
     async def _order_refund(
         self,
@@ -543,7 +609,7 @@ class TaxOffice:
 
     async def _apply_refund_ordered(self, message: ev.RefundOrdered, env: Envelope) -> None:
         case = self.case(message.case_id) or TaxCase(message.case_id)
-        if payments.apply_refund_ordered(
+        changed = payments.apply_refund_ordered(
             case,
             refund_id=message.refund_id,
             payment_id=message.payment_id,
@@ -551,26 +617,32 @@ class TaxOffice:
             amount_fen=message.amount.fen,
             reason=message.reason,
             reverses_clearing=message.reverses_clearing,
-        ):
-            self._store(case)
+        )
+        if self._keep(case, changed):
             metrics.REFUNDS.labels("ordered").inc()
 
     async def _refunded(self, message: ev.PaymentRefunded, env: Envelope) -> None:
-        """The money left: a refunded clearing is reversed in the ledger (journal first,
-        with a derived id, then the state), so every account nets to zero and the ledger
-        still balances."""
+        """The money left: a refunded clearing is reversed in the ledger (a journal of its
+        own, with a derived id), so every account nets to zero and the ledger still
+        balances. A SIGKILL may keep the case (refund done) and lose the journal (module
+        docstring): so while the reversal is not in the case, every delivery posts it (a
+        journal is applied once, by its id)."""
         case = self.case(message.case_id)
         refund = case.refunds.get(message.refund_id) if case else None
-        if case is None or refund is None or refund["status"] != payments.REFUND_ORDERED:
+        if case is None or refund is None:
             return
-        journal = f"J-{message.payment_id}"
-        if refund["reverses_clearing"] and journal in case.journals:
+        journal, reversal_id = f"J-{message.payment_id}", f"J-{message.refund_id}"
+        if (
+            refund["reverses_clearing"]
+            and journal in case.journals
+            and reversal_id not in case.journals
+        ):
             original = [ledger.Posting(**p) for p in case.journals[journal]]
             reversal = ledger.reverse(original, memo=f"退款 {message.refund_id} 冲回")
             await self.runtime.bus.publish(
                 ev.LedgerEntriesPosted(
                     case_id=case.case_id,
-                    journal_id=f"J-{message.refund_id}",
+                    journal_id=reversal_id,
                     payment_id=message.payment_id,
                     postings=[assessments.posting_to_proto(p) for p in reversal],
                     posted_at=message.refunded_at,
@@ -579,11 +651,9 @@ class TaxOffice:
                 event_id=derived_id(env.dedup_key, "journal"),
                 case_id=case.case_id,
             )
-        payments.apply_refunded(
-            case, message.refund_id, at=message.refunded_at.ToDatetime(tzinfo=UTC).isoformat()
-        )
-        self._store(case)
-        metrics.REFUNDS.labels("completed").inc()
+        at = message.refunded_at.ToDatetime(tzinfo=UTC).isoformat()
+        if self._keep(case, payments.apply_refunded(case, message.refund_id, at=at)):
+            metrics.REFUNDS.labels("completed").inc()
 
     # --- the payment channel (agent on payments.v1.events) ----------------------------------
 
@@ -714,37 +784,44 @@ class TaxOffice:
 
     async def _collect_share(self, share: ev.StatementShareReconciled, env: Envelope) -> None:
         """Keep the share; once every share of its statement event is in, publish the
-        statement's reconciliation (before storing: a redelivery publishes it again, under
-        the same id)."""
+        statement's reconciliation (its id derived from the statement event). A SIGKILL
+        may keep the shares and lose it (module docstring): so a share delivered again to
+        a complete statement event publishes it again (the same id: applied once)."""
         cause = share.caused_by
         found = [_mismatch_of(m) for m in share.mismatches]
+        stored = self.statement_shares.get(share.statement_id)
         held = shares.collect(
-            self.statement_shares.get(share.statement_id),
-            cause.id,
-            share.partition,
-            shares.share(share.entries, share.matched, found),
+            stored, cause.id, share.partition, shares.share(share.entries, share.matched, found)
         )
-        if held is None:
+        if held is None:  # this share is in already
+            if stored and shares.complete(stored, cause.id, share.shares):
+                await self._publish_reconciled(share, stored)
             return
         if shares.complete(held, cause.id, share.shares):
-            entries, matched, mismatches = shares.merge(held[cause.id].values())
-            result = ev.StatementReconciled(
-                statement_id=share.statement_id,
-                channel=share.channel,
-                statement_date=share.statement_date,
-                entries=entries,
-                matched=matched,
-                caused_by=cause,
-                reconciled_at=self.clock.stamp(),
-            )
-            _add_mismatches(result.mismatches, mismatches)
-            await self.runtime.bus.publish(
-                result,
-                subject=share.statement_id,
-                event_id=derived_id(f"{cause.source}|{cause.id}", "reconciled"),
-            )
+            await self._publish_reconciled(share, held)
             held = shares.settled(held, cause.id)
         self.statement_shares[share.statement_id] = held
+
+    async def _publish_reconciled(
+        self, share: ev.StatementShareReconciled, held: shares.Held
+    ) -> None:
+        cause = share.caused_by
+        entries, matched, mismatches = shares.merge(held[cause.id].values())
+        result = ev.StatementReconciled(
+            statement_id=share.statement_id,
+            channel=share.channel,
+            statement_date=share.statement_date,
+            entries=entries,
+            matched=matched,
+            caused_by=cause,
+            reconciled_at=self.clock.stamp(),
+        )
+        _add_mismatches(result.mismatches, mismatches)
+        await self.runtime.bus.publish(
+            result,
+            subject=share.statement_id,
+            event_id=derived_id(f"{cause.source}|{cause.id}", "reconciled"),
+        )
 
     async def _apply_reconciliation(self, message: ev.StatementReconciled, env: Envelope) -> None:
         mismatches = [dataclasses.asdict(_mismatch_of(m)) for m in message.mismatches]

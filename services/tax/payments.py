@@ -9,6 +9,7 @@ not kept (a refused payment, a paid case closed) is refunded through the channel
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,8 @@ REFUND_DONE = "refunded"
 
 CLEARED = "cleared"
 REFUSED = "refused"
+
+DECIDED_BY = "decided_by"  # in a payment's record: the dedup key of the event that decided it
 
 # RefusalReason names without their prefix (the adapters add REFUSAL_REASON_).
 AMOUNT_MISMATCH = "AMOUNT_MISMATCH"
@@ -71,7 +74,12 @@ class TaxCase:
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> TaxCase:
-        return cls(**raw)
+        """A case of its own: a table with a memory store hands out its stored value
+        itself, and the rules change a case's orders, payments and journals in place; the
+        stored record changed with them, so the lists and totals, moved from the stored
+        case to the new one, saw no change (a closed order stayed in its expiry bucket,
+        a journal never reached the ledger balances)."""
+        return cls(**copy.deepcopy(raw))
 
 
 @dataclass(frozen=True)
@@ -253,9 +261,12 @@ def record(
     order_id: str = "",
     channel: str = "",
     at: str = "",
+    event: str = "",
 ) -> None:
     """Remember the decision for the payment id (and when the channel took the money,
-    ISO 8601, for reconciliation); a clearing settles the case and its order."""
+    ISO 8601, for reconciliation; and the dedup key of the event that decided it, so that
+    the same event delivered again can be told from another word for the same payment);
+    a clearing settles the case and its order."""
     case.payments[payment_id] = {
         **decision.to_json(),
         "amount_fen": amount_fen,
@@ -264,11 +275,27 @@ def record(
         "channel": channel,
         "at": at,
     }
+    if event:
+        case.payments[payment_id][DECIDED_BY] = event
     if decision.outcome == CLEARED:
         case.status = PAID
         case.cleared_payment_id = payment_id
         if order_id in case.orders:
             case.orders[order_id]["status"] = ORDER_PAID
+
+
+def decided_by(case: TaxCase, payment_id: str) -> str:
+    """The dedup key of the event that decided the payment ("" if unknown: decided before
+    it was recorded)."""
+    return str((case.payments.get(payment_id) or {}).get(DECIDED_BY, ""))
+
+
+def payments_shown(case: TaxCase) -> dict[str, dict[str, Any]]:
+    """The case's payments as answers show them (without the deciding event's key)."""
+    return {
+        payment_id: {k: v for k, v in payment.items() if k != DECIDED_BY}
+        for payment_id, payment in case.payments.items()
+    }
 
 
 def refund_id_for(payment_id: str) -> str:
@@ -310,6 +337,11 @@ def apply_refunded(case: TaxCase, refund_id: str, at: str = "") -> bool:
     if refund["reverses_clearing"] and case.status == REFUND_DUE:
         case.status = REFUNDED
     return True
+
+
+def cancellable(case: TaxCase) -> bool:
+    """Would a cancellation change the case (`apply_cancellation`)?"""
+    return case.status in (PAID, NONE, ASSESSED)
 
 
 def apply_cancellation(case: TaxCase) -> bool:

@@ -5,9 +5,12 @@ app.py wires them."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
+from typing import Any, TypeVar
 
 import pytest
+from google.protobuf.message import Message
 from govshare.common.v1 import types_pb2 as common
 from govshare.payments.v1 import events_pb2 as channel
 from govshare.payments.v1 import types_pb2 as channel_types
@@ -17,14 +20,18 @@ from govshare.tax.v1 import events_pb2 as ev
 from govshare.tax.v1 import types_pb2 as tax_types
 
 from services.kit.clock import timestamp
+from services.kit.envelope import Envelope, decode
 from services.kit.ownership import partition_of
 from services.kit.registry import events_of_topic
-from services.tax import assessments, engine, ledger, payments, rules
+from services.tax import assessments, engine, ledger, lists, payments, rules, schemas
 from services.tax import office as office_module
 from services.tax.office import TaxOffice
 from services.tax.payments import TaxCase
 from tests.unit.fakes import FakeRuntime
 from tests.unit.realestate import events as e
+from tests.unit.tax import test_manual
+
+M = TypeVar("M", bound=Message)
 
 BOOK, CHART = rules.load(), ledger.load()
 AUTHORITY = common.Party(
@@ -425,3 +432,265 @@ async def test_a_share_delivered_twice_is_taken_once_and_a_reissued_statement_re
     assert list(office.statement_shares.get("ST-3") or {}) == [
         runtime.published(ev.StatementReconciled)[1].caused_by.id
     ]
+
+
+# --- a SIGKILL between a handler's writes, and the event delivered again ----------------------
+# Each table write is a changelog record of its own, the producer keeps no order between
+# changelog topics, and what a handler publishes is produced only after it ran; the event
+# is marked applied last. So a SIGKILL may keep the case's record and lose the rest: the
+# lists' records, or the events the handler published. The event then comes again.
+
+
+class Killed(Exception):
+    """The process died: nothing after this point happened."""
+
+
+def epoch(runtime: FakeRuntime, generation: int) -> None:
+    """The worker serves in consumer generation `generation` (a new one after a restart),
+    so the tallies count (kit/tally.py)."""
+    runtime.serving = True  # type: ignore[attr-defined]
+    runtime.faust.consumer_generation_id = generation  # type: ignore[attr-defined]
+
+
+def tallies_match_the_cases(office: TaxOffice) -> None:
+    """The running counts are what one scan of the cases counts."""
+    assert office.count_by_status() == dict(Counter(r["status"] for r in office.cases.values()))
+    assert office.balances.counts() == {k: n for k, n in office._sum_journals().items() if n}
+
+
+async def manual_pending(runtime: FakeRuntime) -> None:
+    """A case the engine cannot assess (a contract date before every rule set)."""
+    applied = e.applied()
+    applied.contract_date.year = 2015
+    await runtime.deliver(applied, subject=e.UNIT)
+    passed = e.passed()
+    passed.checked_reliefs.CopyFrom(checked())
+    await runtime.deliver(passed, subject=e.UNIT)
+
+
+async def assessed_by_hand(runtime: FakeRuntime, office: TaxOffice) -> None:
+    await office.assess_by_hand(
+        case_of(office),
+        test_manual.LINES,
+        legal_basis="税收征收管理法 第三十五条 (核定征收)",
+        assessor=test_manual.staff("tax-01", "李核定"),
+        reviewer=test_manual.staff("tax-02", "赵复核"),
+    )
+
+
+async def ordered_case(runtime: FakeRuntime, office: TaxOffice) -> None:
+    await review_passed(runtime)
+    await office.open_order(case_of(office), e.BUYER)
+
+
+async def open_order(runtime: FakeRuntime, office: TaxOffice) -> None:
+    await office.open_order(case_of(office), e.BUYER)
+
+
+async def order_expires(runtime: FakeRuntime, office: TaxOffice) -> None:
+    runtime.clock.advance(timedelta(seconds=901))
+    await office.scan_expired_orders()
+    await runtime.settle()
+
+
+async def order_paid(runtime: FakeRuntime, office: TaxOffice) -> None:
+    order_id = runtime.the(ev.PaymentOrderOpened).order_id
+    await paid(runtime, order_id, case_of(office).total_fen)
+
+
+async def refund_due(runtime: FakeRuntime, office: TaxOffice) -> None:
+    await cleared(runtime, office)
+    await runtime.deliver(rejected(), subject=e.UNIT)
+
+
+async def refunded_next_day(runtime: FakeRuntime, office: TaxOffice) -> None:
+    runtime.clock.advance(timedelta(days=1))  # the refund moves on a day of its own
+    await runtime.deliver(refund_completed(runtime), subject=e.CASE, source=DEVBANK)
+
+
+def rejected() -> re_ev.ReviewRejected:
+    return re_ev.ReviewRejected(
+        unit_code=e.UNIT,
+        case_id=e.CASE,
+        findings=[
+            re_types.ReviewFinding(check=re_types.REVIEW_CHECK_UNIT_NOT_SEALED, detail="查封")
+        ],
+        decided_by=e.STAFF,
+        rejected_at=e.at(90),
+    )
+
+
+def refund_completed(runtime: FakeRuntime) -> channel.RefundCompleted:
+    refund = runtime.the(ev.RefundOrdered)
+    return channel.RefundCompleted(
+        case_id=e.CASE,
+        refund_id=refund.refund_id,
+        transaction_id=refund.payment_id,
+        amount=refund.amount,
+        channel="devbank",
+        refunded_at=timestamp(runtime.clock.now()),
+    )
+
+
+async def nothing(runtime: FakeRuntime, office: TaxOffice) -> None:
+    pass
+
+
+@pytest.mark.parametrize(
+    ("before", "step", "kind"),
+    [
+        (nothing, lambda r, o: manual_pending(r), ev.ManualAssessmentRequired),  # joins manual
+        (lambda r, o: manual_pending(r), assessed_by_hand, ev.AssessmentIssued),  # leaves it
+        (lambda r, o: review_passed(r), open_order, ev.PaymentOrderOpened),  # joins a bucket
+        (ordered_case, order_expires, ev.PaymentOrderExpired),  # leaves it
+        (ordered_case, order_paid, ev.PaymentReceived),  # leaves it, joins the day's moves
+        (refund_due, refunded_next_day, ev.PaymentRefunded),  # joins the refund day's moves
+    ],
+)
+async def test_lists_a_crash_lost_are_made_right_by_the_event_delivered_again(
+    runtime, office, before, step, kind
+):
+    await before(runtime, office)
+    epoch(runtime, 1)
+    lists_before = dict(office.lists)
+    await step(runtime, office)
+    lists_after = dict(office.lists)
+    assert lists_after != lists_before, "the step must move the case between lists"
+    env, message = [(env, m) for env, m in runtime.records() if isinstance(m, kind)][-1]
+
+    # SIGKILL: the case's changelog record made it; the lists' and the mark did not.
+    dict.clear(office.lists)
+    dict.update(office.lists, lists_before)
+    del runtime.applied.table[env.dedup_key]
+    epoch(runtime, 2)  # the next owner rebuilds its tallies from the cases it recovered
+    tallies_match_the_cases(office)
+
+    await runtime.redeliver(env, message)
+    assert dict(office.lists) == lists_after
+    tallies_match_the_cases(office)
+    await runtime.redeliver(env, message)  # now marked applied: nothing moves
+    assert dict(office.lists) == lists_after
+    tallies_match_the_cases(office)
+
+
+async def test_the_lists_and_totals_follow_each_change_the_rules_make_in_place(runtime, office):
+    """The rules change a case's orders and journals in place. A memory store hands out
+    its stored value itself: changed through the case, the stored record no longer showed
+    the old state, so the paid order stayed in its expiry bucket and the clearing never
+    reached the ledger totals."""
+    epoch(runtime, 1)
+    tallies_match_the_cases(office)  # built before the case exists: moved from here on
+    await cleared(runtime, office)
+    assert not [key for key in office.lists if key.startswith(lists.ORDERS)]
+    assert office.balances.counts() != {}
+    tallies_match_the_cases(office)
+
+
+def dies_producing(runtime: FakeRuntime, kind: type[Message]) -> None:
+    """The process dies as it produces the first record of type `kind`: that record and
+    everything after it is lost (the table writes made before stay, as changelog records
+    sent before the kill would). `runtime.producer.fail(None)` is the restart."""
+    producer = runtime.producer
+    produce = producer._produce
+
+    def watched(topic: str, key: bytes | None, value: bytes | None, headers: Any) -> Any:
+        if isinstance(decode(list(headers or []), value or b"")[1], kind):
+            producer.fail(Killed())
+            producer._produce = produce  # type: ignore[method-assign]
+        return produce(topic, key, value, headers)
+
+    producer._produce = watched  # type: ignore[method-assign]
+
+
+async def crash_on(runtime: FakeRuntime, kind: type[Message], act: Any) -> None:
+    dies_producing(runtime, kind)
+    with pytest.raises(Killed):
+        await act
+    runtime.producer.fail(None)
+
+
+def last(runtime: FakeRuntime, kind: type[M], *, delivered: bool = False) -> tuple[Envelope, M]:
+    env, message = [r for r in runtime.records(delivered=delivered) if isinstance(r[1], kind)][-1]
+    return env, message  # type: ignore[return-value]
+
+
+def ids_of(runtime: FakeRuntime, kind: type[Message]) -> set[str]:
+    return {env.id for env, m in runtime.records() if isinstance(m, kind)}
+
+
+async def test_a_payment_delivered_again_posts_the_journal_a_crash_lost(runtime, office):
+    await ordered_case(runtime, office)
+    await crash_on(runtime, ev.LedgerEntriesPosted, order_paid(runtime, office))
+    assert case_of(office).status == payments.PAID and case_of(office).journals == {}
+
+    await runtime.redeliver(*last(runtime, ev.PaymentReceived))
+    case = case_of(office)
+    assert list(case.journals) == ["J-UP-1"]
+    assert len(ids_of(runtime, ev.PaymentCleared)) == len(ids_of(runtime, ev.LedgerEntriesPosted))
+    assert len(ids_of(runtime, ev.PaymentCleared)) == 1  # the same ids again
+
+
+async def test_a_refused_payment_delivered_again_orders_the_refund_a_crash_lost(runtime, office):
+    await review_passed(runtime)
+    order = await office.open_order(case_of(office), e.BUYER)
+    wrong = paid(runtime, order["order_id"], order["amount_fen"] - 100)
+    await crash_on(runtime, ev.RefundOrdered, wrong)
+    assert case_of(office).payments["UP-1"]["outcome"] == payments.REFUSED
+    assert case_of(office).refunds == {}
+
+    await runtime.redeliver(*last(runtime, ev.PaymentReceived))
+    assert list(case_of(office).refunds) == ["RF-UP-1"]
+    assert len(ids_of(runtime, ev.PaymentRefused)) == 1
+    # The payment's record is answered without the deciding event's key.
+    assert set(payments.payments_shown(case_of(office))["UP-1"]) == set(
+        schemas.Payment.model_fields
+    )
+
+
+async def test_a_cancellation_delivered_again_orders_the_refund_a_crash_lost(runtime, office):
+    await cleared(runtime, office)
+    await crash_on(runtime, ev.RefundOrdered, runtime.deliver(rejected(), subject=e.UNIT))
+    assert case_of(office).status == payments.REFUND_DUE and case_of(office).refunds == {}
+
+    await runtime.redeliver(*last(runtime, ev.AssessmentCancelled))
+    assert list(case_of(office).refunds) == ["RF-UP-1"]
+    await runtime.redeliver(*last(runtime, ev.AssessmentCancelled))  # marked: skipped
+    assert len(ids_of(runtime, ev.RefundOrdered)) == 1
+
+
+async def test_a_closing_event_delivered_again_cancels_the_bill_a_crash_lost(runtime, office):
+    await review_passed(runtime)
+    await crash_on(runtime, ev.AssessmentCancelled, runtime.deliver(rejected(), subject=e.UNIT))
+    assert not office.transfers.get(e.UNIT) and case_of(office).status == payments.ASSESSED
+
+    await runtime.redeliver(*last(runtime, re_ev.ReviewRejected, delivered=True))
+    assert case_of(office).status == payments.CANCELLED
+    assert len(ids_of(runtime, ev.AssessmentCancelled)) == 1
+
+
+async def test_a_refund_delivered_again_reverses_the_clearing_a_crash_lost(runtime, office):
+    await refund_due(runtime, office)
+    completed = runtime.deliver(refund_completed(runtime), subject=e.CASE, source=DEVBANK)
+    await crash_on(runtime, ev.LedgerEntriesPosted, completed)
+    assert case_of(office).status == payments.REFUNDED and len(case_of(office).journals) == 1
+
+    await runtime.redeliver(*last(runtime, ev.PaymentRefunded))
+    case = case_of(office)
+    assert list(case.journals) == ["J-UP-1", "J-RF-UP-1"]
+    everything = [ledger.Posting(**p) for journal in case.journals.values() for p in journal]
+    assert all(sides["debit"] == sides["credit"] for sides in ledger.balances(everything).values())
+
+
+async def test_a_share_delivered_again_publishes_the_reconciliation_a_crash_lost(runtime, office):
+    cases = spread_cases(office, runtime, 4)
+    lines = [(f"UP-{n}", c.case_id, 1000 + n) for n, c in enumerate(cases)]
+    statement = runtime.deliver(
+        statement_of(runtime, lines, "ST-4"), subject="ST-4", source=DEVBANK
+    )
+    await crash_on(runtime, ev.StatementReconciled, statement)
+    assert office.reconciliation("ST-4") is None
+
+    await runtime.redeliver(*last(runtime, ev.StatementShareReconciled))
+    result = office.reconciliation("ST-4")
+    assert result is not None and (result["entries"], result["matched"]) == (4, 4)
+    assert len(ids_of(runtime, ev.StatementReconciled)) == 1
