@@ -35,6 +35,20 @@ Three flaws of Faust 0.15 with aiokafka 0.14 lost events around a rebalance or a
 
 And one that killed a consumer: Faust's livelock detector asserted on a partition whose
 position aiokafka had not yet set after a rebalance (`verify_event_path` below).
+
+A seventh is left as it is: Faust's "Aiokafka stopped fetching from ..." error can never
+fire. aiokafka stamps each partition's last fetch with the wall clock
+(aiokafka 0.14 `consumer/fetcher.py`: `now_ms = int(1000 * time.time())` line 773, stored
+as `tp_state.timestamp` line 829); Faust reads that as `poll_at` (faust-streaming 0.15.3
+`transport/drivers/aiokafka.py` line 928) and subtracts it from `now`, which its livelock
+detector takes from `monotonic()` (`transport/consumer.py` line 926), so
+`secs_since_request = now - poll_at` (line 939) is about -1.7e9 and never reaches the
+timeout. Left unfixed because the subtraction sits inside `_verify_aiokafka_event_path`:
+fixing only the clock means copying Faust's whole check, and an error that has never
+fired would then start firing for every partition whose fetches stop for longer than the
+timeout while it is paused (recovery, the flow we hold stopped after an assignment),
+flooding the logs with alarms that are not faults. A stalled fetcher still shows as
+consumer lag: `govshare_consumer_lag_messages` takes the end offsets from the broker.
 """
 
 from __future__ import annotations

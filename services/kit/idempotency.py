@@ -19,12 +19,14 @@ case event that does not fit the case changes nothing), the second line of defen
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable, Collection, MutableMapping
 from typing import Any
 
 from faust.streams import current_event
 
+from services.kit import table_windows
 from services.kit.envelope import Envelope
 
 RETENTION_S = 14 * 86400.0
@@ -79,37 +81,68 @@ class AppliedEvents:
         """Drop the marks older than the horizon on the partitions this worker owns (the
         owner writes their changelog; a standby copy follows it). Returns how many.
 
-        One pass finds them; the drops then go out `chunk` at a time, spread evenly over
-        `spread_s`, each chunk waiting until the broker has it, so that a handler's own
-        flush (`writes_durable`) never waits behind more than one chunk. Dropped all at
-        once, a pass's tombstones (each its own produce batch outside production) stalled
-        every service of the soak for seconds: the second minute's p99 rose 3-5x. In
-        production a pass drops a day of marks, so it must be spread over time. `owned`
-        is asked again before each chunk, since a long pass outlives a rebalance."""
+        The drops go out `chunk` at a time, spread evenly over `spread_s`, each chunk
+        waiting until the broker has it, so that a handler's own flush (`writes_durable`)
+        never waits behind more than one chunk. Dropped all at once, a pass's tombstones
+        (each its own produce batch outside production) stalled every service of the soak
+        for seconds: the second minute's p99 rose 3-5x. In production a pass drops a day of
+        marks, so it is spread over time, and it never holds them all: a first walk only
+        counts the due marks (to pace the chunks), the second drops them as it meets them.
+        Both read the table `chunk * 10` entries at a time (table_windows.py: no store
+        iterator outlives a window, so none is held across an await). `owned` is asked
+        again before each chunk, since a long pass outlives a rebalance."""
         cutoff = self.clock() - self.retention_s
+        window = chunk * 10
+        due_count = 0
+        cursor: table_windows.Cursor | None = table_windows.Cursor()
+        while cursor is not None:
+            entries, cursor = table_windows.read(self.table, window, cursor)
+            due_count += len(self._due(entries, cutoff, set(owned())))
+            await asyncio.sleep(0)  # let the handlers run between windows
+        chunks = math.ceil(due_count / chunk)
+        pause_s = spread_s / chunks if chunks else 0.0
+        dropped = sent = 0
         due: list[tuple[str, int]] = []
-        for visited, key in enumerate(list(self.table.keys()), 1):
-            marked_at, partition = self._when_where(key)
-            if marked_at is not None and marked_at < cutoff and partition is not None:
-                due.append((key, partition))
-            if visited % (chunk * 10) == 0:
-                await asyncio.sleep(0)  # let the handlers run between stretches of reading
-        chunks = [due[i : i + chunk] for i in range(0, len(due), chunk)]
-        pause_s = spread_s / len(chunks) if chunks else 0.0
-        dropped = 0
-        for number, part in enumerate(chunks):
-            if number and pause_s:
-                await sleep(pause_s)
-            mine = set(owned())
-            for key, partition in part:
-                if partition in mine and key in self.table:
-                    self._drop(key, partition)
-                    dropped += 1
-            await self.writes_durable()
+        cursor = table_windows.Cursor()
+        while cursor is not None:
+            entries, cursor = table_windows.read(self.table, window, cursor)
+            due += self._due(entries, cutoff, set(owned()))
+            while len(due) >= chunk or (cursor is None and due):
+                if sent and pause_s:
+                    await sleep(pause_s)
+                sent += 1
+                gone = self._drop_owned(due[:chunk], set(owned()))
+                del due[:chunk]
+                dropped += gone
+                if cursor is not None:  # the marks just dropped were behind it
+                    cursor = cursor.forgetting(gone)
+                await self.writes_durable()
+            await asyncio.sleep(0)
         return dropped
 
-    def _when_where(self, key: str) -> tuple[float | None, int | None]:
-        value = self.table.get(key)
+    def _due(
+        self, entries: list[tuple[Any, Any]], cutoff: float, mine: set[int]
+    ) -> list[tuple[str, int]]:
+        """The marks among `entries` older than `cutoff` on a partition this worker owns,
+        with that partition (a mark whose partition is unknown is kept). A store may hold
+        other partitions too (RocksDB's standby copies): counted, they would pace the
+        chunks for drops that never happen."""
+        due = []
+        for key, value in entries:
+            marked_at, partition = self._when_where(key, value)
+            if marked_at is not None and marked_at < cutoff and partition in mine:
+                due.append((key, partition))
+        return due
+
+    def _drop_owned(self, marks: list[tuple[str, int]], mine: set[int]) -> int:
+        gone = 0
+        for key, partition in marks:
+            if partition in mine and key in self.table:
+                self._drop(key, partition)
+                gone += 1
+        return gone
+
+    def _when_where(self, key: str, value: Any) -> tuple[float | None, int | None]:
         if isinstance(value, list):
             return float(value[0]), int(value[1])
         if isinstance(value, int | float):  # an older mark: Faust's memory store knows

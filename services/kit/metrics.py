@@ -79,6 +79,10 @@ BUILD_INFO = Gauge(
 READY = Gauge("govshare_ready", "1 when the service reports ready.", ["service"])
 
 
+# Every StateGauge made in this process, so that `clear_sources` reaches them all.
+_STATE_GAUGES: list[StateGauge] = []
+
+
 class StateGauge:
     """A gauge counted from a service's tables at scrape time (cases by stage, ...), so it
     is right after a restart: tables are recovered from their changelogs, not replayed
@@ -89,6 +93,7 @@ class StateGauge:
         self.name, self.documentation, self.label, self.values = name, documentation, label, values
         self.source: Callable[[], dict[str, int]] | None = None
         REGISTRY.register(self)
+        _STATE_GAUGES.append(self)
 
     def collect(self) -> Iterator[Metric]:
         family = GaugeMetricFamily(self.name, self.documentation, labels=[self.label])
@@ -145,6 +150,18 @@ def _keys_in(store: Any) -> int | None:
 
 
 TABLE_KEYS = TableKeys()
+
+
+def clear_sources() -> None:
+    """Detach every scrape-time gauge from the tables it counts.
+
+    The gauges are registered once per process, but what they count belongs to one
+    runtime: left attached after it stops, a scrape would call into a stopped worker
+    (or, in the tests, into the objects a finished test left behind). A process runs
+    one runtime, so clearing every source when it stops detaches only its own."""
+    for gauge in _STATE_GAUGES:
+        gauge.source = None
+    TABLE_KEYS.tables = None
 
 
 def exposition() -> tuple[bytes, str]:

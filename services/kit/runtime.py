@@ -62,6 +62,7 @@ from services.kit.metrics import (
     CONSUMER_LAG_SECONDS,
     READY,
     TABLE_KEYS,
+    clear_sources,
     exposition,
 )
 from services.kit.ownership import Ownership, advertised_url, beside
@@ -634,6 +635,7 @@ class ServiceRuntime:
                     await self._stop_grpc()  # before Faust: no call meets a stopping worker
         finally:
             await self._stop_grpc()
+            clear_sources()  # no scrape after this counts the stopped worker's tables
 
     async def _stop_grpc(self) -> None:
         server, self.grpc_server = self.grpc_server, None

@@ -904,6 +904,8 @@ class TaxOffice:
         """Tax window staff assess a case the engine could not compute (ManualError when
         refused); the answer once the bill is applied."""
         required = self.manual_required(case)
+        if case.status == payments.CANCELLED:  # withdrawn or rejected while it waited
+            raise assessments.ManualError("case_id", "本案已撤回或不予登记, 税费单已作废, 无需核定")
         if required is None or case.status != payments.MANUAL_PENDING:
             reason = f"本案税费单状态为 {case.status}, 无需人工核定"
             raise assessments.ManualError("case_id", reason)

@@ -339,17 +339,22 @@ def apply_refunded(case: TaxCase, refund_id: str, at: str = "") -> bool:
     return True
 
 
+# What a closing case owes nothing on yet: no bill, one waiting on tax staff, or one unpaid.
+_VOIDABLE = (NONE, MANUAL_PENDING, ASSESSED)
+
+
 def cancellable(case: TaxCase) -> bool:
     """Would a cancellation change the case (`apply_cancellation`)?"""
-    return case.status in (PAID, NONE, ASSESSED)
+    return case.status == PAID or case.status in _VOIDABLE
 
 
 def apply_cancellation(case: TaxCase) -> bool:
-    """The case closed: void the bill, or flag a payment already made for refund."""
+    """The case closed: void the bill (one still waiting on tax staff leaves their queue,
+    so staff can no longer bill it), or flag a payment already made for refund."""
     if case.status == PAID:
         case.status = REFUND_DUE
         return True
-    if case.status in (NONE, ASSESSED):
+    if case.status in _VOIDABLE:
         case.status = CANCELLED
         return True
     return False

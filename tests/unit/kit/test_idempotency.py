@@ -72,3 +72,48 @@ def test_a_pass_spreads_its_drops_and_asks_again_which_partitions_are_owned():
     assert dropped == 2
     assert [key for _, key in table.tombstones] == [m.dedup_key for m in marks[:2]]
     assert applied.seen(marks[2]) and applied.seen(marks[3])
+
+
+class Counted(str):
+    """A key a walk of the table handed out; counts how many are alive at once."""
+
+    live = peak = 0
+
+    def __new__(cls, value: str) -> Counted:
+        made = super().__new__(cls, value)
+        Counted.live += 1
+        Counted.peak = max(Counted.peak, Counted.live)
+        return made
+
+    def __del__(self) -> None:
+        Counted.live -= 1
+
+
+class FreshKeys(Changelogged):
+    """A store that hands out a fresh key object on each walk, as RocksDB decodes every
+    key it reads: the keys alive at once are the ones a pass holds."""
+
+    def keys(self) -> Any:
+        return (Counted(key) for key in dict.keys(self))
+
+    def items(self) -> Any:
+        return ((Counted(key), value) for key, value in dict.items(self))
+
+    def send_changelog(self, partition: int, key: str, value: None, **_: Any) -> None:
+        self.tombstones.append((partition, str(key)))  # a copy: the tombstone is sent
+
+
+def test_a_pass_holds_a_window_of_marks_not_every_mark_it_drops():
+    now = [1_000_000.0]
+    table = FreshKeys()
+    applied = AppliedEvents(table, retention_s=60, clock=lambda: now[0])
+    for n in range(2_000):
+        table[f"/dept/x|{n}"] = [now[0], n % 2]
+    now[0] += 120
+    Counted.live = Counted.peak = 0
+    chunk = 10
+    assert asyncio.run(applied.expire(lambda: {0, 1}, chunk=chunk)) == 2_000
+    assert not table and len(table.tombstones) == 2_000
+    window = chunk * 10
+    # the window read, the one before it (until the name is rebound) and a chunk's rest
+    assert 0 < Counted.peak <= 2 * window + chunk

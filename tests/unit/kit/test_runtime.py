@@ -5,9 +5,13 @@ the reason, until it gets past. The runtime is built, not started (no broker).""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 import pytest
+from prometheus_client import REGISTRY
 
+from services.kit import metrics
 from services.kit import runtime as runtime_module
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import IDLE_FETCH_WAIT_MS, load_settings
@@ -99,3 +103,26 @@ async def test_the_producer_flush_before_a_commit_drains_every_queued_table_writ
     producer.buffer = buffer  # type: ignore[attr-defined]
     await producer.flush()
     assert buffer.size == 0  # Faust's own flush returns with writes still queued
+
+
+async def test_a_stopped_runtime_leaves_no_metric_source_behind(service, monkeypatch):
+    # Started and stopped as uvicorn does, with the broker and Faust's worker left out.
+    async def no_broker_needed(*_: object, **__: object) -> None:
+        return None
+
+    @contextlib.asynccontextmanager
+    async def worker_running(*_: object, **__: object) -> AsyncIterator[None]:
+        yield
+
+    monkeypatch.setattr(runtime_module, "ensure_topics", no_broker_needed)
+    monkeypatch.setattr(runtime_module, "faust_app_running", worker_running)
+    cases = metrics.StateGauge("govshare_unit_test_cases", "Cases by stage.", "stage", ["open"])
+    try:
+        cases.source = lambda: {"open": 1}
+        assert metrics.TABLE_KEYS.tables is not None  # set as the runtime was built
+        async with service._lifespan(service.api):
+            assert REGISTRY.get_sample_value("govshare_unit_test_cases", {"stage": "open"}) == 1
+        assert cases.source is None
+        assert metrics.TABLE_KEYS.tables is None
+    finally:
+        REGISTRY.unregister(cases)

@@ -1,7 +1,9 @@
-"""Tax's REST list answers page with cursors, in their order, every item once."""
+"""Tax's REST list answers page with cursors, in their order, every item once; a case
+closed while it waited on tax staff is refused their bill, saying why."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 
 import httpx
@@ -12,13 +14,22 @@ from govshare.common.v1 import types_pb2 as common
 from services.kit import problems
 from services.kit.auth import install_verifier, mint_dev_token, verifier_from_settings
 from services.kit.provided import provide
-from services.tax import api, ledger, rules
+from services.tax import api, ledger, payments, rules
 from services.tax.office import TaxOffice
+from services.tax.payments import TaxCase
 from tests.unit.fakes import FakeRuntime
+from tests.unit.realestate import events as e
+from tests.unit.tax import test_manual
 
 STAFF = {
     "Authorization": "Bearer "
     + mint_dev_token("staff", "tax-01", department="tax", region="370100", name="窗口")
+}
+WINDOW = {
+    "Authorization": "Bearer "
+    + mint_dev_token(
+        "staff", "tax-01", department="tax", region="370100", roles=("window",), name="李核定"
+    )
 }
 STATEMENTS = 9
 
@@ -37,10 +48,10 @@ def _statement(n: int) -> dict[str, object]:
 
 
 @pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
+def office() -> TaxOffice:
     runtime = FakeRuntime("tax")
     authority = common.Party(kind=common.PARTY_KIND_DEPARTMENT, id="11370105MB2857497F")
-    office = TaxOffice(
+    made = TaxOffice(
         runtime,  # type: ignore[arg-type]
         rules.load(),
         ledger.load(),
@@ -49,7 +60,12 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
         clock=runtime.clock,
     )
     for n in range(STATEMENTS):
-        office.reconciliations[f"ST-devbank-{n}"] = _statement(n)
+        made.reconciliations[f"ST-devbank-{n}"] = _statement(n)
+    return made
+
+
+@pytest.fixture
+async def client(office: TaxOffice) -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI()
     problems.install(app)
     install_verifier(app, verifier_from_settings("test"))
@@ -82,3 +98,23 @@ async def test_the_reconciliations_page_through_every_statement_once(
 async def test_a_limit_beyond_the_maximum_is_a_problem_on_limit(client: httpx.AsyncClient):
     reply = await client.get("/v1/reconciliations", params={"limit": 501}, headers=STAFF)
     assert reply.status_code == 422 and reply.json()["field"] == "limit"
+
+
+async def test_a_case_closed_while_it_waited_is_refused_a_manual_bill_saying_why(
+    client: httpx.AsyncClient, office: TaxOffice
+):
+    case = TaxCase(e.CASE)
+    event = base64.b64encode(test_manual.required().SerializeToString()).decode()
+    manual = {"field": "contract_date", "reason": "r", "required_at": "2025-06-03T02:00:00+00:00"}
+    payments.apply_manual_required(case, e.UNIT, manual | {"event": event})
+    payments.apply_cancellation(case)  # withdrawn while it waited
+    office.cases[case.case_id] = case.to_json()
+    body = {
+        "lines": [{"kind": "registration_fee", "payer": "buyer", "amount_fen": 8_000}],
+        "legal_basis": "税收征收管理法 第三十五条 (核定征收)",
+        "reviewer": {"id": "tax-02", "name": "赵复核"},
+    }
+    reply = await client.post(f"/v1/cases/{e.CASE}/manual-assessment", json=body, headers=WINDOW)
+    assert reply.status_code == 409, reply.text
+    problem = reply.json()
+    assert problem["field"] == "case_id" and "撤回" in problem["reason"]

@@ -245,21 +245,38 @@ async def test_an_order_past_its_expiry_is_announced_once(runtime, office):
 # --- closing a case, refunds --------------------------------------------------------------
 
 
-async def test_a_withdrawn_case_cancels_its_bill(runtime, office):
-    await review_passed(runtime)
-    withdrawn = re_ev.TransferWithdrawn(
+def withdrawn() -> re_ev.TransferWithdrawn:
+    return re_ev.TransferWithdrawn(
         unit_code=e.UNIT,
         case_id=e.CASE,
         withdrawn_by=e.citizen(e.SELLER),
         reason="协商解除",
         withdrawn_at=e.at(40),
     )
-    await runtime.deliver(withdrawn, subject=e.UNIT)
+
+
+async def test_a_withdrawn_case_cancels_its_bill(runtime, office):
+    await review_passed(runtime)
+    await runtime.deliver(withdrawn(), subject=e.UNIT)
     cancelled = runtime.the(ev.AssessmentCancelled)
     assert cancelled.reason == "申请已撤回" and cancelled.unit_code == e.UNIT
     assert case_of(office).status == payments.CANCELLED
     assert runtime.published(ev.RefundOrdered) == []  # nothing was paid
     assert not office.transfers.get(e.UNIT)  # no open case: the unit leaves the table
+
+
+async def test_a_case_withdrawn_while_it_waits_on_tax_staff_leaves_their_queue(runtime, office):
+    await manual_pending(runtime)
+    assert [c.case_id for c in office.pending_manual()] == [e.CASE]
+    await runtime.deliver(withdrawn(), subject=e.UNIT)
+    assert runtime.the(ev.AssessmentCancelled).reason == "申请已撤回"
+    assert case_of(office).status == payments.CANCELLED
+    assert office.pending_manual() == [] and lists.MANUAL not in office.lists
+    assert runtime.published(ev.RefundOrdered) == []  # nothing was billed, nothing paid
+    with pytest.raises(assessments.ManualError) as refused:
+        await assessed_by_hand(runtime, office)
+    assert refused.value.field == "case_id" and "撤回" in refused.value.reason
+    assert runtime.published(ev.AssessmentIssued) == []
 
 
 async def test_a_case_rejected_after_payment_refunds_and_reverses_the_clearing(runtime, office):
@@ -536,11 +553,16 @@ async def nothing(runtime: FakeRuntime, office: TaxOffice) -> None:
     pass
 
 
+async def withdraw(runtime: FakeRuntime, office: TaxOffice) -> None:
+    await runtime.deliver(withdrawn(), subject=e.UNIT)
+
+
 @pytest.mark.parametrize(
     ("before", "step", "kind"),
     [
         (nothing, lambda r, o: manual_pending(r), ev.ManualAssessmentRequired),  # joins manual
         (lambda r, o: manual_pending(r), assessed_by_hand, ev.AssessmentIssued),  # leaves it
+        (lambda r, o: manual_pending(r), withdraw, ev.AssessmentCancelled),  # leaves it too
         (lambda r, o: review_passed(r), open_order, ev.PaymentOrderOpened),  # joins a bucket
         (ordered_case, order_expires, ev.PaymentOrderExpired),  # leaves it
         (ordered_case, order_paid, ev.PaymentReceived),  # leaves it, joins the day's moves

@@ -64,6 +64,19 @@ def test_superseded_unknown_and_closed():
     )
 
 
+def test_a_case_closed_while_it_waits_on_tax_staff_is_cancelled_owing_nothing():
+    case = TaxCase("RE-1")
+    manual = {"field": "contract_date", "reason": "r", "required_at": "2025-06-03T02:00:00+00:00"}
+    assert payments.apply_manual_required(case, "370105012002GB00001F00010751", manual)
+    assert payments.cancellable(case)
+    assert payments.apply_cancellation(case) and case.status == payments.CANCELLED
+    assert case.refunds == {}  # nothing was paid
+    assert not payments.cancellable(case)  # a closing event delivered again changes nothing
+    assert not payments.apply_assessment(  # a bill made by hand meanwhile is not taken
+        case, assessment_id="TA-M-1", unit_code="", total_fen=1, encoded="", parties={}
+    )
+
+
 def test_a_paid_case_that_closes_is_flagged_for_refund():
     case = assessed()
     settle(case, "P-1", 2_358_000)
