@@ -131,6 +131,11 @@ class Case:
     # by window staff: rectifications.py).
     evaluations: dict[str, dict[str, Any]] = field(default_factory=dict)
     rectifications: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The events that changed the case after its filing (their dedup keys, one per step
+    # of the timeline), written with it: a redelivered event finds here that it was
+    # applied, and the registrar completes what the first delivery's crash lost (its
+    # history line). Stored cases from before this field have none.
+    event_ids: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -244,10 +249,23 @@ def address_proto(raw: dict[str, str]) -> common.Address:
 # --- applying the case's events ------------------------------------------------------------
 
 
-def apply(case: Case, message: Message) -> bool:
-    """Apply one realestate event to its case; False when it changes nothing."""
+def apply(case: Case, message: Message, event_id: str = "") -> bool:
+    """Apply one realestate event to its case; False when it changes nothing. `event_id`
+    (the event's dedup key), when given, is kept with the case if the event changed it,
+    and an event already kept changes nothing (`applied`)."""
+    if event_id and applied(case, event_id):
+        return False
     handler = _APPLIERS.get(type(message))
-    return bool(handler and handler(case, message))
+    changed = bool(handler and handler(case, message))
+    if changed and event_id:
+        case.event_ids.append(event_id)
+    return changed
+
+
+def applied(case: Case, event_id: str) -> bool:
+    """Whether the event `event_id` changed the case: one that comes again after a crash
+    changes nothing the second time (`apply`), yet it was applied, not refused."""
+    return event_id in case.event_ids
 
 
 def _confirmed(case: Case, m: ev.TransferConfirmed) -> bool:

@@ -60,6 +60,18 @@ def test_replayed_events_change_nothing():
         assert case.to_json() == before
 
 
+def test_a_case_keeps_the_events_that_changed_it_and_not_those_too_late_to():
+    case = opened()
+    assert cases.apply(case, e.confirmed(), "ev-confirmed")
+    before = case.to_json()
+    assert not cases.apply(case, e.confirmed(), "ev-confirmed")  # delivered again
+    assert not cases.apply(case, e.confirmed(), "ev-confirmed-again")  # a second one
+    assert case.to_json() == before
+    assert cases.applied(case, "ev-confirmed") and not cases.applied(case, "ev-confirmed-again")
+    assert case.event_ids == ["ev-confirmed"]
+    assert Case.from_json({k: v for k, v in before.items() if k != "event_ids"}).event_ids == []
+
+
 def test_a_referred_case_waits_on_the_department_and_staff_decide_once():
     case = opened()
     cases.apply(case, e.confirmed())
