@@ -18,6 +18,7 @@ from govshare.realestate.v1 import events_pb2 as ev
 from govshare.realestate.v1 import types_pb2 as t
 
 from services.kit.clock import instant
+from services.kit.dispatch import Dispatch
 
 # Review outcomes.
 PENDING = "pending"
@@ -255,8 +256,8 @@ def apply(case: Case, message: Message, event_id: str = "") -> bool:
     and an event already kept changes nothing (`applied`)."""
     if event_id and applied(case, event_id):
         return False
-    handler = _APPLIERS.get(type(message))
-    changed = bool(handler and handler(case, message))
+    handler = APPLIERS.get(message)
+    changed = handler is not None and handler(case, message)
     if changed and event_id:
         case.event_ids.append(event_id)
     return changed
@@ -456,20 +457,29 @@ def _followed_up(case: Case, m: ev.CaseRectificationFollowedUp) -> bool:
     return True
 
 
-_APPLIERS: dict[type[Message], Any] = {
-    ev.TransferConfirmed: _confirmed,
-    ev.ReviewPassed: _passed,
-    ev.ReviewRejected: _rejected,
-    ev.ReviewReferred: _referred,
-    ev.CaseClaimed: _claimed,
-    ev.TransferWithdrawn: _withdrawn,
-    ev.TaxProgressRecorded: _tax,
-    ev.RegistrationCompleted: _registered,
-    ev.CaseEvaluated: _evaluated,
-    ev.CaseRectificationOpened: _rectification,
-    ev.CaseRectificationCompleted: _rectified,
-    ev.CaseRectificationFollowedUp: _followed_up,
-}
+# How each event type of realestate.v1.events changes its case; the others are not a case's
+# own steps (the registrar's agent takes them: registrar.py).
+APPLIERS = (
+    Dispatch[Case, [], bool]()
+    .add(ev.TransferConfirmed, _confirmed)
+    .add(ev.ReviewPassed, _passed)
+    .add(ev.ReviewRejected, _rejected)
+    .add(ev.ReviewReferred, _referred)
+    .add(ev.CaseClaimed, _claimed)
+    .add(ev.TransferWithdrawn, _withdrawn)
+    .add(ev.TaxProgressRecorded, _tax)
+    .add(ev.RegistrationCompleted, _registered)
+    .add(ev.CaseEvaluated, _evaluated)
+    .add(ev.CaseRectificationOpened, _rectification)
+    .add(ev.CaseRectificationCompleted, _rectified)
+    .add(ev.CaseRectificationFollowedUp, _followed_up)
+    .ignore(
+        ev.TransferApplied,  # makes the case: open_case
+        ev.TitleChangeRecorded,  # re-checks the open case: a referral is its step
+        ev.CertificateIssuanceRecorded,  # the unit's history (the case's last line)
+        ev.DataUseRecorded,  # the holders' access logs
+    )
+)
 
 
 # --- a unit: its cases and the one open case ------------------------------------------------

@@ -136,7 +136,7 @@ class Registrar:
             elif isinstance(message, ev.DataUseRecorded):
                 pass  # for the holders' access logs (certificates); nothing changes here
             else:
-                await self._advance(env, message)
+                await self._advance(env, message)  # a step of its case: cases.APPLIERS
         finally:
             self.waiters.wake(env.id)  # also when applying failed: the caller must not hang
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from govshare.realestate.v1 import events_pb2 as ev
 from govshare.realestate.v1 import types_pb2 as t
 
+from services.kit.registry import events_of_topic
 from services.realestate import cases, queue
 from services.realestate.cases import Case, Unit
 from tests.unit.realestate import events as e
@@ -12,6 +13,18 @@ from tests.unit.realestate import events as e
 
 def opened() -> Case:
     return cases.open_case(e.applied())
+
+
+def test_every_event_type_of_the_topic_is_a_step_of_its_case_or_named_otherwise():
+    """The registrar's agent takes the ignored ones itself; every other goes to the case."""
+    types = [k.message_class for k in events_of_topic("realestate.v1.events")]
+    assert cases.APPLIERS.covers(types) == []
+    assert cases.APPLIERS.ignored == {
+        ev.TransferApplied,
+        ev.TitleChangeRecorded,
+        ev.CertificateIssuanceRecorded,
+        ev.DataUseRecorded,
+    }
 
 
 def test_a_case_moves_through_its_stages_and_says_whom_it_waits_on():
