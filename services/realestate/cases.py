@@ -18,6 +18,7 @@ from govshare.realestate.v1 import events_pb2 as ev
 from govshare.realestate.v1 import types_pb2 as t
 
 from services.kit.clock import instant
+from services.kit.dispatch import Dispatch
 
 # Review outcomes.
 PENDING = "pending"
@@ -131,6 +132,11 @@ class Case:
     # by window staff: rectifications.py).
     evaluations: dict[str, dict[str, Any]] = field(default_factory=dict)
     rectifications: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The events that changed the case after its filing (their dedup keys, one per step
+    # of the timeline), written with it: a redelivered event finds here that it was
+    # applied, and the registrar completes what the first delivery's crash lost (its
+    # history line). Stored cases from before this field have none.
+    event_ids: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -244,10 +250,23 @@ def address_proto(raw: dict[str, str]) -> common.Address:
 # --- applying the case's events ------------------------------------------------------------
 
 
-def apply(case: Case, message: Message) -> bool:
-    """Apply one realestate event to its case; False when it changes nothing."""
-    handler = _APPLIERS.get(type(message))
-    return bool(handler and handler(case, message))
+def apply(case: Case, message: Message, event_id: str = "") -> bool:
+    """Apply one realestate event to its case; False when it changes nothing. `event_id`
+    (the event's dedup key), when given, is kept with the case if the event changed it,
+    and an event already kept changes nothing (`applied`)."""
+    if event_id and applied(case, event_id):
+        return False
+    handler = APPLIERS.get(message)
+    changed = handler is not None and handler(case, message)
+    if changed and event_id:
+        case.event_ids.append(event_id)
+    return changed
+
+
+def applied(case: Case, event_id: str) -> bool:
+    """Whether the event `event_id` changed the case: one that comes again after a crash
+    changes nothing the second time (`apply`), yet it was applied, not refused."""
+    return event_id in case.event_ids
 
 
 def _confirmed(case: Case, m: ev.TransferConfirmed) -> bool:
@@ -438,20 +457,29 @@ def _followed_up(case: Case, m: ev.CaseRectificationFollowedUp) -> bool:
     return True
 
 
-_APPLIERS: dict[type[Message], Any] = {
-    ev.TransferConfirmed: _confirmed,
-    ev.ReviewPassed: _passed,
-    ev.ReviewRejected: _rejected,
-    ev.ReviewReferred: _referred,
-    ev.CaseClaimed: _claimed,
-    ev.TransferWithdrawn: _withdrawn,
-    ev.TaxProgressRecorded: _tax,
-    ev.RegistrationCompleted: _registered,
-    ev.CaseEvaluated: _evaluated,
-    ev.CaseRectificationOpened: _rectification,
-    ev.CaseRectificationCompleted: _rectified,
-    ev.CaseRectificationFollowedUp: _followed_up,
-}
+# How each event type of realestate.v1.events changes its case; the others are not a case's
+# own steps (the registrar's agent takes them: registrar.py).
+APPLIERS = (
+    Dispatch[Case, [], bool]()
+    .add(ev.TransferConfirmed, _confirmed)
+    .add(ev.ReviewPassed, _passed)
+    .add(ev.ReviewRejected, _rejected)
+    .add(ev.ReviewReferred, _referred)
+    .add(ev.CaseClaimed, _claimed)
+    .add(ev.TransferWithdrawn, _withdrawn)
+    .add(ev.TaxProgressRecorded, _tax)
+    .add(ev.RegistrationCompleted, _registered)
+    .add(ev.CaseEvaluated, _evaluated)
+    .add(ev.CaseRectificationOpened, _rectification)
+    .add(ev.CaseRectificationCompleted, _rectified)
+    .add(ev.CaseRectificationFollowedUp, _followed_up)
+    .ignore(
+        ev.TransferApplied,  # makes the case: open_case
+        ev.TitleChangeRecorded,  # re-checks the open case: a referral is its step
+        ev.CertificateIssuanceRecorded,  # the unit's history (the case's last line)
+        ev.DataUseRecorded,  # the holders' access logs
+    )
+)
 
 
 # --- a unit: its cases and the one open case ------------------------------------------------

@@ -4,7 +4,11 @@ the unit table, running smart review, registering; and the commands of parties a
 Commands validate, produce an event and wait until the agent applied it (read your own
 write). The agent is the one writer per unit: it enforces one open case per unit, and
 what it derives (a review outcome, a registration) carries an id derived from its cause,
-so a redelivered cause re-produces the same, deduplicated, event.
+so a redelivered cause re-produces the same, deduplicated, event. Its table writes (the
+unit, the case index, the unit's history, the lists) are changelog records of their own,
+and a SIGKILL may keep some and lose the rest: an event delivered again completes them
+from what the unit's record says (its case, and whether this event changed it:
+`cases.applied`), never taking the unit's new state as proof that the rest was written.
 """
 
 from __future__ import annotations
@@ -132,7 +136,7 @@ class Registrar:
             elif isinstance(message, ev.DataUseRecorded):
                 pass  # for the holders' access logs (certificates); nothing changes here
             else:
-                await self._advance(env, message)
+                await self._advance(env, message)  # a step of its case: cases.APPLIERS
         finally:
             self.waiters.wake(env.id)  # also when applying failed: the caller must not hang
 
@@ -170,12 +174,17 @@ class Registrar:
         if case is None:
             raise Rejected("case_id", f"no case {case_id} on unit {unit_code}")
         stage = cases.current_stage(case)
-        if cases.apply(case, message):
+        if cases.apply(case, message, env.dedup_key):
             unit.put(case)
             self.store.put_unit(unit)
-            self._record(env, message)
             self._count(case, message)
             self.stages.move(stage, cases.current_stage(case))
+        # As in `_open`: a SIGKILL may keep the unit's record and lose the history line's,
+        # and the event, not marked applied, comes again and changes nothing this time.
+        # The case says whether it was applied (and not refused as too late, which gets
+        # no line); its line is then written again (deduplicated by event id).
+        if cases.applied(case, env.dedup_key):
+            self._record(env, message)
         self.store.index(case)
         # The command that produced the event reads its write now; review may take a while.
         self.waiters.wake(env.id)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from govshare.realestate.v1 import events_pb2 as ev
 from govshare.realestate.v1 import types_pb2 as t
 
+from services.kit.registry import events_of_topic
 from services.realestate import cases, queue
 from services.realestate.cases import Case, Unit
 from tests.unit.realestate import events as e
@@ -12,6 +13,18 @@ from tests.unit.realestate import events as e
 
 def opened() -> Case:
     return cases.open_case(e.applied())
+
+
+def test_every_event_type_of_the_topic_is_a_step_of_its_case_or_named_otherwise():
+    """The registrar's agent takes the ignored ones itself; every other goes to the case."""
+    types = [k.message_class for k in events_of_topic("realestate.v1.events")]
+    assert cases.APPLIERS.covers(types) == []
+    assert cases.APPLIERS.ignored == {
+        ev.TransferApplied,
+        ev.TitleChangeRecorded,
+        ev.CertificateIssuanceRecorded,
+        ev.DataUseRecorded,
+    }
 
 
 def test_a_case_moves_through_its_stages_and_says_whom_it_waits_on():
@@ -58,6 +71,18 @@ def test_replayed_events_change_nothing():
         before = case.to_json()
         assert not cases.apply(case, message)
         assert case.to_json() == before
+
+
+def test_a_case_keeps_the_events_that_changed_it_and_not_those_too_late_to():
+    case = opened()
+    assert cases.apply(case, e.confirmed(), "ev-confirmed")
+    before = case.to_json()
+    assert not cases.apply(case, e.confirmed(), "ev-confirmed")  # delivered again
+    assert not cases.apply(case, e.confirmed(), "ev-confirmed-again")  # a second one
+    assert case.to_json() == before
+    assert cases.applied(case, "ev-confirmed") and not cases.applied(case, "ev-confirmed-again")
+    assert case.event_ids == ["ev-confirmed"]
+    assert Case.from_json({k: v for k, v in before.items() if k != "event_ids"}).event_ids == []
 
 
 def test_a_referred_case_waits_on_the_department_and_staff_decide_once():

@@ -165,6 +165,47 @@ async def test_a_redelivered_filing_restores_the_case_index_a_crash_lost(runtime
     assert [entry["id"] for entry in registrar.store.unit_history(e.UNIT)] == [env.dedup_key]
 
 
+async def test_a_redelivered_event_writes_the_history_line_a_crash_lost(runtime, registrar):
+    """Applying a case's event writes the unit (the case changed) and then the unit's
+    history line, each its own changelog record: a SIGKILL may keep the first and lose
+    the second. The event, not marked applied, comes again and no longer changes the
+    case; it must still write its line, and only once."""
+    await confirmed(registrar)
+    env, confirmation = next(
+        (env, m) for env, m in runtime.records() if isinstance(m, ev.TransferConfirmed)
+    )
+    lines = registrar.store.history[e.UNIT]
+    assert [x["id"] for x in lines].count(env.dedup_key) == 1
+    # The line's changelog record never made it, nor the applied mark, written after both.
+    registrar.store.history[e.UNIT] = [x for x in lines if x["id"] != env.dedup_key]
+    del runtime.applied.table[env.dedup_key]
+    assert case_of(registrar).confirmed
+
+    await runtime.redeliver(env, confirmation)
+    assert [x["id"] for x in registrar.store.history[e.UNIT]].count(env.dedup_key) == 1
+    assert sorted(x["id"] for x in registrar.store.history[e.UNIT]) == sorted(
+        x["id"] for x in lines
+    )
+    del runtime.applied.table[env.dedup_key]  # and once more: still one line
+    await runtime.redeliver(env, confirmation)
+    assert [x["id"] for x in registrar.store.history[e.UNIT]].count(env.dedup_key) == 1
+    assert [s["step"] for s in case_of(registrar).timeline].count("confirmed") == 1
+
+
+async def test_an_event_that_changes_nothing_writes_no_history_line(runtime, registrar):
+    """A unit's history has a line for each event that changed a case, not for one that
+    came too late to (a second withdrawal past the API's check), however often it comes."""
+    case = await registrar.file(e.applied())
+    await registrar.withdraw(case, e.citizen(e.SELLER), "双方协商解除")
+    env, withdrawn = runtime.records()[-1]
+    assert isinstance(withdrawn, ev.TransferWithdrawn)
+    racing = replace(env, id="racing-withdrawal")
+    await runtime.redeliver(racing, withdrawn)
+    await runtime.redeliver(racing, withdrawn)
+    kinds = [x["event"] for x in registrar.store.unit_history(e.UNIT)]
+    assert kinds == ["TransferApplied", "TransferWithdrawn"]
+
+
 async def test_a_redelivered_confirmation_finishes_a_review_a_crash_cut_short(runtime, registrar):
     filed = await registrar.file(e.applied())
     runtime.producer.fail(Killed(), after=1)  # the process dies producing the outcome
