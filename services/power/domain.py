@@ -102,6 +102,7 @@ class Application:
     preparation_id: str = ""
     planned: list[power_types.PlannedStep] = field(default_factory=list)
     steps: list[StepRecord] = field(default_factory=list)
+    accepted_at: datetime | None = None
     completed_at: datetime | None = None
     evaluation: ev.EvaluationSubmitted | None = None
     rectification: ev.RectificationOpened | None = None
@@ -216,6 +217,7 @@ def _accepted(app: Application, message: ev.ApplicationAccepted) -> bool:
     app.evidence_free = message.evidence_free
     app.preparation_id = message.preparation_id
     app.planned = list(message.steps)
+    app.accepted_at = instant(message.accepted_at)
     app.status = IN_PROGRESS
     return True
 
