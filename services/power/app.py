@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from govshare.common.v1 import types_pb2 as common
 
-from services.kit.forwarding import Gathered, Keyed
+from services.kit.forwarding import Keyed
 from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
@@ -73,8 +73,6 @@ def build(settings: Settings | None = None, power: PowerSettings | None = None) 
     runtime.forward_by_key(
         Keyed("/v1/applications/{application_id}", "application_id"),
         Keyed("/v1/preparations/{parcel_code}", "parcel_code"),
-        Gathered("/v1/me/applications", "applications", api.BY_SUBMISSION, newest_first=True),
-        Gathered("/v1/staff/applications", "applications", api.BY_SUBMISSION),
-        Gathered("/v1/staff/rectifications", "rectifications", api.BY_DUE_DATE),
+        *api.GATHERED,  # each list route pages by its declaration there
     )
     return runtime
