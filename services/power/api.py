@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.kit import audit, pages, problems
 from services.kit.auth import CurrentPrincipal, Principal, require
 from services.kit.errors import forbidden, not_found, unavailable
+from services.kit.forwarding import Gathered
 from services.kit.provided import provided
 from services.power import actors, listing, schemas, views
 from services.power.commands import Commands
@@ -162,19 +163,22 @@ def _who(principal: Principal, app: Application) -> common.Actor:
 BY_SUBMISSION = ("submitted_at", "application_id")
 BY_DUE_DATE = ("due_date", "application_id")
 
+# The lists every worker answers in part, merged by kit/forwarding.py (app.py declares
+# them): each route pages its answer by its own declaration (`_page`), so the field and
+# the order a worker pages by are the ones the merge reads.
+MINE = Gathered("/v1/me/applications", "applications", BY_SUBMISSION, newest_first=True)
+QUEUE = Gathered("/v1/staff/applications", "applications", BY_SUBMISSION)
+RECTIFICATIONS = Gathered("/v1/staff/rectifications", "rectifications", BY_DUE_DATE)
+GATHERED = (MINE, QUEUE, RECTIFICATIONS)
 
-def _page(
-    paging: pages.Paging,
-    items: list[dict[str, Any]],
-    field: str,
-    order: tuple[str, ...],
-    *,
-    newest_first: bool = False,
-) -> dict[str, Any]:
-    """A list answer: this page of `items`, by the members `order` names, under `field`,
-    and the cursor of the next page."""
-    shown, cursor = paging.take(items, pages.by(*order), newest_first=newest_first)
-    return {field: shown, "next_cursor": cursor}
+
+def _page(paging: pages.Paging, items: list[dict[str, Any]], listed: Gathered) -> dict[str, Any]:
+    """A list answer: this page of `items`, by the members `listed` orders by, under its
+    field, and the cursor of the next page."""
+    assert isinstance(listed.order_by, tuple)  # members, not a key function
+    order = pages.by(*listed.order_by)
+    shown, cursor = paging.take(items, order, newest_first=listed.newest_first)
+    return {listed.field: shown, "next_cursor": cursor}
 
 
 @router.get(
@@ -242,7 +246,7 @@ async def apply(
 
 
 @router.get(
-    "/me/applications",
+    MINE.path.removeprefix(router.prefix),
     response_model=schemas.MyApplications,
     response_model_exclude_unset=True,
     summary="My applications, newest first",
@@ -252,7 +256,7 @@ async def mine(principal: Applicant, registry: Reg, paging: Paged) -> dict[str, 
     shown = [
         views.application(a, registry.catalog, now) for a in registry.of_holder(principal.subject)
     ]
-    return _page(paging, shown, "applications", BY_SUBMISSION, newest_first=True)
+    return _page(paging, shown, MINE)
 
 
 @router.get(
@@ -378,7 +382,7 @@ async def followed_up(
 
 
 @router.get(
-    "/staff/rectifications",
+    RECTIFICATIONS.path.removeprefix(router.prefix),
     response_model=schemas.Rectifications,
     summary="Rectifications of my region, by due date (staff)",
 )
@@ -395,11 +399,11 @@ async def rectifications(
         for a in registry.listed(principal.covers_region, {listing.RECTIFYING})
     ]
     picked = [i for i in items if not overdue or i["overdue"]]
-    return _page(paging, picked, "rectifications", BY_DUE_DATE)
+    return _page(paging, picked, RECTIFICATIONS)
 
 
 @router.get(
-    "/staff/applications",
+    QUEUE.path.removeprefix(router.prefix),
     response_model=schemas.Queue,
     response_model_exclude_unset=True,
     summary="Applications of my region, oldest first (staff)",
@@ -418,7 +422,7 @@ async def queue(
         for a in registry.listed(principal.covers_region, wanted)  # the division index
     )
     picked = [v for v in shown if not overdue or any(s.get("overdue") for s in v["steps"])]
-    return _page(paging, picked, "applications", BY_SUBMISSION) | {"open_statuses": sorted(OPEN)}
+    return _page(paging, picked, QUEUE) | {"open_statuses": sorted(OPEN)}
 
 
 @router.get(

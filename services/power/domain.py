@@ -24,6 +24,7 @@ from govshare.power.v1 import types_pb2 as power_types
 from services.kit.clock import SHANGHAI, business_date
 from services.kit.clock import instant as instant
 from services.kit.clock import timestamp as timestamp
+from services.kit.dispatch import Dispatch
 
 # The one refusal (kit/errors.py), re-exported: the rules and the adapters use it from here.
 from services.kit.errors import DomainError as DomainError
@@ -102,6 +103,7 @@ class Application:
     preparation_id: str = ""
     planned: list[power_types.PlannedStep] = field(default_factory=list)
     steps: list[StepRecord] = field(default_factory=list)
+    accepted_at: datetime | None = None
     completed_at: datetime | None = None
     evaluation: ev.EvaluationSubmitted | None = None
     rectification: ev.RectificationOpened | None = None
@@ -216,6 +218,7 @@ def _accepted(app: Application, message: ev.ApplicationAccepted) -> bool:
     app.evidence_free = message.evidence_free
     app.preparation_id = message.preparation_id
     app.planned = list(message.steps)
+    app.accepted_at = instant(message.accepted_at)
     app.status = IN_PROGRESS
     return True
 
@@ -303,30 +306,37 @@ def _flagged(app: Application, message: ev.ApplicationFlagged) -> bool:
     return True
 
 
-_APPLY = {
-    ev.EvidenceResolved: _resolved,
-    ev.EvidenceRequested: _requested,
-    ev.EvidenceSupplied: _supplied,
-    ev.ApplicationAccepted: _accepted,
-    ev.StepAdvanced: _advanced,
-    ev.StepOverdue: _overdue,
-    ev.ApplicationCompleted: _completed,
-    ev.EvaluationSubmitted: _evaluated,
-    ev.RectificationOpened: _rectification,
-    ev.RectificationCompleted: _rectified,
-    ev.RectificationFollowedUp: _followed_up,
-    ev.ApplicationFlagged: _flagged,
-}
+def _submitted_again(app: Application, message: ev.ApplicationSubmitted) -> bool:
+    return False  # an application is submitted once: `apply` makes it from the first
+
+
+# How each event changes an existing application (True: it changed); what is not an
+# application's event is routed elsewhere by the agent (registry.py).
+APPLY = (
+    Dispatch[Application, [], bool]()
+    .add(ev.ApplicationSubmitted, _submitted_again)
+    .add(ev.EvidenceResolved, _resolved)
+    .add(ev.EvidenceRequested, _requested)
+    .add(ev.EvidenceSupplied, _supplied)
+    .add(ev.ApplicationAccepted, _accepted)
+    .add(ev.StepAdvanced, _advanced)
+    .add(ev.StepOverdue, _overdue)
+    .add(ev.ApplicationCompleted, _completed)
+    .add(ev.EvaluationSubmitted, _evaluated)
+    .add(ev.RectificationOpened, _rectification)
+    .add(ev.RectificationCompleted, _rectified)
+    .add(ev.RectificationFollowedUp, _followed_up)
+    .add(ev.ApplicationFlagged, _flagged)
+    .ignore(ev.PreparationStarted, ev.HolderEvidenceChanged)  # a parcel's; a notice
+)
 
 
 def apply(app: Application | None, event: Message) -> Application | None:
     """The application after `event`, or None when the event changes nothing."""
-    if isinstance(event, ev.ApplicationSubmitted):
-        return _submitted(event) if app is None else None
-    rule = _APPLY.get(type(event))
-    if app is None or rule is None:
-        return None
-    return app if rule(app, event) else None  # type: ignore[operator]
+    if app is None:
+        return _submitted(event) if isinstance(event, ev.ApplicationSubmitted) else None
+    rule = APPLY.get(event)
+    return app if rule is not None and rule(app, event) else None
 
 
 def fold(events: Iterable[Message]) -> Application | None:

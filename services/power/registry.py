@@ -9,6 +9,12 @@ Tables (memory:// or rocksdb://, changelog-backed):
 - `applications-by-division`: division and status -> application ids (listing.py: the
   staff list and the overdue scan read these, not every application), kept per
   partition (services/kit/partitioned.py).
+- `awaiting-first-step`: application id -> when it was accepted, while it has no first
+  step: acceptance is two events (rules.acceptance), and a process killed between them
+  leaves the second unmade; `enter_first_steps` makes it on the owner. An entry lives
+  from ApplicationAccepted to the first StepAdvanced, milliseconds unless a kill came
+  between, so the table stays small. Keyed by the application, like its events, so only
+  the application's partition writes it and no per-partition keys are needed.
 The secondary indexes are written by the power.v1.events agent under another key than the
 event's, so each is kept per partition (a key written from two partitions could come back
 from recovery with its older value: services/kit/partitioned.py), and, like the REST
@@ -25,6 +31,7 @@ import base64
 import json
 import logging
 from collections.abc import Callable, Collection, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from google.protobuf.message import Message
@@ -34,10 +41,11 @@ from govshare.power.v1 import events_pb2 as ev
 from govshare.power.v1 import types_pb2 as power_types
 
 from services.kit import partitioned, validation
-from services.kit.clock import SYSTEM, Clock
+from services.kit.clock import SYSTEM, Clock, rfc3339
 from services.kit.dispatch import Dispatch
 from services.kit.envelope import Envelope
 from services.kit.errors import conflict, not_found
+from services.kit.idempotency import rewrite
 from services.kit.ownership import partition_keys, partition_of
 from services.kit.registry import event_type
 from services.kit.runtime import ServiceRuntime
@@ -99,6 +107,7 @@ class Registry:
         self.preparations = app.Table("preparations", key_type=str, value_type=str)
         self.by_holder = app.Table("applications-by-holder", key_type=str, value_type=str)
         self.by_division = app.Table("applications-by-division", key_type=str, value_type=str)
+        self.awaiting_first_step = app.Table("awaiting-first-step", key_type=str, value_type=str)
         self.partitions = partitioned.partitions_of(app)
         self.waiters = Waiters(runtime.bus)
         self._overdue_sent: set[tuple[str, str]] = set()
@@ -206,12 +215,25 @@ class Registry:
                 # ApplicationSubmitted changes nothing, and the holder's list missed it).
                 self._list(before)
                 self._index_holder(before)
+                self._track_first_step(before)
             return
         self.applications[app_id] = json.dumps([*stored, _encode(message)])
         self._list(app)
         if isinstance(message, ev.ApplicationSubmitted):
             self._index_holder(app)
+        if isinstance(message, ev.ApplicationAccepted | ev.StepAdvanced):
+            self._track_first_step(app)
         _count(app, status_before, message, self.catalog)
+
+    def _track_first_step(self, app: Application) -> None:
+        """Keep the application in `awaiting-first-step` while it awaits its first step
+        (idempotent): put there by ApplicationAccepted, taken out by StepAdvanced."""
+        waiting = self.awaiting_first_step
+        if rules.awaits_first_step(app):
+            if app.id not in waiting:
+                waiting[app.id] = rfc3339(app.accepted_at or self.now())
+        elif app.id in waiting:
+            del waiting[app.id]
 
     def _index_holder(self, app: Application) -> None:
         """Put the application in its holder's list (idempotent)."""
@@ -287,6 +309,41 @@ class Registry:
                 await self._emit([event], subject=app_id, wait=False)
         self._overdue_sent = set(due)
 
+    async def enter_first_steps(
+        self, grace: timedelta, owned: Collection[int] | None = None
+    ) -> None:
+        """Enter the first step of every application accepted more than `grace` ago
+        without one (`awaiting-first-step`): the process that accepted it died before
+        entering it, and the applicant may never retry (rules.first_step_not_entered).
+        `grace` leaves an acceptance in flight to its own second event. Only the
+        applications of the partitions this worker owns (`owned`; None: every one),
+        read through the index, not every application. The event id is derived from the
+        application, so a second sweep, or another worker's, before the first is applied
+        enters nothing twice (deduplicated; `_advanced` applies a repeat as nothing)."""
+        now = self.now()
+        partitions = self.runtime.settings.topic_partitions
+        for app_id, since in list(self.awaiting_first_step.items()):
+            partition = partition_of(app_id, partitions)
+            if owned is not None and partition not in owned:
+                continue  # a standby copy: its owner enters it
+            if now - datetime.fromisoformat(since) < grace:
+                continue
+            app = self.get(app_id)
+            events = rules.first_step_not_entered(app, self.system, now) if app else []
+            if not events:  # entered: the write that took it out was lost
+                rewrite(self.awaiting_first_step, app_id, None, partition)
+                continue
+            assert app is not None
+            log.warning("%s accepted at %s without its first step: entering it", app_id, since)
+            await self._emit_attributed(
+                app_id,
+                events,
+                actor=f"{self.system.role}:{self.company.id}",
+                matter_code=app.matter_code,
+                wait=False,  # the next sweep sees the entry gone, or sends the same id again
+                event_id=derived_id(app_id, "first-step"),
+            )
+
     async def _emit(self, events: list[Message], *, subject: str, wait: bool, **attrs: Any) -> None:
         """Produce `events` in order on one key; with `wait`, return once the agent has
         applied the last one. Agents never wait (they would wait on themselves)."""
@@ -301,16 +358,29 @@ class Registry:
     ) -> Application:
         """Produce a command's events, attributed (who, department, purpose, case), and
         wait until they are applied."""
+        await self._emit_attributed(app_id, events, actor, matter_code, wait=True)
+        return self.find(app_id)
+
+    async def _emit_attributed(
+        self,
+        app_id: str,
+        events: list[Message],
+        actor: str,
+        matter_code: str,
+        *,
+        wait: bool,
+        event_id: str | None = None,
+    ) -> None:
         await self._emit(
             events,
             subject=app_id,
-            wait=True,
+            wait=wait,
+            event_id=event_id,
             actor=actor,
             department="power",
             purpose=SHARING_PREFIX + matter_code,  # the matter, as the sharing catalog names it
             case_id=app_id,
         )
-        return self.find(app_id)
 
 
 def _count(app: Application, before: str | None, message: Message, catalog: Catalog) -> None:

@@ -195,12 +195,18 @@ def acceptance(
     return [accepted, _enter(app.id, steps[0], "", actor, now)]
 
 
+def awaits_first_step(app: Application) -> bool:
+    """Accepted and its first step not entered: acceptance()'s second event is on its way,
+    or the process that produced the first died before producing it."""
+    return app.status == IN_PROGRESS and not app.steps and app.next_planned is not None
+
+
 def first_step_not_entered(app: Application, actor: common.Actor, now: datetime) -> list[Message]:
     """Enter the first step of an application accepted without one: the process that
     produced acceptance()'s two events died between them, and the application, accepted,
     can neither move (no current step) nor be accepted again. [] for any other."""
     first = app.next_planned
-    if app.status != IN_PROGRESS or app.steps or first is None:
+    if not awaits_first_step(app) or first is None:
         return []
     return [_enter(app.id, first, "", actor, now)]
 

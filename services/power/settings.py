@@ -10,6 +10,9 @@
   development token instead.
 - `GOVSHARE_POWER_OVERDUE_SCAN_S` (default 60): how often open applications are checked
   for overdue steps.
+- `GOVSHARE_POWER_FIRST_STEP_GRACE_S` (default 5): how long an application accepted without
+  its first step is left to the command that accepted it; then the worker owning it
+  enters the step itself (the command was cut short), checking every as many seconds.
 - `GOVSHARE_POWER_CLOCK_OFFSET_DAYS` (default 0): FOR TESTS ONLY, shifts the service's
   clock so that deadlines can be tested without waiting; production refuses it.
 - `GOVSHARE_POWER_GRPC_TIMEOUT_S` (default 5): deadline of one ResolveEvidence call.
@@ -40,6 +43,7 @@ class PowerSettings(BaseSettings):
     power_company_name: str = "国网山东省电力有限公司济南供电公司"
     power_certificates_token_file: str = ""
     power_overdue_scan_s: float = Field(default=60.0, gt=0, le=86400)
+    power_first_step_grace_s: float = Field(default=5.0, gt=0, le=3600)
     power_clock_offset_days: float = Field(default=0.0, ge=-3650, le=3650)
     power_grpc_timeout_s: float = Field(default=5.0, gt=0, le=60)
 

@@ -15,6 +15,7 @@ from govshare.power.v1 import events_pb2 as ev
 from govshare.power.v1 import types_pb2 as power_types
 
 from services.kit.clock import rfc3339
+from services.kit.dispatch import Dispatch
 from services.kit.identifiers import mask
 from services.power import rules
 from services.power.catalog import Catalog
@@ -172,58 +173,105 @@ def _rectification(app: Application, now: datetime) -> dict[str, Any] | None:
 
 def _line(event: Message, catalog: Catalog) -> dict[str, Any]:
     """One timeline line: what happened, when, who acted, and the facts that matter."""
-    if isinstance(event, ev.ApplicationSubmitted):
-        return _at("submitted", event.submitted_at, event.submitted_by)
-    if isinstance(event, ev.EvidenceResolved):
-        found = [r.type_name for r in event.results if r.status == common.EVIDENCE_STATUS_FOUND]
-        return _at("evidence_resolved", event.resolved_at) | {"found": found}
-    if isinstance(event, ev.EvidenceRequested):
-        return _at("evidence_requested", event.requested_at) | {
-            "missing": [r.type_name for r in event.missing]
-        }
-    if isinstance(event, ev.EvidenceSupplied):
-        return _at("evidence_supplied", event.supplied_at, event.supplied_by) | {
-            "type_name": catalog.type_name(event.type_code)
-        }
-    if isinstance(event, ev.ApplicationAccepted):
-        return _at("accepted", event.accepted_at, event.accepted_by) | {
-            "evidence_free": event.evidence_free,
-            "steps": [s.step_name for s in event.steps],
-        }
-    if isinstance(event, ev.StepAdvanced):
-        return _at("step_entered", event.advanced_at, event.advanced_by) | {
-            "step_code": event.step_code,
-            "step_name": event.step_name,
-            "deadline": iso(instant(event.deadline)),
-        }
-    if isinstance(event, ev.StepOverdue):
-        return _at("step_overdue", event.detected_at) | {
-            "step_code": event.step_code,
-            "deadline": iso(instant(event.deadline)),
-        }
-    if isinstance(event, ev.ApplicationCompleted):
-        return _at("connected", event.completed_at, event.completed_by) | {
-            "steps_taken": event.steps_taken
-        }
-    if isinstance(event, ev.EvaluationSubmitted):
-        return _at("evaluated", event.submitted_at, event.evaluated_by) | {
-            "grade": catalog.grade_by_value(event.grade).name
-        }
-    if isinstance(event, ev.RectificationOpened):
-        return _at("rectification_opened", event.opened_at)
-    if isinstance(event, ev.RectificationCompleted):
-        return _at("rectification_completed", event.completed_at, event.completed_by) | {
-            "action": event.action,
-            "follow_up_due_date": _day(event.follow_up_due_date),
-        }
-    if isinstance(event, ev.RectificationFollowedUp):
-        return _at("followed_up", event.followed_up_at, event.followed_up_by) | {
-            "applicant_satisfied": event.applicant_satisfied,
-            "note": event.note,
-        }
-    if isinstance(event, ev.ApplicationFlagged):
-        return _at("flagged", event.flagged_at) | {"detail": event.detail}
-    return {"what": type(event).__name__}
+    line = LINES.get(event)
+    return line(catalog, event) if line is not None else {"what": type(event).__name__}
+
+
+def _submitted(catalog: Catalog, event: ev.ApplicationSubmitted) -> dict[str, Any]:
+    return _at("submitted", event.submitted_at, event.submitted_by)
+
+
+def _resolved(catalog: Catalog, event: ev.EvidenceResolved) -> dict[str, Any]:
+    found = [r.type_name for r in event.results if r.status == common.EVIDENCE_STATUS_FOUND]
+    return _at("evidence_resolved", event.resolved_at) | {"found": found}
+
+
+def _requested(catalog: Catalog, event: ev.EvidenceRequested) -> dict[str, Any]:
+    return _at("evidence_requested", event.requested_at) | {
+        "missing": [r.type_name for r in event.missing]
+    }
+
+
+def _supplied(catalog: Catalog, event: ev.EvidenceSupplied) -> dict[str, Any]:
+    return _at("evidence_supplied", event.supplied_at, event.supplied_by) | {
+        "type_name": catalog.type_name(event.type_code)
+    }
+
+
+def _accepted(catalog: Catalog, event: ev.ApplicationAccepted) -> dict[str, Any]:
+    return _at("accepted", event.accepted_at, event.accepted_by) | {
+        "evidence_free": event.evidence_free,
+        "steps": [s.step_name for s in event.steps],
+    }
+
+
+def _advanced(catalog: Catalog, event: ev.StepAdvanced) -> dict[str, Any]:
+    return _at("step_entered", event.advanced_at, event.advanced_by) | {
+        "step_code": event.step_code,
+        "step_name": event.step_name,
+        "deadline": iso(instant(event.deadline)),
+    }
+
+
+def _overdue(catalog: Catalog, event: ev.StepOverdue) -> dict[str, Any]:
+    return _at("step_overdue", event.detected_at) | {
+        "step_code": event.step_code,
+        "deadline": iso(instant(event.deadline)),
+    }
+
+
+def _completed(catalog: Catalog, event: ev.ApplicationCompleted) -> dict[str, Any]:
+    return _at("connected", event.completed_at, event.completed_by) | {
+        "steps_taken": event.steps_taken
+    }
+
+
+def _evaluated(catalog: Catalog, event: ev.EvaluationSubmitted) -> dict[str, Any]:
+    return _at("evaluated", event.submitted_at, event.evaluated_by) | {
+        "grade": catalog.grade_by_value(event.grade).name
+    }
+
+
+def _rectification_opened(catalog: Catalog, event: ev.RectificationOpened) -> dict[str, Any]:
+    return _at("rectification_opened", event.opened_at)
+
+
+def _rectified(catalog: Catalog, event: ev.RectificationCompleted) -> dict[str, Any]:
+    return _at("rectification_completed", event.completed_at, event.completed_by) | {
+        "action": event.action,
+        "follow_up_due_date": _day(event.follow_up_due_date),
+    }
+
+
+def _followed_up(catalog: Catalog, event: ev.RectificationFollowedUp) -> dict[str, Any]:
+    return _at("followed_up", event.followed_up_at, event.followed_up_by) | {
+        "applicant_satisfied": event.applicant_satisfied,
+        "note": event.note,
+    }
+
+
+def _flagged(catalog: Catalog, event: ev.ApplicationFlagged) -> dict[str, Any]:
+    return _at("flagged", event.flagged_at) | {"detail": event.detail}
+
+
+# The timeline line of each application event (the events an application stores).
+LINES = (
+    Dispatch[Catalog, [], dict[str, Any]]()
+    .add(ev.ApplicationSubmitted, _submitted)
+    .add(ev.EvidenceResolved, _resolved)
+    .add(ev.EvidenceRequested, _requested)
+    .add(ev.EvidenceSupplied, _supplied)
+    .add(ev.ApplicationAccepted, _accepted)
+    .add(ev.StepAdvanced, _advanced)
+    .add(ev.StepOverdue, _overdue)
+    .add(ev.ApplicationCompleted, _completed)
+    .add(ev.EvaluationSubmitted, _evaluated)
+    .add(ev.RectificationOpened, _rectification_opened)
+    .add(ev.RectificationCompleted, _rectified)
+    .add(ev.RectificationFollowedUp, _followed_up)
+    .add(ev.ApplicationFlagged, _flagged)
+    .ignore(ev.PreparationStarted, ev.HolderEvidenceChanged)  # never an application's
+)
 
 
 def _at(what: str, when: Any, by: common.Actor | None = None) -> dict[str, Any]:

@@ -360,6 +360,44 @@ async def test_redelivered_and_replayed_events_change_nothing(platform):
     assert after == before
 
 
+def test_an_application_accepted_without_its_first_step_gets_it_from_its_worker(platform, broker):
+    """The worker that accepted it was killed before entering the first step, and the
+    applicant never retries: the log ends at ApplicationAccepted (an application's
+    first three events, replayed onto a fresh service's topic). The worker owning it
+    enters the step itself once the grace period has passed."""
+    holder, unit = holder_uscc(), unit_code()
+    platform.certs.licence(holder)
+    platform.certs.property(holder, unit)
+    status, made = apply(platform, holder, unit)
+    assert status == 201 and made["current_step"] == "acceptance", made
+    app_id = made["application_id"]
+    topic = "power.v1.events"
+    everything = asyncio.run(read_topic(platform.bootstrap, platform.prefix + topic, 1))
+    while len(mine := [r for r in everything if r.key == app_id.encode()]) < 4:
+        more = len(everything) + 1
+        everything = asyncio.run(read_topic(platform.bootstrap, platform.prefix + topic, more))
+    kinds = [dict(r.headers)["ce_type"].decode().rpartition(".")[2] for r in mine]
+    assert kinds[2:] == ["ApplicationAccepted", "StepAdvanced"], kinds
+    cut_short = [(r.key, r.value, list(r.headers)) for r in mine[:3]]
+
+    prefix = f"t{uuid.uuid4().hex[:10]}."
+    asyncio.run(ensure_topics(broker.bootstrap, all_topic_names(prefix), partitions=4))
+    asyncio.run(produce(broker.bootstrap, prefix + topic, cut_short))
+    env = base_env(broker.bootstrap, prefix)
+    grace = {"GOVSHARE_POWER_FIRST_STEP_GRACE_S": "1"}
+    with power_service(env, platform.certs.grpc_port, **grace) as power:
+        path = f"/v1/applications/{app_id}"
+        wait_until(
+            lambda: power.call("GET", path, OPERATOR)[1].get("current_step") == "acceptance",
+            20,
+            "the first step",
+        )
+        timeline = power.call("GET", path + "/timeline", OPERATOR)[1]
+    entered = [e for e in timeline["events"] if e["what"] == "step_entered"]
+    assert [e["step_code"] for e in entered] == ["acceptance"], timeline
+    assert entered[0]["by"]["kind"] == "system"
+
+
 def test_an_overdue_step_is_flagged_and_counted_after_a_restart_with_a_later_clock(
     platform, broker
 ):

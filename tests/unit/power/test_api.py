@@ -3,6 +3,7 @@ their shape through the response models, and the lists page with cursors."""
 
 from __future__ import annotations
 
+import typing
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from services.kit import problems
 from services.kit.auth import install_verifier, mint_dev_token, verifier_from_settings
@@ -147,3 +149,16 @@ async def test_a_bad_page_is_a_problem_naming_the_field(
     assert reply.status_code == 422
     assert reply.headers["content-type"] == problems.MEDIA_TYPE
     assert reply.json()["field"] == field
+
+
+@pytest.mark.parametrize("listed", api.GATHERED, ids=lambda g: g.path)
+def test_each_list_the_workers_merge_is_a_route_answering_its_field_in_its_order(listed):
+    """kit/forwarding.py merges the workers' pages under `listed.field`, by the members
+    `listed.order_by` names: the route's answer must have both."""
+    (route,) = [
+        r
+        for r in api.router.routes
+        if isinstance(r, APIRoute) and r.path == listed.path and "GET" in r.methods
+    ]
+    (item,) = typing.get_args(route.response_model.model_fields[listed.field].annotation)
+    assert set(listed.order_by) <= set(item.model_fields), item.model_fields.keys()

@@ -161,3 +161,10 @@ def test_an_old_resolution_redelivered_does_not_clear_a_flag():
     events.append(rules.flag(fold(events), cert_ref(LICENCE), 1, _cause(), T0, CATALOG))
     assert domain.apply(fold(events), events[1]) is None  # the original EvidenceResolved
     assert fold([*events, events[1]]).flags
+
+
+def test_every_power_event_type_changes_an_application_or_is_none_of_its_own():
+    from services.kit.registry import events_of_topic
+
+    types = [t.message_class for t in events_of_topic("power.v1.events")]
+    assert domain.APPLY.covers(types) == []

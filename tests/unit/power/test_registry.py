@@ -15,6 +15,7 @@ from govshare.power.v1 import events_pb2 as ev
 from prometheus_client import REGISTRY
 
 from services.kit.clock import FixedClock
+from services.kit.ownership import partition_of
 from services.power.domain import timestamp
 from services.power.registry import Registry
 from tests.samples import sample_of_topic
@@ -26,6 +27,7 @@ from tests.unit.power.support import (
     ENTERPRISE,
     LICENCE,
     STAFF,
+    SYSTEM,
     T0,
     accepted_events,
     cert_ref,
@@ -137,6 +139,109 @@ async def test_the_overdue_scan_publishes_once_per_step():
     assert reg.find(APP_ID).steps[0].overdue_at is not None
     await reg.scan_overdue()  # applied: the state says it
     assert len(runtime.records()) == 1
+
+
+# --- an acceptance cut short before its first step, finished by the owner ---------------
+
+GRACE = timedelta(seconds=5)
+
+
+async def accepted_without_first_step(reg: Registry) -> None:
+    """What the log holds when the worker was killed between acceptance()'s two events."""
+    *before_the_kill, first_step = accepted_events()
+    assert isinstance(first_step, ev.StepAdvanced)
+    for event in before_the_kill:
+        await deliver(reg, event)
+    app = reg.find(APP_ID)
+    assert app.status == "in-progress" and app.current is None
+
+
+async def test_an_application_accepted_without_its_first_step_gets_it_after_the_grace_period():
+    reg = registry()
+    runtime = runtime_of(reg)
+    await accepted_without_first_step(reg)
+    assert list(reg.awaiting_first_step) == [APP_ID]
+
+    runtime.clock.advance(GRACE - timedelta(seconds=1))
+    await reg.enter_first_steps(GRACE)  # the acceptance may still be entering it
+    await runtime.settle()
+    assert runtime.records() == []
+
+    runtime.clock.advance(timedelta(seconds=1))
+    await reg.enter_first_steps(GRACE)
+    await runtime.settle()
+    ((env, entered),) = runtime.records()
+    app = reg.find(APP_ID)
+    assert app.current is not None and app.current.code == app.planned[0].step_code
+    assert isinstance(entered, ev.StepAdvanced) and entered.advanced_by == SYSTEM
+    assert (env.subject, env.case_id, env.actor) == (APP_ID, APP_ID, f"system:{COMPANY.id}")
+    assert dict(reg.awaiting_first_step) == {}
+
+
+async def test_an_application_that_got_its_first_step_is_not_touched():
+    reg = registry()
+    runtime = runtime_of(reg)
+    accepted, first_step = accepted_events()[2:]
+    for event in accepted_events():
+        await deliver(reg, event)
+    await deliver(reg, accepted)  # redelivered: no way back into the index
+    assert dict(reg.awaiting_first_step) == {}
+    runtime.clock.advance(timedelta(days=1))
+    await reg.enter_first_steps(GRACE)
+    await runtime.settle()
+    assert runtime.records() == []
+    assert [s.code for s in reg.find(APP_ID).steps] == [first_step.step_code]
+
+
+async def test_a_rerun_of_the_sweep_enters_nothing_twice():
+    reg = registry()
+    runtime = runtime_of(reg)
+    await accepted_without_first_step(reg)
+    runtime.clock.advance(GRACE)
+    await reg.enter_first_steps(GRACE)
+    await reg.enter_first_steps(GRACE)  # before the first is applied (or another worker's)
+    await runtime.settle()
+    await reg.enter_first_steps(GRACE)  # applied: gone from the index
+    await runtime.settle()
+    sent = runtime.records()
+    assert [type(m) for _, m in sent] == [ev.StepAdvanced] * 2
+    assert len({env.id for env, _ in sent}) == 1  # the same event: deduplicated
+    assert [type(m).__name__ for m in reg.events(APP_ID)].count("StepAdvanced") == 1
+    assert len(reg.find(APP_ID).steps) == 1
+
+
+async def test_the_sweep_leaves_the_applications_of_other_workers_alone():
+    reg = registry()
+    runtime = runtime_of(reg)
+    await accepted_without_first_step(reg)
+    runtime.clock.advance(GRACE)
+    mine = partition_of(APP_ID, runtime.settings.topic_partitions)
+    others = set(range(runtime.settings.topic_partitions)) - {mine}
+    await reg.enter_first_steps(GRACE, owned=others)  # a standby copy here
+    await runtime.settle()
+    assert runtime.records() == []
+    await reg.enter_first_steps(GRACE, owned={mine})
+    await runtime.settle()
+    assert reg.find(APP_ID).current is not None
+
+
+async def test_the_index_is_mended_by_a_redelivery_and_by_the_sweep():
+    """A kill that lost an index write while the application reached its changelog."""
+    reg = registry()
+    runtime = runtime_of(reg)
+    submitted, resolved, accepted, first_step = accepted_events()
+    for event in (submitted, resolved, accepted):
+        await deliver(reg, event)
+    reg.awaiting_first_step.clear()  # the entry that never reached the broker
+    await deliver(reg, accepted)  # redelivered after the restart: changes nothing but that
+    assert list(reg.awaiting_first_step) == [APP_ID]
+
+    await deliver(reg, first_step)
+    reg.awaiting_first_step[APP_ID] = "2025-03-12T02:00:00Z"  # the removal that was lost
+    runtime.clock.advance(GRACE)
+    await reg.enter_first_steps(GRACE)
+    await runtime.settle()
+    assert runtime.records() == [] and dict(reg.awaiting_first_step) == {}
 
 
 async def test_a_land_supply_feed_event_publishes_a_preparation_that_the_agent_stores():

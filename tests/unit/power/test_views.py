@@ -43,3 +43,12 @@ def test_prepared_steps_show_as_skipped():
     assert [s["step_code"] for s in view["steps"]] == ["acceptance", "plan-reply", "metering"]
     assert view["skipped_steps"][0]["step_code"] == "survey"
     assert view["preparation_id"] == "PP-1"
+
+
+def test_every_power_event_type_has_a_timeline_line_or_is_never_on_one():
+    from services.kit.registry import events_of_topic
+    from services.power import domain
+
+    types = [t.message_class for t in events_of_topic("power.v1.events")]
+    assert views.LINES.covers(types) == []
+    assert views.LINES.handled == domain.APPLY.handled  # each event an application keeps
