@@ -6,6 +6,7 @@ from __future__ import annotations
 from prometheus_client import Counter
 
 from services.kit.metrics import StateGauge
+from services.tax import payments
 from services.tax.ledger import Chart
 from services.tax.rules import RuleBook
 
@@ -60,10 +61,9 @@ RECONCILIATION_MISMATCHES = Counter(
     ["kind"],
 )
 
-STATUSES = ("none", "assessed", "paid", "cancelled", "refund_due", "refunded")
-
-
-CASES = StateGauge("govshare_tax_cases", "Joint cases known to tax, by status.", "status", STATUSES)
+CASES = StateGauge(
+    "govshare_tax_cases", "Joint cases known to tax, by status.", "status", payments.STATUSES
+)
 
 
 def preinitialise(book: RuleBook, chart: Chart) -> None:

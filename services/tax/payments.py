@@ -23,6 +23,8 @@ PAID = "paid"
 CANCELLED = "cancelled"
 REFUND_DUE = "refund_due"  # paid, then the case closed: the payment is to be refunded
 REFUNDED = "refunded"  # ... and the channel confirmed the refund
+# Every status a case can have, in the order a case may pass through them (the cases gauge).
+STATUSES = (NONE, MANUAL_PENDING, ASSESSED, PAID, CANCELLED, REFUND_DUE, REFUNDED)
 
 # Payment order states.
 ORDER_OPEN = "open"

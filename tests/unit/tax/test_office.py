@@ -23,7 +23,7 @@ from services.kit.clock import timestamp
 from services.kit.envelope import Envelope, decode
 from services.kit.ownership import partition_of
 from services.kit.registry import events_of_topic
-from services.tax import assessments, engine, ledger, lists, payments, rules, schemas
+from services.tax import assessments, engine, ledger, lists, metrics, payments, rules, schemas
 from services.tax import office as office_module
 from services.tax.office import TaxOffice
 from services.tax.payments import TaxCase
@@ -263,6 +263,17 @@ async def test_a_withdrawn_case_cancels_its_bill(runtime, office):
     assert case_of(office).status == payments.CANCELLED
     assert runtime.published(ev.RefundOrdered) == []  # nothing was paid
     assert not office.transfers.get(e.UNIT)  # no open case: the unit leaves the table
+
+
+async def test_the_cases_gauge_shows_a_case_waiting_on_tax_staff(runtime, office):
+    """Every status a case can have is a series of govshare_tax_cases; a case waiting
+    for a manual assessment was counted under no series the gauge exported."""
+    epoch(runtime, 1)
+    await manual_pending(runtime)
+    (family,) = metrics.CASES.collect()
+    series = {sample.labels["status"]: sample.value for sample in family.samples}
+    assert series[payments.MANUAL_PENDING] == 1
+    assert sum(series.values()) == len(office.cases)
 
 
 async def test_a_case_withdrawn_while_it_waits_on_tax_staff_leaves_their_queue(runtime, office):
