@@ -292,16 +292,7 @@ async def test_a_case_withdrawn_while_it_waits_on_tax_staff_leaves_their_queue(r
 
 async def test_a_case_rejected_after_payment_refunds_and_reverses_the_clearing(runtime, office):
     paid_case = await cleared(runtime, office)
-    rejected = re_ev.ReviewRejected(
-        unit_code=e.UNIT,
-        case_id=e.CASE,
-        findings=[
-            re_types.ReviewFinding(check=re_types.REVIEW_CHECK_UNIT_NOT_SEALED, detail="查封")
-        ],
-        decided_by=e.STAFF,
-        rejected_at=e.at(90),
-    )
-    await runtime.deliver(rejected, subject=e.UNIT)
+    await runtime.deliver(rejected(), subject=e.UNIT)
     refund = runtime.the(ev.RefundOrdered)
     assert refund.reverses_clearing and refund.amount.fen == paid_case.total_fen
     assert refund.payment_id == "UP-1" and refund.reason == "不予登记"
