@@ -12,8 +12,21 @@ last ones (the next hop of a flow usually follows within that time), then double
 wait on each empty fetch up to the idle wait. A record arriving after a long idle waits
 at most the idle wait for the fetch in flight; the next fetch is short again.
 
+Tansu also answers a fetch with no records, although the partition holds records past
+the fetch offset, when reading the partition takes longer than the fetch's wait: its
+memory storage lists every stored batch of the partition on each fetch that finds data
+(about 1 µs a batch, measured: a partition of 10,000 single-record batches never answered
+a 5 ms fetch and did a 10 ms one; one of 30,000 never answered 10 ms and did 20 ms). A
+consumer at the busy wait on a long partition then got nothing until its wait had grown
+past the hold, read one batch, dropped back to the busy wait and starved again, while
+the broker spent a whole scan on every empty answer: the 30-minute soak's collapse
+(docs/performance.md, session 9). So a fetch that comes back empty with records left
+behind (`starved`) doubles a floor under the busy wait, and the wait starts from that
+floor while records flow; the floor decays a little with each fetch that brings
+records, so it follows the broker's scan time down as well as up.
+
 With Apache Kafka the busy and idle waits are the same (production keeps 1,500 ms),
-and this changes nothing.
+a fetch with records behind its offset always brings some, and this changes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +34,12 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+from aiokafka import TopicPartition
+
+# Per fetch that brings records, the floor shrinks by this factor (never below the busy
+# wait): about one starved fetch per 14 that bring records while the scan time holds.
+FLOOR_DECAY = 0.95
 
 
 class AdaptiveFetchWait:
@@ -38,14 +57,24 @@ class AdaptiveFetchWait:
         self.hold_s = hold_s
         self.clock = clock
         self.wait_ms = busy_ms
+        self._floor_ms = float(busy_ms)  # the shortest wait the broker answers with records
         self._last_records = clock()
 
-    def after_fetch(self, had_records: bool) -> int:
-        """The wait for the next fetch, given what the last one brought."""
+    @property
+    def floor_ms(self) -> int:
+        return round(self._floor_ms)
+
+    def after_fetch(self, had_records: bool, starved: bool = False) -> int:
+        """The wait for the next fetch, given what the last one brought; `starved`: it
+        brought nothing although records lay past its offset."""
         now = self.clock()
         if had_records:
             self._last_records = now
-            self.wait_ms = self.busy_ms
+            self.wait_ms = self.floor_ms
+            self._floor_ms = max(float(self.busy_ms), self._floor_ms * FLOOR_DECAY)
+        elif starved:
+            self._floor_ms = float(min(self.idle_ms, max(self.floor_ms, self.wait_ms) * 2))
+            self.wait_ms = self.floor_ms
         elif now - self._last_records >= self.hold_s:
             self.wait_ms = min(self.idle_ms, self.wait_ms * 2)
         return self.wait_ms
@@ -53,14 +82,35 @@ class AdaptiveFetchWait:
 
 def adapt(fetcher: Any, wait: AdaptiveFetchWait) -> None:
     """Make an aiokafka 0.14 `Fetcher` (pinned) take its wait from `wait`: it builds each
-    fetch request with `_fetch_max_wait_ms`, and `_proc_fetch_request` handles a
-    response, returning whether it added records."""
+    fetch request with `_fetch_max_wait_ms`, and `_proc_fetch_request(assignment,
+    node_id, request)` handles a response, returning whether it added records and
+    noting each answered partition's high watermark in the assignment."""
     original: Callable[..., Awaitable[bool]] = fetcher._proc_fetch_request
     fetcher._fetch_max_wait_ms = wait.wait_ms
 
-    async def proc_fetch_request(*args: Any) -> bool:
-        had_records = await original(*args)
-        fetcher._fetch_max_wait_ms = wait.after_fetch(bool(had_records))
+    async def proc_fetch_request(assignment: Any, node_id: Any, request: Any) -> bool:
+        had_records = await original(assignment, node_id, request)
+        starved = not had_records and records_left_behind(assignment, request)
+        fetcher._fetch_max_wait_ms = wait.after_fetch(bool(had_records), starved)
         return had_records
 
     fetcher._proc_fetch_request = proc_fetch_request
+
+
+def records_left_behind(assignment: Any, request: Any) -> bool:
+    """Whether a fetch that brought nothing left records behind: a partition it asked for
+    still stands at the fetch offset, below the high watermark the answer reported."""
+    if not assignment.active:
+        return False  # the answer was discarded: it says nothing about the broker
+    for topic, partitions in request.topics:
+        for partition, offset, *_ in partitions:
+            state = assignment.state_value(TopicPartition(topic, partition))
+            if (
+                state is not None
+                and state.has_valid_position
+                and state.position == offset
+                and state.highwater is not None
+                and state.highwater > offset
+            ):
+                return True
+    return False

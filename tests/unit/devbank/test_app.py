@@ -51,5 +51,5 @@ async def test_the_channel_learns_orders_at_the_services_fetch_wait(monkeypatch)
     await channel.start()
     fetcher = channel.consumer._fetcher  # type: ignore[union-attr]
     assert fetcher._fetch_max_wait_ms == settings.fetch_wait_ms < 500
-    assert await fetcher._proc_fetch_request() is True  # adapted: the wait follows records
+    assert await fetcher._proc_fetch_request(None, 0, None) is True  # adapted: follows records
     assert fetcher._fetch_max_wait_ms == settings.fetch_wait_ms

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from aiokafka import TopicPartition
 
-from services.kit.fetch_wait import AdaptiveFetchWait
+from services.kit.fetch_wait import AdaptiveFetchWait, records_left_behind
 
 
 class Clock:
@@ -51,3 +52,69 @@ def test_equal_waits_never_change_as_on_apache_kafka_in_production():
 def test_an_idle_wait_below_the_busy_wait_is_refused():
     with pytest.raises(ValueError, match="idle fetch wait 5 ms is below the busy wait 10 ms"):
         AdaptiveFetchWait(10, 5)
+
+
+def test_a_starved_fetch_raises_the_floor_the_wait_starts_from_while_records_flow():
+    clock = Clock()
+    wait = AdaptiveFetchWait(10, 1000, hold_s=1.0, clock=clock)
+    # nothing came back although records lay past the offset: the broker needs longer
+    assert [wait.after_fetch(had_records=False, starved=True) for _ in range(3)] == [20, 40, 80]
+    assert wait.after_fetch(had_records=True) == 80  # not back to 10, where it starved
+    assert wait.after_fetch(had_records=False) == 80  # within the hold
+
+
+def test_the_floor_decays_with_each_fetch_that_brings_records_down_to_the_busy_wait():
+    wait = AdaptiveFetchWait(10, 1000, hold_s=1.0, clock=Clock())
+    wait.after_fetch(had_records=False, starved=True)
+    wait.after_fetch(had_records=False, starved=True)  # floor 40
+    waits = [wait.after_fetch(had_records=True) for _ in range(60)]
+    assert waits[0] == 40
+    assert waits == sorted(waits, reverse=True)
+    assert waits[-1] == 10
+
+
+def test_a_starved_floor_stops_at_the_idle_wait():
+    wait = AdaptiveFetchWait(10, 100, clock=Clock())
+    assert [wait.after_fetch(had_records=False, starved=True) for _ in range(5)][-1] == 100
+
+
+class _State:
+    def __init__(self, position: int | None, highwater: int | None) -> None:
+        self.has_valid_position = position is not None
+        self.position = position
+        self.highwater = highwater
+
+
+class _Assignment:
+    def __init__(self, states: dict[TopicPartition, _State], active: bool = True) -> None:
+        self.states = states
+        self.active = active
+
+    def state_value(self, tp: TopicPartition) -> _State | None:
+        return self.states.get(tp)
+
+
+class _Request:
+    def __init__(self, offsets: dict[TopicPartition, int]) -> None:
+        self.topics = [(tp.topic, [(tp.partition, at, 1_048_576)]) for tp, at in offsets.items()]
+
+
+TP0, TP1 = TopicPartition("t", 0), TopicPartition("t", 1)
+
+
+@pytest.mark.parametrize(
+    ("states", "active", "left_behind"),
+    [
+        ({TP0: _State(5, 5), TP1: _State(7, 9)}, True, True),  # TP1 has 2 records past 7
+        ({TP0: _State(5, 5), TP1: _State(7, 7)}, True, False),  # both at their end: idle
+        ({TP0: _State(5, 9), TP1: _State(7, 7)}, False, False),  # answer discarded
+        ({TP0: _State(6, 9), TP1: _State(7, 7)}, True, False),  # TP0 moved on (a seek)
+        ({TP0: _State(None, 9), TP1: _State(7, None)}, True, False),  # no position / no answer
+        ({TP1: _State(7, 7)}, True, False),  # TP0 no longer assigned
+    ],
+)
+def test_records_left_behind_when_a_partition_still_stands_below_its_high_watermark(
+    states, active, left_behind
+):
+    request = _Request({TP0: 5, TP1: 7})
+    assert records_left_behind(_Assignment(states, active), request) is left_behind
