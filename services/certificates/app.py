@@ -22,6 +22,7 @@ from services.kit.consumer import Accepted, Rejected, table_scope
 from services.kit.envelope import Envelope
 from services.kit.forwarding import Found, Gathered
 from services.kit.grpc_forwarding import Anywhere, ByKey
+from services.kit.periodic import every
 from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
@@ -268,14 +269,11 @@ def build(settings: Settings | None = None) -> ServiceRuntime:
 
     horizon = min(settings.access_log_retention_s, settings.access_log_unknown_holder_s)
 
-    @runtime.faust.timer(interval=max(30.0, horizon / 10))  # type: ignore[untyped-decorator]
+    @every(runtime, max(30.0, horizon / 10))
     async def expire_access_log() -> None:
-        if runtime.serving:  # tables recovered: the sweep sees every holder's log
-            consumer = runtime.faust.consumer
-            owned = {
-                tp.partition for tp in consumer.assignment() if tp.topic.endswith("access-log")
-            }
-            await registry.expire_access_log(owned, time.time())
+        consumer = runtime.faust.consumer
+        owned = {tp.partition for tp in consumer.assignment() if tp.topic.endswith("access-log")}
+        await registry.expire_access_log(owned, time.time())
 
     runtime.add_grpc(register)
     provide(runtime.api, registry)

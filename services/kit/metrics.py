@@ -33,6 +33,12 @@ EVENTS_APPLIED_HERE = Counter(
 EVENTS_PRODUCED = Counter(
     "govshare_events_produced_total", "Events written to a topic.", ["topic", "type"]
 )
+PERIODIC_FAILURES = Counter(
+    "govshare_periodic_failures_total",
+    "Runs of a worker's periodic work (a sweep, a scan) that raised; each is retried at "
+    "its next tick (kit/periodic.py).",
+    ["name"],
+)
 EVENTS_DEAD_LETTERED = Counter(
     "govshare_events_dead_lettered_total",
     "Events sent to a dead-letter topic, by the header or field at fault.",

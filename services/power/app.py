@@ -3,12 +3,12 @@ the registry."""
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from govshare.common.v1 import types_pb2 as common
 
 from services.kit.forwarding import Keyed
+from services.kit.periodic import every
 from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
@@ -19,7 +19,6 @@ from services.power.registry import Registry
 from services.power.settings import PowerSettings, load_power_settings
 
 NAME = "power"
-log = logging.getLogger(__name__)
 
 # Land and project data start early preparation (plan item 24).
 FEED_TOPICS = ("landsupply.v1.events", "projects.v1.events")
@@ -45,27 +44,20 @@ def build(settings: Settings | None = None, power: PowerSettings | None = None) 
     for topic in FEED_TOPICS:
         runtime.consume(topic, registry.on_feed_event)
 
-    @runtime.faust.timer(interval=power.power_overdue_scan_s)  # type: ignore[untyped-decorator]
+    @every(runtime, power.power_overdue_scan_s)
     async def overdue() -> None:
-        if runtime.ready:  # tables recovered: the scan sees every application
-            await registry.scan_overdue()
+        await registry.scan_overdue()
 
     grace = timedelta(seconds=power.power_first_step_grace_s)
     own_topic = settings.topic_prefix + "power.v1.events"
 
-    @runtime.faust.timer(interval=power.power_first_step_grace_s)  # type: ignore[untyped-decorator]
+    @every(runtime, power.power_first_step_grace_s)
     async def first_steps() -> None:
         """An application cut short after acceptance gets its first step within two
         grace periods, from the worker owning it, whether or not its applicant retries."""
-        if not runtime.ready:  # tables recovered: the index is whole
-            return
         assigned = runtime.faust.consumer.assignment()
         owned = {tp.partition for tp in assigned if tp.topic == own_topic}
-        try:
-            await registry.enter_first_steps(grace, owned)
-        except Exception:  # the broker away, say: the next tick tries again (a timer that
-            # raises crashes the worker: mode.Service._execute_task)
-            log.exception("entering the first steps of applications cut short failed")
+        await registry.enter_first_steps(grace, owned)
 
     provide(runtime.api, registry, Commands(registry))
     runtime.api.include_router(api.router)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from govshare.common.v1 import types_pb2 as common
 
 from services.kit.forwarding import Gathered, Keyed
+from services.kit.periodic import every
 from services.kit.provided import provide
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import Settings, load_settings
@@ -32,10 +33,9 @@ def build(
     runtime.consume("realestate.v1.events", office.on_transfer_event)
     runtime.consume("payments.v1.events", office.on_channel_event)
 
-    @runtime.faust.timer(interval=own.order_scan_s)  # type: ignore[untyped-decorator]
+    @every(runtime, own.order_scan_s)
     async def expire_orders() -> None:
-        if runtime.ready:  # tables recovered: the scan sees every open order
-            await office.scan_expired_orders()
+        await office.scan_expired_orders()
 
     provide(runtime.api, office, api.Cashier(own.cashier_url))
     runtime.api.include_router(api.router)
