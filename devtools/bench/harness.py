@@ -128,6 +128,30 @@ async def drive(
     return started, await counter
 
 
+async def end_offsets(bootstrap: str, prefix: str = "") -> dict[TopicPartition, int]:
+    """The end offset of every partition of every topic whose name holds `prefix`."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        topics = [t for t in await admin.list_topics() if prefix in t]
+        described = await admin.describe_topics(topics)
+    finally:
+        await admin.close()
+    parts = [
+        TopicPartition(entry["topic"], p["partition"])
+        for entry in described
+        if not entry.get("error_code")
+        for p in entry.get("partitions", [])
+    ]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        ends: dict[TopicPartition, int] = await consumer.end_offsets(parts) if parts else {}
+    finally:
+        await consumer.stop()
+    return ends
+
+
 class RecordMeter:
     """Records written to every topic of a prefix (domain events, access-log events, dead
     letters, the services' changelogs) between `start` and `stop`: what one unit of work
@@ -140,27 +164,8 @@ class RecordMeter:
         self.written: dict[str, int] = {}
 
     async def _ends(self) -> dict[str, int]:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
-        await admin.start()
-        try:
-            topics = [t for t in await admin.list_topics() if self.prefix in t]
-            described = await admin.describe_topics(topics)
-        finally:
-            await admin.close()
-        parts = [
-            TopicPartition(entry["topic"], p["partition"])
-            for entry in described
-            if not entry.get("error_code")
-            for p in entry.get("partitions", [])
-        ]
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
-        await consumer.start()
-        try:
-            ends = await consumer.end_offsets(parts) if parts else {}
-        finally:
-            await consumer.stop()
         totals: dict[str, int] = {}
-        for tp, end in ends.items():
+        for tp, end in (await end_offsets(self.bootstrap, self.prefix)).items():
             name = tp.topic.split(self.prefix, 1)[1] or tp.topic
             totals[name] = totals.get(name, 0) + end
         return totals

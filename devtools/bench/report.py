@@ -99,6 +99,7 @@ async def run(bootstrap: str, options: Options, broker_pid: int | None = None) -
                 rate=options.soak_rate,
                 interval_s=options.soak_interval_s,
                 retention_s=options.soak_retention_s,
+                broker_pid=broker_pid,
             )
         return {"machine": machine(), "options": asdict(options), "soak": figures}
     report: dict[str, Any] = {

@@ -13,6 +13,13 @@ per second and p99 of each flow, the RSS of each process, the keys of each table
 Tables that are the record of what happened (cases, certificates, applications, ledgers,
 access logs, histories) grow with history by design; the indexes over records grow with
 them. Flat is judged on the rest: tables with a horizon or that hold open work only.
+
+The broker is shown, not judged: the records its log holds and its longest partition,
+and for the embedded broker its CPU over the interval and its RSS. Tansu's memory store
+keeps every record (no retention, no compaction) and lists a partition's every stored
+batch on each fetch that finds data, so its cost grows with the log whatever the
+services do (docs/performance.md, session 9); on Apache Kafka retention and compaction
+bound the log and a fetch costs the same at any length.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools.bench import power, transfers
+from devtools.bench.harness import cpu_seconds, end_offsets, rss_bytes
 from devtools.bench.platform import Services
 
 # Tables expected to stay flat under a steady load: marks with a horizon, open work only.
@@ -88,6 +96,31 @@ def bounded_keys(state: Mapping[str, Any]) -> dict[str, int]:
     }
 
 
+class BrokerWatch:
+    """The broker's side of each interval: the log it holds, and its own CPU and RSS when
+    it runs here (`pid`)."""
+
+    def __init__(self, bootstrap: str, pid: int | None) -> None:
+        self.bootstrap = bootstrap
+        self.pid = pid
+        self._last = (time.monotonic(), cpu_seconds(pid) if pid else 0.0)
+
+    async def sample(self) -> dict[str, Any]:
+        ends = await end_offsets(self.bootstrap)
+        longest = max(ends, key=lambda tp: ends[tp], default=None)
+        out: dict[str, Any] = {
+            "records": sum(ends.values()),
+            "longest_partition": f"{longest.topic}-{longest.partition}" if longest else "",
+            "longest_records": ends[longest] if longest else 0,
+        }
+        if self.pid:
+            now, cpu = time.monotonic(), cpu_seconds(self.pid)
+            out["cpu_percent"] = 100 * (cpu - self._last[1]) / max(now - self._last[0], 1e-9)
+            out["rss_mb"] = rss_bytes(self.pid) / 2**20
+            self._last = (now, cpu)
+        return out
+
+
 def _flow(figures: Mapping[str, Any], done: str) -> dict[str, Any]:
     return {
         "per_second": figures["per_second"],
@@ -106,8 +139,10 @@ async def run(
     rate: float,
     interval_s: float,
     retention_s: float,
+    broker_pid: int | None = None,
 ) -> dict[str, Any]:
-    """The soak's figures: one entry per interval, and the verdict (`judge`)."""
+    """The soak's figures: one entry per interval, and the verdict (`judge`);
+    `broker_pid`, when the broker runs here, adds its CPU and RSS to each interval."""
     data_dir = work / "data-soak"
     env = {
         "GOVSHARE_STORE": "rocksdb://",
@@ -121,6 +156,7 @@ async def run(
     started = time.monotonic()
     try:
         await services.start()
+        broker = BrokerWatch(bootstrap, broker_pid)
         for i in range(count):
             first = i * per_interval
             cases, applications = await asyncio.gather(
@@ -135,6 +171,7 @@ async def run(
                     "power": _flow(applications, "accepted"),
                     "rss_mb": services.rss_mb(),
                     "state": state_of(services, data_dir),
+                    "broker": await broker.sample(),
                 }
             )
             # now, not only at the end: a soak that dies later still says what failed
@@ -197,7 +234,22 @@ def interval_line(entry: Mapping[str, Any], interval_s: float) -> str:
         f"transfers {t['per_second']:.1f}/s p99 {t['p99_ms']:.0f} ms ({t['failures']} failed); "
         f"power {p['per_second']:.1f}/s p99 {p['p99_ms']:.0f} ms ({p['failures']} failed); "
         f"rss MB {rss}; bounded keys {bounded or 'none'}; record keys {records}; "
-        f"data dirs {disk:.1f} MB"
+        f"data dirs {disk:.1f} MB; {broker_part(entry.get('broker', {}))}"
+    )
+
+
+def broker_part(broker: Mapping[str, Any]) -> str:
+    """The broker's figures of an interval (shown, not judged: see the module's doc)."""
+    if not broker:
+        return "broker not sampled"
+    own = (
+        f"CPU {broker['cpu_percent']:.0f} %, RSS {broker['rss_mb']:.0f} MB, "
+        if "cpu_percent" in broker
+        else ""
+    )
+    return (
+        f"broker {own}log {broker['records']} records, longest partition "
+        f"{broker['longest_partition']} {broker['longest_records']}"
     )
 
 

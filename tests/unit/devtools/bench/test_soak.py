@@ -79,3 +79,29 @@ def test_the_bench_runs_no_soak_unless_asked():
     assert cli.parser().parse_args(["bench"]).soak_minutes == 0
     asked = cli.parser().parse_args(["bench", "--soak-minutes", "30", "--soak-rate", "5"])
     assert (asked.soak_minutes, asked.soak_rate, asked.soak_interval_s) == (30, 5, 300)
+
+
+def test_the_broker_is_shown_but_a_growing_log_is_not_judged():
+    first, last = interval(0), interval(1)
+    first["broker"] = {
+        "records": 14_460,
+        "longest_partition": "bench1.realestate.v1.events-2",
+        "longest_records": 1_200,
+        "cpu_percent": 57.4,
+        "rss_mb": 300.2,
+    }
+    last["broker"] = {**first["broker"], "records": 28_860, "cpu_percent": 95.0, "rss_mb": 610}
+    printed = lines(report([first, last]))
+    assert printed[2].endswith(
+        "broker CPU 57 %, RSS 300 MB, log 14460 records, longest partition "
+        "bench1.realestate.v1.events-2 1200"
+    )
+    assert "broker CPU 95 %, RSS 610 MB, log 28860 records" in printed[3]
+    assert printed[-1].startswith("soak     flat: yes")  # the memory store grows by design
+
+
+def test_an_external_broker_shows_its_log_only():
+    assert soak.broker_part({"records": 5, "longest_partition": "t-0", "longest_records": 3}) == (
+        "broker log 5 records, longest partition t-0 3"
+    )
+    assert soak.broker_part({}) == "broker not sampled"
