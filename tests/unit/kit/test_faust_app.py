@@ -17,6 +17,7 @@ from aiokafka.consumer.subscription_state import SubscriptionState
 from faust.transport.drivers import aiokafka as driver
 from faust.types import TP
 
+from services.kit.faust_app import App
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import load_settings
 
@@ -67,3 +68,15 @@ async def test_before_the_first_assignment_there_is_nothing_to_check(tmp_path, c
     thread = _thread(tmp_path, SubscriptionState())
     thread.verify_event_path(time.monotonic(), FRESH)
     assert checked == []
+
+
+def test_rocksdb_tables_have_bounded_memory_and_memory_tables_no_options(tmp_path):
+    """Faust's RocksDB defaults (3 x 64 MB write buffers, a 2 GB block cache per table
+    partition) let RSS grow with history; ours flush every 1 MB and cache 4 MB."""
+    rocks = App("rocks", broker="kafka://127.0.0.1:1", store="rocksdb://", datadir=tmp_path)
+    options = rocks.Table("t", key_type=str, value_type=str).data.rocksdb_options
+    assert (options.write_buffer_size, options.max_write_buffer_number) == (2**20, 2)
+    assert options.block_cache_size == 4 * 2**20
+    assert rocks.Table("u", key_type=str, value_type=str).data.rocksdb_options is not options
+    memory = App("memory", broker="kafka://127.0.0.1:1", store="memory://")
+    assert memory.Table("t").options is None
