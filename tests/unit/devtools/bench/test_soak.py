@@ -70,7 +70,7 @@ def test_each_figure_that_grew_is_named():
         "state realestate/applied-events 5000 keys vs 1200",
     ):
         assert expected in reasons
-    assert lines(report([interval(0), grown]))[-1].startswith("soak     flat: NO (")
+    assert lines(report([interval(0), grown]))[-1].startswith("soak     flat: NO vs the first (")
     assert soak.judge([interval(0)])["flat"] is None
 
 
@@ -105,3 +105,19 @@ def test_an_external_broker_shows_its_log_only():
         "broker log 5 records, longest partition t-0 3"
     )
     assert soak.broker_part({}) == "broker not sampled"
+
+
+def test_marks_growing_until_their_horizon_are_warm_up_not_growth():
+    """Session 9's 30-minute soak: 754 marks, 1,504 at the horizon (600 s), then flat."""
+    assert soak.warmup_intervals(600, 300) == 1
+    assert soak.warmup_intervals(60, 60) == 0
+    runs = [interval(0, marks=754), interval(1, marks=1504), interval(2, marks=1571)]
+    assert soak.judge(runs)["flat"] is False  # against the first: it grew
+    verdict = soak.judge(runs, warmup=1)
+    assert verdict == {"flat": True, "baseline": 1, "reasons": []}
+    assert soak.judge(runs[:2], warmup=1)["flat"] is None  # nothing after the warm-up
+    figures = report(runs)
+    figures["soak"]["verdict"] = verdict
+    assert lines(figures)[-1].startswith(
+        "soak     flat: yes (last interval vs interval 1, the first after the marks' horizon"
+    )
