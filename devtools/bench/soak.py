@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools.bench import power, transfers
-from devtools.bench.harness import cpu_seconds, end_offsets, rss_bytes
+from devtools.bench.harness import CpuMeter, end_offsets, rss_bytes
 from devtools.bench.platform import Services
 
 # Tables expected to stay flat under a steady load: marks with a horizon, open work only.
@@ -102,8 +102,10 @@ class BrokerWatch:
 
     def __init__(self, bootstrap: str, pid: int | None) -> None:
         self.bootstrap = bootstrap
+        self.cpu = CpuMeter({"broker": pid}) if pid else None
         self.pid = pid
-        self._last = (time.monotonic(), cpu_seconds(pid) if pid else 0.0)
+        if self.cpu:
+            self.cpu.start()
 
     async def sample(self) -> dict[str, Any]:
         ends = await end_offsets(self.bootstrap)
@@ -113,11 +115,11 @@ class BrokerWatch:
             "longest_partition": f"{longest.topic}-{longest.partition}" if longest else "",
             "longest_records": ends[longest] if longest else 0,
         }
-        if self.pid:
-            now, cpu = time.monotonic(), cpu_seconds(self.pid)
-            out["cpu_percent"] = 100 * (cpu - self._last[1]) / max(now - self._last[0], 1e-9)
+        if self.cpu and self.pid:
+            self.cpu.stop()
+            out["cpu_percent"] = 100 * self.cpu.used["broker"] / max(self.cpu.seconds, 1e-9)
             out["rss_mb"] = rss_bytes(self.pid) / 2**20
-            self._last = (now, cpu)
+            self.cpu.start()  # the next interval's
         return out
 
 
