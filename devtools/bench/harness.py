@@ -19,6 +19,7 @@ from govshare.marketreg.v1 import types_pb2 as market_types
 from services.kit import identifiers
 from services.kit.admin import partitions_of
 from services.kit.envelope import Headers, encode_headers, make_envelope
+from services.kit.log_end import log_ends
 
 MARKETREG = "11370100004251392E"
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -146,7 +147,8 @@ async def end_offsets(bootstrap: str, prefix: str = "") -> dict[TopicPartition, 
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        ends: dict[TopicPartition, int] = await consumer.end_offsets(parts) if parts else {}
+        listed = await consumer.end_offsets(parts) if parts else {}
+        ends = await log_ends(consumer._client, listed)  # Tansu reports batch ends short
     finally:
         await consumer.stop()
     return ends

@@ -36,6 +36,11 @@ Three flaws of Faust 0.15 with aiokafka 0.14 lost events around a rebalance or a
 And one that killed a consumer: Faust's livelock detector asserted on a partition whose
 position aiokafka had not yet set after a rebalance (`verify_event_path` below).
 
+And one of the embedded broker that the recovery reads: Tansu 0.6.0 reports a partition's
+end as the first offset of its last batch + 1, so a changelog whose last batch held
+several records was recovered short. `_ConsumerThread._highwaters` raises the end to a
+fetch's high watermark (services/kit/log_end.py), and producers batch again.
+
 A seventh is left as it is: Faust's "Aiokafka stopped fetching from ..." error can never
 fire. aiokafka stamps each partition's last fetch with the wall clock
 (aiokafka 0.14 `consumer/fetcher.py`: `now_ms = int(1000 * time.time())` line 773, stored
@@ -66,6 +71,7 @@ from faust.types import TP
 
 from services.kit import effects
 from services.kit.fetch_wait import AdaptiveFetchWait, adapt
+from services.kit.log_end import log_ends
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +124,13 @@ class _ConsumerThread(driver.AIOKafkaConsumerThread):
             return None
         driver.AIOKafkaConsumerThread.verify_event_path(self, now, tp)
         return None
+
+    async def _highwaters(self, partitions: list[TP]) -> Mapping[TP, int]:
+        """Faust's end offsets (ListOffsets), raised to where the log really ends: Tansu
+        reports the end of a multi-record batch short (services/kit/log_end.py), and
+        table recovery, the catch-up gate and the lag gauges all read this."""
+        listed = await super()._highwaters(partitions)
+        return await log_ends(self._ensure_consumer()._client, listed)
 
     async def _fetch_records(
         self,

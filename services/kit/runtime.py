@@ -155,7 +155,7 @@ class ServiceRuntime:
             producer_acks=-1,
             producer_enable_idempotence=settings.producer_idempotence,
             # see Settings.single_record_batches (16 bytes: every record is its own batch)
-            producer_max_batch_size=16 if settings.one_record_per_batch else 16384,
+            producer_max_batch_size=16 if settings.single_record_batches else 16384,
             consumer_auto_offset_reset="earliest",
         )
         self.bus = EventBus(

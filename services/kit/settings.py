@@ -92,10 +92,12 @@ class Settings(BaseSettings):
     access_log_unknown_holder_s: float = Field(default=90 * 86400.0, ge=60)
     # Tansu rejects the idempotent producer; enable it on Apache Kafka by setting.
     producer_idempotence: bool = False
-    # Tansu answers ListOffsets(latest) with "first offset of the last batch + 1", so after
-    # a multi-record batch Faust's table recovery stops short and loses the last writes.
-    # One record per batch avoids it; default on outside production (Apache Kafka is fine).
-    single_record_batches: bool | None = None
+    # One record per produce batch, one produce request per record: the old workaround
+    # for Tansu's short end offsets after a multi-record batch (Faust's table recovery
+    # stopped short and lost the last writes), no longer needed since the end offsets are
+    # read right on any broker (services/kit/log_end.py). Kept to measure what batching
+    # saves (GOVSHARE_SINGLE_RECORD_BATCHES=true).
+    single_record_batches: bool = False
     # Bearer JWT verification: JWKS JSON or comma-separated PEM/JWKS files. Development and
     # test also trust the published development key (`govshare token`); production refuses it.
     auth_public_keys: str = ""
@@ -147,12 +149,6 @@ class Settings(BaseSettings):
             sasl_username=self.kafka_sasl_username,
             sasl_password=password,
         )
-
-    @property
-    def one_record_per_batch(self) -> bool:
-        if self.single_record_batches is not None:
-            return self.single_record_batches
-        return self.env is not Environment.PRODUCTION
 
     @property
     def is_short_timeouts(self) -> bool:

@@ -6,8 +6,8 @@ with one killed (rebalance): the survivor finishes the work.
 Kills are timed on observed progress (requests answered, events applied), so work is in
 flight when the process dies: events produced but not applied, offsets not committed,
 table changes not yet in their changelog. Settings stay the test defaults (memory://
-tables recovered from their changelogs, one record per produce batch: Tansu misreports
-multi-record batch end offsets, see Settings.single_record_batches).
+tables recovered from their changelogs; records batched, so a changelog's end is read
+through services/kit/log_end.py: Tansu misreports multi-record batch end offsets).
 """
 
 from __future__ import annotations
