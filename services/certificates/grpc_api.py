@@ -31,9 +31,6 @@ from services.kit.metrics import GRPC_REQUEST_SECONDS, GRPC_REQUESTS
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
-# A command whose event was produced but not applied within the wait (kit/waiters.py):
-# UNAVAILABLE, which clients retry, and the retry with the same request id is harmless.
-NOT_APPLIED = "not applied in time; retry with the same request_id"
 Reply = TypeVar("Reply")
 
 
@@ -91,15 +88,12 @@ class CertificateServicer(svc_grpc.CertificateServiceServicer):
         started = time.perf_counter()
         try:
             reply = await body(principal)
-        except DomainError as error:
+        except DomainError as error:  # also a command not applied in time (kit/waiters.py)
             GRPC_REQUESTS.labels(name, error.code).inc()
             await abort(context, error)
         except BusUnavailable as exc:
             GRPC_REQUESTS.labels(name, "UNAVAILABLE").inc()
             await abort(context, unavailable("broker", str(exc)))
-        except TimeoutError:  # the event is on the log; the worker has not applied it yet
-            GRPC_REQUESTS.labels(name, "UNAVAILABLE").inc()
-            await abort(context, unavailable("request_id", NOT_APPLIED))
         finally:
             GRPC_REQUEST_SECONDS.labels(name).observe(time.perf_counter() - started)
         GRPC_REQUESTS.labels(name, "OK").inc()

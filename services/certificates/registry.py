@@ -44,6 +44,10 @@ log = logging.getLogger(__name__)
 
 ACCESS_LOG_LIMIT = 1000  # newest entries kept per holder in the table
 
+# Every command names its request (the idempotency key of the gRPC requests): a command
+# not applied in time is retried with the same one (kit/waiters.py).
+RETRY_FIELD = "request_id"
+
 # Event attributes that make a change attributable (`actor`, `department`, `case_id`; see
 # services/kit/audit.py): from the caller's token, or from the headers of the feed event
 # that caused the change.
@@ -263,7 +267,13 @@ class Registry:
         )
         if draft.caused_by is not None:
             event.caused_by.CopyFrom(draft.caused_by)
-        await self.waiters.emit(event, subject=draft.cmd.holder.id, wait=wait, **draft.attrs)
+        await self.waiters.emit(
+            event,
+            subject=draft.cmd.holder.id,
+            wait=wait,
+            retry_field=RETRY_FIELD,
+            **draft.attrs,
+        )
         return cert
 
     async def change_status(
@@ -315,7 +325,9 @@ class Registry:
                 reinstated_by=actor,
             )
         attrs = self._attributed(attribution, cert.issuer_uscc)
-        await self.waiters.emit(message, subject=holder, wait=wait, **attrs)
+        await self.waiters.emit(
+            message, subject=holder, wait=wait, retry_field=RETRY_FIELD, **attrs
+        )
         return self.find(certificate_id)
 
     async def supersede(
@@ -350,6 +362,7 @@ class Registry:
                 ),
                 subject=current.holder.id,
                 wait=wait,
+                retry_field=RETRY_FIELD,
                 **self._attributed(attribution, current.issuer_uscc),
             )
         return replacement, self.find(certificate_id)

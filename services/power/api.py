@@ -150,8 +150,6 @@ async def _run(registry: Registry, coro: Any) -> dict[str, Any]:
         app: Application = await coro
     except EvidenceUnavailable as error:
         raise unavailable("evidence", str(error)) from None
-    except TimeoutError:
-        raise unavailable("application_id", "recorded but not yet applied; retry") from None
     return views.application(app, registry.catalog, registry.now())
 
 

@@ -23,6 +23,10 @@ from services.power.domain import Application, invalid, timestamp
 from services.power.registry import Registry
 from services.power.rules import ApplicationRequest
 
+# A submission not applied in time is retried with its idempotency key (the applicant has
+# no application id yet): the retry lands on the same application and finishes it.
+SUBMISSION_RETRY_FIELD = "request_id"
+
 
 class Commands:
     def __init__(self, registry: Registry) -> None:
@@ -57,14 +61,16 @@ class Commands:
             )
         ]
 
-    async def _finished(self, app: Application, actor: common.Actor) -> Application:
+    async def _finished(
+        self, app: Application, actor: common.Actor, retry_field: str = "application_id"
+    ) -> Application:
         """`app`, with its first step entered if the command that accepted it died before
         entering it (rules.first_step_not_entered): a retry of that command finishes it."""
         events = rules.first_step_not_entered(app, self.registry.system, self.registry.now())
         if not events:
             return app
         return await self.registry.emit(
-            app.id, events, actor=_who(actor), matter_code=app.matter_code
+            app.id, events, actor=_who(actor), matter_code=app.matter_code, retry_field=retry_field
         )
 
     def _accept_if_complete(self, app_id: str, events: list[Message]) -> list[Message]:
@@ -128,7 +134,8 @@ class Commands:
         app_id = self._new_id(request, division, now, request_id)
         existing = registry.get(app_id)
         if existing is not None and existing.status != domain.SUBMITTED:
-            return await self._finished(existing, actor)  # a retry: answer what it made
+            # a retry: answer what it made
+            return await self._finished(existing, actor, SUBMISSION_RETRY_FIELD)
         # Still `submitted`: the process that took the request died after producing
         # ApplicationSubmitted and before the rest; the retry finishes the job.
         submitted = ev.ApplicationSubmitted(
@@ -169,7 +176,13 @@ class Commands:
             assert app is not None
             prepared = registry.preparation(app.parcel_code)
             events += rules.acceptance(app, matter, prepared, registry.system, now)
-        return await registry.emit(app_id, events, actor=_who(actor), matter_code=matter.code)
+        return await registry.emit(
+            app_id,
+            events,
+            actor=_who(actor),
+            matter_code=matter.code,
+            retry_field=SUBMISSION_RETRY_FIELD,
+        )
 
     async def supply(
         self,

@@ -344,21 +344,42 @@ class Registry:
                 event_id=derived_id(app_id, "first-step"),
             )
 
-    async def _emit(self, events: list[Message], *, subject: str, wait: bool, **attrs: Any) -> None:
+    async def _emit(
+        self,
+        events: list[Message],
+        *,
+        subject: str,
+        wait: bool,
+        retry_field: str | None = None,
+        **attrs: Any,
+    ) -> None:
         """Produce `events` in order on one key; with `wait`, return once the agent has
-        applied the last one. Agents never wait (they would wait on themselves)."""
+        applied the last one (else UNAVAILABLE naming `retry_field`). Agents never wait
+        (they would wait on themselves)."""
         for event in events:
             problems = validation.check(event)
             if problems:  # our bug: never put an event on the log that consumers refuse
                 raise AssertionError(f"{type(event).__name__} breaks its contract: {problems}")
-        await self.waiters.emit_all(events, subject=subject, wait=wait, **attrs)
+        await self.waiters.emit_all(
+            events, subject=subject, wait=wait, retry_field=retry_field, **attrs
+        )
 
     async def emit(
-        self, app_id: str, events: list[Message], actor: str, matter_code: str
+        self,
+        app_id: str,
+        events: list[Message],
+        actor: str,
+        matter_code: str,
+        *,
+        retry_field: str = "application_id",
     ) -> Application:
         """Produce a command's events, attributed (who, department, purpose, case), and
-        wait until they are applied."""
-        await self._emit_attributed(app_id, events, actor, matter_code, wait=True)
+        wait until they are applied. `retry_field`: what the caller retries with if they
+        are not applied in time (kit/waiters.py); a command on an application names it in
+        its path, a submission has only its request id."""
+        await self._emit_attributed(
+            app_id, events, actor, matter_code, wait=True, retry_field=retry_field
+        )
         return self.find(app_id)
 
     async def _emit_attributed(
@@ -370,11 +391,13 @@ class Registry:
         *,
         wait: bool,
         event_id: str | None = None,
+        retry_field: str | None = None,
     ) -> None:
         await self._emit(
             events,
             subject=app_id,
             wait=wait,
+            retry_field=retry_field,
             event_id=event_id,
             actor=actor,
             department="power",

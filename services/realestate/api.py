@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from services.kit import audit, identifiers, pages, problems
 from services.kit.auth import CurrentPrincipal, Principal
-from services.kit.errors import DomainError, forbidden, invalid, not_found, unavailable
+from services.kit.errors import DomainError, forbidden, invalid, not_found
 from services.kit.provided import provided
 from services.realestate import applications, cases, queue, rectifications, schemas, uses
 from services.realestate.applications import TransferForm
@@ -197,14 +197,6 @@ def _as_party(
     return case, role, party_actor(principal, name)
 
 
-async def _run(command: Any) -> Case:
-    try:  # a DomainError is answered as problem details (kit/problems.py)
-        result: Case = await command
-    except TimeoutError:
-        raise unavailable("case_id", "not applied in time; retry") from None
-    return result
-
-
 # The orders the lists are paged in, and (kit/forwarding.py) merged across workers in:
 # the item members, the last one an id (a history entry has none: its whole content).
 MY_CASES_ORDER = pages.by("applied_at", "case_id")
@@ -238,7 +230,7 @@ async def file_transfer(
         applied_by=party_actor(principal, name),
         now=now,
     )
-    case = await _run(registrar.file(applied, by=_by(principal)))
+    case = await registrar.file(applied, by=_by(principal))
     return case_view(case, registrar, principal)
 
 
@@ -272,7 +264,7 @@ async def confirm(case_id: str, principal: CurrentPrincipal, registrar: Reg) -> 
     case, role, actor = _as_party(registrar, case_id, principal)
     if role != case.other_party:
         raise _forbidden(f"the {case.other_party} confirms what the {case.applied_by} filed")
-    case = await _run(registrar.confirm(case, actor, by=_by(principal)))
+    case = await registrar.confirm(case, actor, by=_by(principal))
     return case_view(case, registrar, principal)
 
 
@@ -285,7 +277,7 @@ async def withdraw(
     case_id: str, body: Annotated[Withdrawal, Body()], principal: CurrentPrincipal, registrar: Reg
 ) -> dict[str, Any]:
     case, _, actor = _as_party(registrar, case_id, principal)
-    case = await _run(registrar.withdraw(case, actor, body.reason, by=_by(principal)))
+    case = await registrar.withdraw(case, actor, body.reason, by=_by(principal))
     return case_view(case, registrar, principal)
 
 
@@ -298,9 +290,7 @@ async def evaluate(
     case_id: str, body: Annotated[Evaluation, Body()], principal: CurrentPrincipal, registrar: Reg
 ) -> dict[str, Any]:
     case, role, actor = _as_party(registrar, case_id, principal)
-    case = await _run(
-        registrar.evaluate(case, role, body.grade, body.comment, actor, by=_by(principal))
-    )
+    case = await registrar.evaluate(case, role, body.grade, body.comment, actor, by=_by(principal))
     return case_view(case, registrar, principal)
 
 
@@ -373,7 +363,7 @@ async def claim(case_id: str, principal: CurrentPrincipal, registrar: Reg) -> di
     case = _found(registrar, case_id, principal)
     _window_staff(principal, case)
     actor = staff_actor(principal, registrar)
-    case = await _run(registrar.claim(case, actor, principal.department or "", by=_by(principal)))
+    case = await registrar.claim(case, actor, principal.department or "", by=_by(principal))
     return case_view(case, registrar, principal)
 
 
@@ -394,16 +384,14 @@ async def decide(
         raise invalid(
             "buyer_family_existing_homes", "only tax window staff passing a case set them"
         )
-    case = await _run(
-        registrar.decide(
-            case,
-            actor,
-            approve=approve,
-            note=body.note,
-            by=_by(principal),
-            family_homes=body.buyer_family_existing_homes,
-            seller_only_home=body.seller_only_home,
-        )
+    case = await registrar.decide(
+        case,
+        actor,
+        approve=approve,
+        note=body.note,
+        by=_by(principal),
+        family_homes=body.buyer_family_existing_homes,
+        seller_only_home=body.seller_only_home,
     )
     return case_view(case, registrar, principal)
 
@@ -420,7 +408,7 @@ async def _rectifying(
         raise _forbidden("window staff of the unit's region only")
     if not principal.has_role(WINDOW_ROLE):
         raise _forbidden(f"role {WINDOW_ROLE!r} required")
-    case = await _run(command(case, staff_actor(principal, registrar)))
+    case = await command(case, staff_actor(principal, registrar))
     return case_view(case, registrar, principal)
 
 

@@ -517,7 +517,12 @@ class Registrar:
         """Produce a command's event and wait until it is applied; `by` says who asked
         (ce_actor, ce_department: services.kit.audit)."""
         await self.waiters.emit(
-            message, subject=case.unit_code, wait=True, case_id=case.case_id, **(by or {})
+            message,
+            subject=case.unit_code,
+            wait=True,
+            retry_field="case_id",  # the case in the command's path
+            case_id=case.case_id,
+            **(by or {}),
         )
         updated = self.store.unit(case.unit_code).case(case.case_id)
         assert updated is not None
@@ -539,8 +544,15 @@ class Registrar:
                 f"{review.NO_OTHER_OPEN_CASE}: 该单元已有未办结的转移登记案件 {unit.open_case}",
                 open_case=unit.open_case,
             )
+        # The filer has no case id yet (new_case_id makes it): a retry for the same unit
+        # finds a first filing that was applied as the unit's open case (the conflict above).
         await self.waiters.emit(
-            applied, subject=applied.unit_code, wait=True, case_id=applied.case_id, **(by or {})
+            applied,
+            subject=applied.unit_code,
+            wait=True,
+            retry_field="unit_code",
+            case_id=applied.case_id,
+            **(by or {}),
         )
         case = self.store.find_case(applied.case_id)
         assert case is not None
@@ -594,7 +606,12 @@ class Registrar:
             case, role, grade, comment, actor, self.clock.now(), evaluations.load()
         )
         await self.waiters.emit_all(
-            events, subject=case.unit_code, wait=True, case_id=case.case_id, **(by or {})
+            events,
+            subject=case.unit_code,
+            wait=True,
+            retry_field="case_id",
+            case_id=case.case_id,
+            **(by or {}),
         )
         updated = self.store.unit(case.unit_code).case(case.case_id)
         assert updated is not None

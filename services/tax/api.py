@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from services.kit import audit, pages, problems
 from services.kit.auth import CurrentPrincipal, Principal
-from services.kit.errors import DomainError, conflict, forbidden, invalid, not_found, unavailable
+from services.kit.errors import DomainError, conflict, forbidden, invalid, not_found
 from services.kit.provided import provided
 from services.tax import assessments, ledger, payments, schemas
 from services.tax.office import TaxOffice
@@ -179,14 +179,11 @@ async def post_payment_order(
     case = _found(office, case_id, principal)
     if not _party_of(principal, case):
         raise _forbidden("only a party of the case may open a payment order")
-    try:
-        order = await office.open_order(
-            case,
-            common.Party(**case.parties[principal.subject]),
-            by=audit.attribution(principal, "tax"),
-        )
-    except TimeoutError:  # OrderRefused: 409 problem details
-        raise unavailable("order", "not applied in time; retry") from None
+    order = await office.open_order(  # OrderRefused: 409 problem details
+        case,
+        common.Party(**case.parties[principal.subject]),
+        by=audit.attribution(principal, "tax"),
+    )
     order_id = order["order_id"]
     return {
         **order,
@@ -277,8 +274,6 @@ async def post_manual_assessment(
     except assessments.ManualError as error:
         refusal = conflict if error.field == "case_id" else invalid
         raise refusal(error.field, error.reason) from None
-    except TimeoutError:
-        raise unavailable("case_id", "not applied in time; retry") from None
     assessment = office.assessment(after)
     return {
         "case_id": after.case_id,

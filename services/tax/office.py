@@ -882,6 +882,7 @@ class TaxOffice:
                 ),
                 subject=case.case_id,
                 wait=True,
+                retry_field="case_id",  # a retry answers the order this one opened
                 case_id=case.case_id,
                 **(by or {}),
             )
@@ -940,6 +941,7 @@ class TaxOffice:
             event,
             subject=case.case_id,
             wait=True,
+            retry_field="case_id",
             case_id=case.case_id,
             purpose="tax.transfer-assessment",
             **(by or {}),

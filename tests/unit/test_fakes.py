@@ -58,7 +58,7 @@ async def test_a_command_waits_until_its_own_agent_applied_its_event():
         waiters.wake(env.id)
 
     runtime.consume("realestate.v1.events", agent)
-    event_id = await waiters.emit(e.applied(), subject=e.UNIT, wait=True)
+    event_id = await waiters.emit(e.applied(), subject=e.UNIT, wait=True, retry_field="case_id")
     assert applied == [event_id]
     ((env, message),) = runtime.records()
     assert env.id == event_id and env.source == "/govshare/realestate"

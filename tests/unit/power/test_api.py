@@ -1,5 +1,6 @@
 """Power's REST routes over the application class on the fake runtime: answers keep
-their shape through the response models, and the lists page with cursors."""
+their shape through the response models, the lists page with cursors, and a submission
+not applied in time is a 503 naming what to retry with."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from services.kit import problems
+from services.kit import problems, waiters
 from services.kit.auth import install_verifier, mint_dev_token, verifier_from_settings
 from services.kit.clock import FixedClock
 from services.kit.provided import provide
@@ -60,8 +61,10 @@ def _body(n: int) -> dict[str, Any]:
 
 
 @asynccontextmanager
-async def _power(evidence: object) -> AsyncIterator[httpx.AsyncClient]:
-    runtime = FakeRuntime("power", clock=FixedClock(T0))
+async def _power(
+    evidence: object, runtime: FakeRuntime | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    runtime = runtime or FakeRuntime("power", clock=FixedClock(T0))
     registry = Registry(runtime, CATALOG, evidence, COMPANY, runtime.clock)  # type: ignore[arg-type]
     runtime.consume("power.v1.events", registry.on_power_event)
     app = FastAPI()
@@ -132,6 +135,25 @@ async def test_an_application_waiting_for_evidence_answers_with_its_nulls():
         assert view["status"] == "evidence-requested" and view["evidence_free"] is None
         assert [m["type_code"] for m in view["missing_evidence"]] == [PROPERTY]
         assert view["current_step"] is None and view["completed_at"] is None
+
+
+async def test_a_submission_not_applied_in_time_is_a_503_naming_the_request_id_to_retry_with(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    runtime = FakeRuntime("power", clock=FixedClock(T0))
+    async with _power(FoundEverything(), runtime) as http:
+        monkeypatch.setattr(waiters, "APPLY_TIMEOUT_S", 0)  # the wait ends before the agent
+        reply = await http.post("/v1/applications", json=_body(0), headers=ME)
+        assert reply.status_code == 503, reply.text
+        assert reply.headers["content-type"] == problems.MEDIA_TYPE
+        problem = reply.json()
+        assert problem["field"] == "request_id"
+        assert problem["reason"] == "not applied in time; retry with the same request_id"
+        await runtime.settle()  # the agent applies it after all
+        retry = await http.post("/v1/applications", json=_body(0), headers=ME)
+        assert retry.status_code == 201, retry.text
+        mine = (await http.get("/v1/me/applications", headers=ME)).json()["applications"]
+        assert [a["application_id"] for a in mine] == [retry.json()["application_id"]]
 
 
 @pytest.mark.parametrize(

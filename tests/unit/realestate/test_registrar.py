@@ -13,7 +13,8 @@ from govshare.common.v1 import types_pb2 as common
 from govshare.realestate.v1 import events_pb2 as ev
 from govshare.realestate.v1 import types_pb2 as t
 
-from services.kit.errors import DomainError
+from services.kit import waiters
+from services.kit.errors import DomainError, Kind
 from services.realestate import cases
 from services.realestate.cases import Case
 from services.realestate.evidence import PURPOSE, RECHECK_PURPOSE
@@ -122,6 +123,19 @@ async def test_a_second_filing_on_a_unit_with_an_open_case_is_refused(runtime, r
         await registrar.file(e.applied(OTHER_CASE))
     assert refused.value.field == "unit_code" and e.CASE in refused.value.reason
     assert len(runtime.records()) == 1
+
+
+async def test_a_filing_not_applied_in_time_names_the_unit_whose_retry_finds_the_case(
+    runtime, registrar, monkeypatch
+):
+    monkeypatch.setattr(waiters, "APPLY_TIMEOUT_S", 0)  # the wait ends before the agent runs
+    with pytest.raises(DomainError) as unavailable:
+        await registrar.file(e.applied())
+    assert unavailable.value.kind is Kind.UNAVAILABLE and unavailable.value.field == "unit_code"
+    await runtime.settle()  # the agent applies it after all
+    with pytest.raises(DomainError) as retried:  # the filer has no case id: a new one
+        await registrar.file(e.applied(OTHER_CASE))
+    assert retried.value.extra["open_case"] == e.CASE
 
 
 async def test_a_racing_second_application_is_rejected_by_the_units_one_writer(runtime, registrar):

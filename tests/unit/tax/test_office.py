@@ -19,8 +19,10 @@ from govshare.realestate.v1 import types_pb2 as re_types
 from govshare.tax.v1 import events_pb2 as ev
 from govshare.tax.v1 import types_pb2 as tax_types
 
+from services.kit import waiters
 from services.kit.clock import timestamp
 from services.kit.envelope import Envelope, decode
+from services.kit.errors import DomainError, Kind
 from services.kit.ownership import partition_of
 from services.kit.registry import events_of_topic
 from services.tax import assessments, engine, ledger, lists, metrics, payments, rules, schemas
@@ -149,6 +151,19 @@ async def test_a_payment_order_is_for_the_current_bill_and_a_second_press_answer
     again = await office.open_order(case_of(office), e.BUYER)
     assert again["order_id"] == order["order_id"]
     assert len(runtime.published(ev.PaymentOrderOpened)) == 1
+
+
+async def test_an_order_not_applied_in_time_names_the_case_whose_retry_answers_that_order(
+    runtime, office, monkeypatch
+):
+    await review_passed(runtime)
+    monkeypatch.setattr(waiters, "APPLY_TIMEOUT_S", 0)  # the wait ends before the agent runs
+    with pytest.raises(DomainError) as unavailable:
+        await office.open_order(case_of(office), e.BUYER)
+    assert unavailable.value.kind is Kind.UNAVAILABLE and unavailable.value.field == "case_id"
+    await runtime.settle()  # the agent applies it after all
+    again = await office.open_order(case_of(office), e.BUYER)
+    assert again["order_id"] == runtime.the(ev.PaymentOrderOpened).order_id
 
 
 async def test_the_channels_confirmation_clears_the_bill_into_a_balanced_ledger(runtime, office):
