@@ -28,6 +28,7 @@ from grpc_status import rpc_status
 from services.kit.admin import ensure_topics, partitions_of
 from services.kit.auth import bearer_metadata, mint_dev_token
 from services.kit.envelope import encode_headers
+from services.kit.log_end import log_ends
 from services.kit.topics import all_topic_names
 from tests.helpers import ROOT, metric_value, read_topic, started_service, wait_until
 from tests.samples import sample_of_topic
@@ -450,7 +451,7 @@ async def _all_records(bootstrap: str, topic: str) -> list[Any]:
     try:
         parts = [TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)]
         consumer.assign(parts)
-        ends = await consumer.end_offsets(parts)
+        ends = await log_ends(consumer._client, await consumer.end_offsets(parts))
         records: list[Any] = []
         behind = set(parts)
         while behind:
