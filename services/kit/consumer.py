@@ -31,7 +31,7 @@ from typing import Any
 import faust.streams
 from google.protobuf.message import Message
 
-from services.kit import effects, validation
+from services.kit import effects, validation, write_behind
 from services.kit.bus import BusUnavailable, EventBus, Outbox, staging_into, staging_outbox
 from services.kit.envelope import Envelope, EnvelopeError, Headers, Record, decode
 from services.kit.idempotency import AppliedEvents
@@ -259,7 +259,9 @@ class BatchProcessor:
         started = time.perf_counter()
         outcomes = ["handled"] * len(deliveries)
         labels = ["unknown"] * len(deliveries)
-        with self.bus.staging() as outbox:
+        # Table writes reach the changelog when the handler is done, one per key
+        # (write_behind.py), before the batch's records are produced and acknowledged.
+        with self.bus.staging() as outbox, write_behind.coalescing():
             accepted: list[tuple[int, Accepted]] = []
             in_batch: set[str] = set()
             for n, delivery in enumerate(deliveries):

@@ -61,6 +61,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 import faust
@@ -69,7 +70,7 @@ from aiokafka.consumer.fetcher import OffsetResetStrategy
 from faust.transport.drivers import aiokafka as driver
 from faust.types import TP
 
-from services.kit import effects
+from services.kit import effects, write_behind
 from services.kit.fetch_wait import AdaptiveFetchWait, adapt
 from services.kit.log_end import log_ends
 
@@ -208,8 +209,9 @@ ROCKSDB_OPTIONS: dict[str, Any] = {
 
 
 class Table(faust.Table[Any, Any]):
-    """faust.Table that counts its writes as effects (services/kit/effects.py), with
-    bounded memory on RocksDB (ROCKSDB_OPTIONS)."""
+    """faust.Table that counts its writes as effects (services/kit/effects.py), sends a
+    batch's writes of one key to the changelog once (services/kit/write_behind.py), and
+    has bounded memory on RocksDB (ROCKSDB_OPTIONS)."""
 
     def __init__(
         self, app: Any, *, options: Mapping[str, Any] | None = None, **kwargs: Any
@@ -219,9 +221,22 @@ class Table(faust.Table[Any, Any]):
             options = dict(ROCKSDB_OPTIONS)  # the store pops from it: one copy per table
         super().__init__(app, options=options, **kwargs)
 
-    def send_changelog(self, *args: Any, **kwargs: Any) -> Any:
+    def send_changelog(
+        self,
+        partition: int | None,
+        key: Any,
+        value: Any,
+        key_serializer: Any = None,
+        value_serializer: Any = None,
+    ) -> Any:
         effects.note()
-        return super().send_changelog(*args, **kwargs)
+        send = partial(
+            super().send_changelog, partition, key, value, key_serializer, value_serializer
+        )
+        batch = write_behind.current()
+        if partition is None or batch is None or not batch.hold(self.name, partition, key, send):
+            return send()
+        return write_behind.Held.at(partition)
 
 
 class App(faust.App):

@@ -39,6 +39,12 @@ PERIODIC_FAILURES = Counter(
     "its next tick (kit/periodic.py).",
     ["name"],
 )
+TABLE_WRITES_COALESCED = Counter(
+    "govshare_table_writes_coalesced_total",
+    "Table writes whose changelog record a later write of the same key in the same batch "
+    "replaced (kit/write_behind.py): records the broker never had to take.",
+    ["table"],
+)
 EVENTS_DEAD_LETTERED = Counter(
     "govshare_events_dead_lettered_total",
     "Events sent to a dead-letter topic, by the header or field at fault.",

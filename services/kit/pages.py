@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Final, TypeVar
 
@@ -85,10 +85,12 @@ def _beyond(key: Key, after: Key, newest_first: bool) -> bool:
         raise invalid("cursor", "not a cursor of this list") from None
 
 
-def query(default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> Callable[..., Paging]:
+def query(
+    default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT
+) -> Callable[..., Awaitable[Paging]]:
     """A dependency reading `?limit=` (1..maximum, `default` when absent) and `?cursor=`."""
 
-    def paging(
+    async def paging(  # async: see provided.py (no thread hop per request)
         limit: int = Query(default, ge=1, le=maximum, description=f"items (at most {maximum})"),
         cursor: str | None = Query(
             None, max_length=512, description="`next_cursor` of the previous page"

@@ -8,7 +8,7 @@ Depends(provided(Registry))]`. Tests provide fakes the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar, cast
 
 from fastapi import FastAPI, Request
@@ -29,10 +29,14 @@ def provide_as(app: FastAPI, cls: type, obj: object) -> None:
     app.state.provided[cls] = obj
 
 
-def provided(cls: type[T]) -> Callable[[Request], T]:
-    """A dependency answering the object of class `cls` (or a subclass) `provide` gave."""
+def provided(cls: type[T]) -> Callable[[Request], Awaitable[T]]:
+    """A dependency answering the object of class `cls` (or a subclass) `provide` gave.
 
-    def dependency(request: Request) -> T:
+    `async` though it awaits nothing: FastAPI runs a plain `def` dependency in its thread
+    pool, a hand-off to a worker thread and back on every request (3.7 % of realestate's
+    CPU at 12 joint cases/s, docs/performance.md session 11)."""
+
+    async def dependency(request: Request) -> T:
         found: dict[type, object] = getattr(request.app.state, "provided", None) or {}
         if cls in found:
             return cast(T, found[cls])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import fastapi.dependencies.utils
 import pytest
 from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
@@ -106,3 +107,13 @@ def test_a_bad_limit_or_cursor_is_a_problem_naming_it(params: dict[str, Any], fi
     assert reply.status_code == 422
     assert reply.headers["content-type"] == problems.MEDIA_TYPE
     assert reply.json()["field"] == field
+
+
+def test_the_query_runs_on_the_loop_not_in_the_thread_pool(monkeypatch):
+    """FastAPI hands a plain `def` dependency to a worker thread on every request."""
+
+    async def no_thread_pool(*_: object, **__: object) -> None:
+        raise AssertionError("a dependency went to the thread pool")
+
+    monkeypatch.setattr(fastapi.dependencies.utils, "run_in_threadpool", no_thread_pool)
+    assert len(_app().get("/things").json()["things"]) == 5

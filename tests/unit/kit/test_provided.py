@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import fastapi.dependencies.utils
 import pytest
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.testclient import TestClient
@@ -66,3 +67,13 @@ def test_a_stand_in_of_another_class_answers_where_it_is_asked_for():
     provide_as(app, Office, type("StandIn", (), {"name": "stand-in"})())
     app.include_router(router)
     assert TestClient(app).get("/office").json() == {"office": "stand-in"}
+
+
+def test_the_dependency_runs_on_the_loop_not_in_the_thread_pool(monkeypatch):
+    """FastAPI hands a plain `def` dependency to a worker thread on every request."""
+
+    async def no_thread_pool(*_: object, **__: object) -> None:
+        raise AssertionError("a dependency went to the thread pool")
+
+    monkeypatch.setattr(fastapi.dependencies.utils, "run_in_threadpool", no_thread_pool)
+    assert _client(Office()).get("/office").json() == {"office": "real"}
