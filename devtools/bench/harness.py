@@ -237,20 +237,68 @@ class CpuMeter:
         return out
 
 
-class UnitCost:
-    """What a unit of work costs: each process's CPU and each topic's records."""
+class FetchMeter:
+    """Fetch requests each worker's consumer made between `start` and `stop`
+    (`govshare_consumer_fetches_total`): how often the consumers poll the broker for one
+    unit of work, the broker's main cost on Tansu (docs/performance.md, session 11)."""
 
-    def __init__(self, cpu: CpuMeter, records: RecordMeter) -> None:
+    METRIC = "govshare_consumer_fetches_total"
+
+    def __init__(self, metrics_urls: dict[str, str]) -> None:
+        self.metrics_urls = metrics_urls
+        self._before: dict[str, float] = {}
+        self.made: dict[str, float] = {}
+
+    def _counts(self) -> dict[str, float]:
+        counts: dict[str, float] = {}
+        for name, url in self.metrics_urls.items():
+            try:
+                counts[name] = metric_sum(url, self.METRIC)
+            except OSError:  # a worker gone (killed by the run): its count is lost
+                continue
+        return counts
+
+    async def start(self) -> None:
+        self._before = await asyncio.to_thread(self._counts)
+
+    async def stop(self) -> None:
+        after = await asyncio.to_thread(self._counts)
+        self.made = {n: c - self._before[n] for n, c in after.items() if n in self._before}
+
+    def per_unit(self, units: int) -> dict[str, float]:
+        """Fetches per unit for each worker, and their total."""
+        if not units:
+            return {}
+        out = {name: count / units for name, count in self.made.items()}
+        out["total"] = sum(out.values())
+        return out
+
+
+class UnitCost:
+    """What a unit of work costs: each process's CPU, each topic's records and, when
+    given, each consumer's fetches."""
+
+    def __init__(
+        self, cpu: CpuMeter, records: RecordMeter, fetches: FetchMeter | None = None
+    ) -> None:
         self.cpu = cpu
         self.records = records
+        self.fetches = fetches
 
     async def start(self) -> None:
         await self.records.start()
+        if self.fetches is not None:
+            await self.fetches.start()
         self.cpu.start()
 
     async def stop(self) -> None:
         self.cpu.stop()
+        if self.fetches is not None:
+            await self.fetches.stop()
         await self.records.stop()
+
+    def fetches_per_unit(self, units: int) -> dict[str, float]:
+        return self.fetches.per_unit(units) if self.fetches is not None else {}
 
 
 def rss_bytes(pid: int) -> int:

@@ -22,7 +22,7 @@ from govshare.certificates.v1 import certificates_service_pb2_grpc as svc_grpc
 from govshare.common.v1 import types_pb2 as common
 
 from devtools import samples
-from devtools.bench.harness import CpuMeter, RecordMeter, UnitCost, rss_bytes
+from devtools.bench.harness import CpuMeter, FetchMeter, RecordMeter, UnitCost, rss_bytes
 from devtools.launcher import SERVICES, Platform, start_payment_channel
 from devtools.samples import MARKETREG, REGISTRAR
 from services.kit.admin import ensure_topics
@@ -98,7 +98,16 @@ class Services:
 
     def cost(self, broker_pid: int | None = None) -> UnitCost:
         """What a unit of work costs every process (the broker's too, when given)."""
-        return UnitCost(self.cpu_meter(broker_pid), RecordMeter(self.bootstrap, self.prefix))
+        fetches = FetchMeter(
+            {
+                name: proc.http_url + "/metrics"
+                for name, proc in self.platform.services.items()
+                if proc.name in SERVICES
+            }
+        )
+        return UnitCost(
+            self.cpu_meter(broker_pid), RecordMeter(self.bootstrap, self.prefix), fetches
+        )
 
     def cpu_meter(self, broker_pid: int | None = None) -> CpuMeter:
         pids = self.pids()

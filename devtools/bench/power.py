@@ -112,6 +112,7 @@ async def applications(
         "read_back": checked,
         "cpu_ms_per_application": cost.cpu.per_unit_ms(accepted) if cost else {},
         "records_per_application": cost.records.per_unit(accepted) if cost else {},
+        "fetches_per_application": cost.fetches_per_unit(accepted) if cost else {},
         "target_per_second": rate,
         "applications": total,
         "accepted": accepted,

@@ -413,6 +413,12 @@ def cross_service_lines(report: dict[str, Any], ratio: Ratio) -> list[str]:
                 + by_process(records, "{:.1f}")
                 + ")"
             )
+        fetches = f.get(per.replace("cpu_ms", "fetches"))
+        if fetches:
+            out.append(
+                f"fetches  {'per ' + unit:<26} {fetches['total']:9.1f} fetches      "
+                "(fetch requests of every worker's consumer: " + by_process(fetches, "{:.1f}") + ")"
+            )
     f = report.get("transfers")
     if f:
         out.append(

@@ -289,6 +289,7 @@ async def cases(
     return {
         "cpu_ms_per_case": cost.cpu.per_unit_ms(int(figures["count"])) if cost else {},
         "records_per_case": cost.records.per_unit(int(figures["count"])) if cost else {},
+        "fetches_per_case": cost.fetches_per_unit(int(figures["count"])) if cost else {},
         "target_per_second": rate,
         "cases": total,
         "completed": figures["count"],

@@ -25,6 +25,17 @@ behind (`starved`) doubles a floor under the busy wait, and the wait starts from
 floor while records flow; the floor decays a little with each fetch that brings
 records, so it follows the broker's scan time down as well as up.
 
+While the wait is short, the broker is also asked to gather `busy_min_bytes` (8 KB
+outside production) before it answers. A fetch that finds any record was answered at
+once, so under load each consumer polled about once per record or two: 16-20 fetches
+per joint case at 20 cases/s, 287 at one case a second, where every hop restarted a
+second of 10-ms polling (the bench's `fetches` lines). With the minimum a fetch
+returns what arrived within the 10 ms: half the fetches at 20/s, a quarter at 1/s, 8-17 %
+less CPU per joint case at 20/s, half at 1/s, 18 % less per power application; a lone
+case's hops wait up to the busy wait more (docs/performance.md, session 11). At the idle
+wait the minimum is one byte, so the first record after a quiet spell is answered at
+once.
+
 With Apache Kafka the busy and idle waits are the same (production keeps 1,500 ms),
 a fetch with records behind its offset always brings some, and this changes nothing.
 """
@@ -36,6 +47,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiokafka import TopicPartition
+
+from services.kit.metrics import CONSUMER_FETCHES
 
 # Per fetch that brings records, the floor shrinks by this factor (never below the busy
 # wait): about one starved fetch per 14 that bring records while the scan time holds.
@@ -49,6 +62,7 @@ class AdaptiveFetchWait:
         idle_ms: int,
         hold_s: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        busy_min_bytes: int = 1,
     ) -> None:
         if idle_ms < busy_ms:
             raise ValueError(f"idle fetch wait {idle_ms} ms is below the busy wait {busy_ms} ms")
@@ -56,6 +70,7 @@ class AdaptiveFetchWait:
         self.idle_ms = idle_ms
         self.hold_s = hold_s
         self.clock = clock
+        self.busy_min_bytes = busy_min_bytes
         self.wait_ms = busy_ms
         self._floor_ms = float(busy_ms)  # the shortest wait the broker answers with records
         self._last_records = clock()
@@ -63,6 +78,14 @@ class AdaptiveFetchWait:
     @property
     def floor_ms(self) -> int:
         return round(self._floor_ms)
+
+    @property
+    def min_bytes(self) -> int:
+        """What the broker should gather before it answers the next fetch: the busy
+        minimum while the wait is below the idle wait (it then costs a hop at most that
+        wait), one byte at the idle wait (the first record after a quiet spell is
+        answered at once, not after up to a second)."""
+        return self.busy_min_bytes if self.wait_ms < self.idle_ms else 1
 
     def after_fetch(self, had_records: bool, starved: bool = False) -> int:
         """The wait for the next fetch, given what the last one brought; `starved`: it
@@ -81,17 +104,23 @@ class AdaptiveFetchWait:
 
 
 def adapt(fetcher: Any, wait: AdaptiveFetchWait) -> None:
-    """Make an aiokafka 0.14 `Fetcher` (pinned) take its wait from `wait`: it builds each
-    fetch request with `_fetch_max_wait_ms`, and `_proc_fetch_request(assignment,
-    node_id, request)` handles a response, returning whether it added records and
-    noting each answered partition's high watermark in the assignment."""
+    """Make an aiokafka 0.14 `Fetcher` (pinned) take its wait and minimum from `wait`: it
+    builds each fetch request with `_fetch_max_wait_ms` and `_fetch_min_bytes`, and
+    `_proc_fetch_request(assignment, node_id, request)` handles a response, returning
+    whether it added records and noting each answered partition's high watermark in the
+    assignment."""
     original: Callable[..., Awaitable[bool]] = fetcher._proc_fetch_request
     fetcher._fetch_max_wait_ms = wait.wait_ms
+    fetcher._fetch_min_bytes = wait.min_bytes
 
     async def proc_fetch_request(assignment: Any, node_id: Any, request: Any) -> bool:
         had_records = await original(assignment, node_id, request)
         starved = not had_records and records_left_behind(assignment, request)
         fetcher._fetch_max_wait_ms = wait.after_fetch(bool(had_records), starved)
+        fetcher._fetch_min_bytes = wait.min_bytes
+        CONSUMER_FETCHES.labels(
+            "records" if had_records else "starved" if starved else "empty"
+        ).inc()
         return had_records
 
     fetcher._proc_fetch_request = proc_fetch_request

@@ -39,6 +39,12 @@ PERIODIC_FAILURES = Counter(
     "its next tick (kit/periodic.py).",
     ["name"],
 )
+CONSUMER_FETCHES = Counter(
+    "govshare_consumer_fetches_total",
+    "Fetch requests the worker's consumer made, by what the answer brought (records; "
+    "empty; starved: nothing although records lay past the offset, kit/fetch_wait.py).",
+    ["outcome"],
+)
 TABLE_WRITES_COALESCED = Counter(
     "govshare_table_writes_coalesced_total",
     "Table writes whose changelog record a later write of the same key in the same batch "

@@ -140,7 +140,11 @@ class ServiceRuntime:
         self.kafka_security = settings.kafka_security
         self.faust = App(
             self.group,
-            fetch_wait=AdaptiveFetchWait(settings.fetch_wait_ms, settings.idle_fetch_wait_ms),
+            fetch_wait=AdaptiveFetchWait(
+                settings.fetch_wait_ms,
+                settings.idle_fetch_wait_ms,
+                busy_min_bytes=settings.busy_fetch_min_bytes,
+            ),
             broker=[f"kafka://{b}" for b in settings.kafka_bootstrap.split(",")],
             broker_credentials=self.kafka_security.faust_credentials(),
             store=settings.store,

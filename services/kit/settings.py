@@ -22,6 +22,7 @@ from services.kit.kafka_security import KafkaSecurity, KafkaSecurityError
 # the price is the first hop after an idle spell: a record then waits for the fetch in
 # flight, p50 131 -> 287 ms, at most the wait (docs/performance.md, session 7).
 IDLE_FETCH_WAIT_MS = 1000
+BUSY_FETCH_MIN_BYTES = 8192  # measured in docs/performance.md, session 11
 
 
 class Environment(StrEnum):
@@ -82,6 +83,11 @@ class Settings(BaseSettings):
     # both (Kafka answers as soon as data arrives).
     consumer_fetch_wait_ms: int | None = Field(default=None, ge=1, le=30_000)
     consumer_idle_fetch_wait_ms: int | None = Field(default=None, ge=1, le=30_000)
+    # While the wait is short (records flowing), how many bytes the broker should gather
+    # before it answers (services/kit/fetch_wait.py): 8 KB outside production, where a
+    # fetch answered with one record at once made consumers poll per record; 1 in
+    # production, where the wait is never short.
+    consumer_busy_fetch_min_bytes: int | None = Field(default=None, ge=1, le=1_048_576)
     # How long an applied-event mark is kept (services/kit/idempotency.py says why this is
     # safe): above Kafka's 7-day retention of a group's committed offsets.
     applied_events_retention_s: float = Field(default=14 * 86400.0, ge=60)
@@ -178,6 +184,12 @@ class Settings(BaseSettings):
         if self.consumer_idle_fetch_wait_ms is not None:
             return max(self.consumer_idle_fetch_wait_ms, self.fetch_wait_ms)
         return max(IDLE_FETCH_WAIT_MS if self.is_short_timeouts else 1500, self.fetch_wait_ms)
+
+    @property
+    def busy_fetch_min_bytes(self) -> int:
+        if self.consumer_busy_fetch_min_bytes is not None:
+            return self.consumer_busy_fetch_min_bytes
+        return BUSY_FETCH_MIN_BYTES if self.is_short_timeouts else 1
 
     @property
     def rebalance_timeout(self) -> float:

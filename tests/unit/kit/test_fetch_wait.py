@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from aiokafka import TopicPartition
 
-from services.kit.fetch_wait import AdaptiveFetchWait, records_left_behind
+from services.kit.fetch_wait import AdaptiveFetchWait, adapt, records_left_behind
+from services.kit.metrics import CONSUMER_FETCHES
 
 
 class Clock:
@@ -47,6 +48,27 @@ def test_records_after_an_idle_spell_make_the_next_fetch_short_again():
 def test_equal_waits_never_change_as_on_apache_kafka_in_production():
     wait = AdaptiveFetchWait(1500, 1500, hold_s=0.0)
     assert {wait.after_fetch(had_records=n % 3 == 0) for n in range(10)} == {1500}
+
+
+def test_the_busy_minimum_holds_while_the_wait_is_short_and_one_byte_at_the_idle_wait():
+    clock = Clock()
+    wait = AdaptiveFetchWait(10, 500, hold_s=1.0, clock=clock, busy_min_bytes=8192)
+    assert wait.min_bytes == 8192  # records flow: let the broker gather up to the wait
+    clock.now = 1.0
+    for _ in range(5):
+        wait.after_fetch(had_records=False)  # 20 .. 320 ms: a hop waits at most that
+        assert wait.min_bytes == 8192
+    wait.after_fetch(had_records=False)
+    assert (wait.wait_ms, wait.min_bytes) == (500, 1)  # idle: the first record at once
+    wait.after_fetch(had_records=True)
+    assert (wait.wait_ms, wait.min_bytes) == (10, 8192)
+
+
+def test_equal_waits_ask_for_one_byte_as_on_apache_kafka_in_production():
+    wait = AdaptiveFetchWait(1500, 1500, busy_min_bytes=8192)
+    assert {(wait.after_fetch(had_records=n % 3 == 0), wait.min_bytes) for n in range(6)} == {
+        (1500, 1)
+    }
 
 
 def test_an_idle_wait_below_the_busy_wait_is_refused():
@@ -118,3 +140,29 @@ def test_records_left_behind_when_a_partition_still_stands_below_its_high_waterm
 ):
     request = _Request({TP0: 5, TP1: 7})
     assert records_left_behind(_Assignment(states, active), request) is left_behind
+
+
+async def test_the_adapted_fetcher_counts_each_fetch_by_what_it_brought():
+    """What the bench's fetches per joint case and an operator's poll rate read."""
+    answers = iter([True, False, False])
+
+    class Fetcher:
+        _fetch_max_wait_ms = 0
+        _fetch_min_bytes = 1
+
+        async def _proc_fetch_request(self, *_: object) -> bool:
+            return next(answers)
+
+    def count(outcome: str) -> float:
+        return CONSUMER_FETCHES.labels(outcome)._value.get()
+
+    before = {o: count(o) for o in ("records", "empty", "starved")}
+    fetcher = Fetcher()
+    adapt(fetcher, AdaptiveFetchWait(10, 1000, busy_min_bytes=4096))
+    assert (fetcher._fetch_max_wait_ms, fetcher._fetch_min_bytes) == (10, 4096)
+    behind = _Assignment({TP0: _State(5, 9)})  # records past the fetch offset
+    at_end = _Assignment({TP0: _State(5, 5)})
+    await fetcher._proc_fetch_request(at_end, 0, _Request({TP0: 5}))  # brought records
+    await fetcher._proc_fetch_request(behind, 0, _Request({TP0: 5}))  # nothing: starved
+    await fetcher._proc_fetch_request(at_end, 0, _Request({TP0: 5}))  # nothing: idle
+    assert {o: count(o) - before[o] for o in before} == {"records": 1, "empty": 1, "starved": 1}

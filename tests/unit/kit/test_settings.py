@@ -52,3 +52,12 @@ def test_production_refuses_memory_store_and_missing_broker():
         Settings(env=Environment.PRODUCTION, kafka_bootstrap="k:9092")
     prod = Settings(env=Environment.PRODUCTION, kafka_bootstrap="k:9092", store="rocksdb://")
     assert prod.session_timeout >= 10
+
+
+def test_the_broker_gathers_8_kb_for_a_short_fetch_outside_production_only():
+    """On Tansu a fetch that finds one record is answered at once (consumers then poll per
+    record); in production the wait is never short, and Kafka answers when data comes."""
+    assert Settings().busy_fetch_min_bytes == 8192
+    prod = Settings(env=Environment.PRODUCTION, kafka_bootstrap="k:9092", store="rocksdb://")
+    assert prod.busy_fetch_min_bytes == 1
+    assert Settings(consumer_busy_fetch_min_bytes=512).busy_fetch_min_bytes == 512

@@ -50,6 +50,7 @@ def test_without_the_ceiling_the_figures_stand_alone_with_their_records():
         "transfers": {
             "cpu_ms_per_case": {"tax": 2.0, "total": 2.0},
             "records_per_case": {"tax.v1.events": 5.0, "total": 5.0},
+            "fetches_per_case": {"tax": 4.0, "tax-2": 2.5, "total": 6.5},
             "per_second": 3.7,
             "target_per_second": 8.0,
             "cases": 2,
@@ -66,3 +67,4 @@ def test_without_the_ceiling_the_figures_stand_alone_with_their_records():
     assert "ceiling not measured" in shown
     assert re.search(r"^records  per joint case +5\.0 records", shown, re.M), shown
     assert "tax.v1.events 5.0" in shown
+    assert re.search(r"^fetches  per joint case +6\.5 fetches .*tax 4\.0, tax-2 2\.5", shown, re.M)
