@@ -8,7 +8,7 @@ import os
 import statistics
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -154,6 +154,15 @@ async def end_offsets(bootstrap: str, prefix: str = "") -> dict[TopicPartition, 
     return ends
 
 
+def per_unit(counts: Mapping[str, float], units: int) -> dict[str, float]:
+    """Each count per unit of work, and their total ({} without units)."""
+    if not units:
+        return {}
+    out = {name: count / units for name, count in counts.items()}
+    out["total"] = sum(out.values())
+    return out
+
+
 class RecordMeter:
     """Records written to every topic of a prefix (domain events, access-log events, dead
     letters, the services' changelogs) between `start` and `stop`: what one unit of work
@@ -185,11 +194,7 @@ class RecordMeter:
 
     def per_unit(self, units: int) -> dict[str, float]:
         """Records per unit for each topic, and their total."""
-        if not units:
-            return {}
-        out = {name: count / units for name, count in self.written.items()}
-        out["total"] = sum(out.values())
-        return out
+        return per_unit(self.written, units)
 
 
 # --- a process seen from outside ---------------------------------------------------------
@@ -267,11 +272,7 @@ class FetchMeter:
 
     def per_unit(self, units: int) -> dict[str, float]:
         """Fetches per unit for each worker, and their total."""
-        if not units:
-            return {}
-        out = {name: count / units for name, count in self.made.items()}
-        out["total"] = sum(out.values())
-        return out
+        return per_unit(self.made, units)
 
 
 class UnitCost:
