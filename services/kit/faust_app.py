@@ -73,6 +73,7 @@ from faust.types import TP
 from services.kit import effects, write_behind
 from services.kit.fetch_wait import AdaptiveFetchWait, adapt
 from services.kit.log_end import log_ends
+from services.kit.metrics import TABLE_WRITES_COALESCED
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +221,7 @@ class Table(faust.Table[Any, Any]):
         if options is None and store.startswith("rocksdb"):
             options = dict(ROCKSDB_OPTIONS)  # the store pops from it: one copy per table
         super().__init__(app, options=options, **kwargs)
+        TABLE_WRITES_COALESCED.labels(self.name)  # exported (as 0) before anything is saved
 
     def send_changelog(
         self,

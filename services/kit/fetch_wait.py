@@ -50,6 +50,8 @@ from aiokafka import TopicPartition
 
 from services.kit.metrics import CONSUMER_FETCHES
 
+FETCH_OUTCOMES = ("records", "empty", "starved")  # govshare_consumer_fetches_total{outcome}
+
 # Per fetch that brings records, the floor shrinks by this factor (never below the busy
 # wait): about one starved fetch per 14 that bring records while the scan time holds.
 FLOOR_DECAY = 0.95
@@ -112,6 +114,8 @@ def adapt(fetcher: Any, wait: AdaptiveFetchWait) -> None:
     original: Callable[..., Awaitable[bool]] = fetcher._proc_fetch_request
     fetcher._fetch_max_wait_ms = wait.wait_ms
     fetcher._fetch_min_bytes = wait.min_bytes
+    for outcome in FETCH_OUTCOMES:  # each has a sample from the start, 0 until it happens
+        CONSUMER_FETCHES.labels(outcome)
 
     async def proc_fetch_request(assignment: Any, node_id: Any, request: Any) -> bool:
         had_records = await original(assignment, node_id, request)

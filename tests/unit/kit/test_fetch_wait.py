@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from aiokafka import TopicPartition
+from prometheus_client import REGISTRY
 
 from services.kit.fetch_wait import AdaptiveFetchWait, adapt, records_left_behind
 from services.kit.metrics import CONSUMER_FETCHES
@@ -156,9 +157,14 @@ async def test_the_adapted_fetcher_counts_each_fetch_by_what_it_brought():
     def count(outcome: str) -> float:
         return CONSUMER_FETCHES.labels(outcome)._value.get()
 
-    before = {o: count(o) for o in ("records", "empty", "starved")}
     fetcher = Fetcher()
     adapt(fetcher, AdaptiveFetchWait(10, 1000, busy_min_bytes=4096))
+    before = {o: count(o) for o in ("records", "empty", "starved")}
+    for outcome in before:  # exported from the start, before any fetch
+        assert (
+            REGISTRY.get_sample_value("govshare_consumer_fetches_total", {"outcome": outcome})
+            is not None
+        )
     assert (fetcher._fetch_max_wait_ms, fetcher._fetch_min_bytes) == (10, 4096)
     behind = _Assignment({TP0: _State(5, 9)})  # records past the fetch offset
     at_end = _Assignment({TP0: _State(5, 5)})
